@@ -1,0 +1,14 @@
+fn main() {
+    // tauri.conf.json lives at the repository root (the product's layout), not in src-tauri.
+    // Every app command is listed so that it gets an `allow-<command>` permission; the
+    // window's capability (capabilities/default.json) then grants exactly those it uses.
+    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .config_path("../tauri.conf.json")
+            .app_manifest(manifest),
+    )
+    .expect("tauri-build failed");
+}
+
+const COMMANDS: &[&str] = &["app_info"];

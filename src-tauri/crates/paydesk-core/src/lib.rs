@@ -1,0 +1,5 @@
+//! Paydesk's domain: money, orders and the SQLite store. Nothing here knows about Tauri
+//! or a window, so all of it builds and is tested headless.
+
+pub mod money;
+pub mod order;
