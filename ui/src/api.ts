@@ -1,0 +1,129 @@
+// The only place the UI talks to the Rust core. Every command is typed here.
+//
+// Money rule: the UI never computes an amount. It sends what the cashier typed (strings)
+// and shows the `display` strings the core returns.
+import { invoke } from "@tauri-apps/api/core";
+
+export type Mode = "demo" | "test" | "live";
+
+export type AppInfo = { version: string; mode: Mode; dataDir: string };
+
+export type MoneyView = { minor: number; currency: string; display: string };
+
+export type LineInput = { description: string; quantity: number; unitPrice: string };
+
+export type DiscountInput =
+  | { kind: "percent"; percent: string }
+  | { kind: "amount"; amount: string };
+
+export type TaxInput = { name: string; rate: string; inclusive: boolean };
+
+export type OrderInput = {
+  currency: string;
+  lines: LineInput[];
+  discount?: DiscountInput | null;
+  taxes: TaxInput[];
+  tip?: string | null;
+  note?: string | null;
+  customerEmail?: string | null;
+};
+
+export type QuoteLine = {
+  description: string;
+  quantity: number;
+  unitPrice: MoneyView;
+  total: MoneyView;
+  discount: MoneyView;
+  tax: MoneyView;
+};
+
+export type Quote = {
+  currency: string;
+  lines: QuoteLine[];
+  subtotal: MoneyView;
+  discount: MoneyView;
+  taxExclusive: MoneyView;
+  taxInclusive: MoneyView;
+  tip: MoneyView;
+  rounding: MoneyView;
+  total: MoneyView;
+};
+
+export type OrderSummary = {
+  id: string;
+  number: number;
+  status: string;
+  total: MoneyView;
+  createdAt: string;
+  description: string;
+};
+
+export type OrderEvent = {
+  at: string;
+  kind: string;
+  fromStatus: string | null;
+  toStatus: string;
+  cause: string;
+};
+
+export type OrderView = OrderSummary & {
+  quote: Quote;
+  note: string | null;
+  customerEmail: string | null;
+  events: OrderEvent[];
+};
+
+export type OrderListQuery = { status?: string; limit?: number; beforeNumber?: number };
+
+export type OrderPage = { orders: OrderSummary[]; nextBeforeNumber: number | null };
+
+/** A rejected command. The core rejects with `{code, message}`; anything else is wrapped. */
+export class ApiError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+  }
+
+  static from(err: unknown): ApiError {
+    if (err instanceof ApiError) return err;
+    if (typeof err === "object" && err !== null) {
+      const o = err as Record<string, unknown>;
+      if (typeof o.code === "string" && typeof o.message === "string") {
+        return new ApiError(o.code, o.message);
+      }
+      if (err instanceof Error) return new ApiError("ipc", err.message || String(err));
+      if (typeof o.message === "string") return new ApiError("unknown", o.message);
+    }
+    if (typeof err === "string") {
+      // Tauri itself rejects with plain strings (unknown command, denied by capability, bad args).
+      return new ApiError("ipc", err);
+    }
+    return new ApiError("unknown", "Unexpected error from the Paydesk core");
+  }
+}
+
+/** True inside the Paydesk window; false in a plain browser or a unit test without a mock. */
+export function inTauri(): boolean {
+  return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (err) {
+    throw ApiError.from(err);
+  }
+}
+
+export const api = {
+  appInfo: () => call<AppInfo>("app_info"),
+  orderQuote: (input: OrderInput) => call<Quote>("order_quote", { input }),
+  orderCreate: (input: OrderInput) => call<OrderView>("order_create", { input }),
+  orderList: (query: OrderListQuery = {}) => call<OrderPage>("order_list", { query }),
+  orderGet: (id: string) => call<OrderView>("order_get", { id }),
+};
+
+export type Api = typeof api;

@@ -1,0 +1,137 @@
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+
+import { invoke } from "@tauri-apps/api/core";
+import type { OrderInput } from "../api";
+import { orderView, quoteCoffee } from "../test/fixtures";
+import { NewSale } from "./NewSale";
+
+const invokeMock = vi.mocked(invoke);
+
+function lastQuoteInput(): OrderInput {
+  const calls = invokeMock.mock.calls.filter((c) => c[0] === "order_quote");
+  const last = calls[calls.length - 1];
+  if (!last) throw new Error("order_quote was never called");
+  return (last[1] as { input: OrderInput }).input;
+}
+
+async function addLine(user: ReturnType<typeof userEvent.setup>, desc: string, qty: string, price: string) {
+  await user.type(screen.getByTestId("entry-description"), desc);
+  const q = screen.getByTestId("entry-quantity");
+  await user.clear(q);
+  await user.type(q, qty);
+  await user.type(screen.getByTestId("entry-price"), `${price}{Enter}`);
+}
+
+beforeEach(() => {
+  invokeMock.mockReset();
+  invokeMock.mockImplementation(async (cmd: string) => {
+    if (cmd === "order_quote") return quoteCoffee;
+    if (cmd === "order_create") return orderView(1042);
+    throw new Error(`unexpected command ${cmd}`);
+  });
+});
+
+describe("NewSale", () => {
+  it("adds lines with Enter and shows the core's totals", async () => {
+    const user = userEvent.setup();
+    render(<NewSale debounceMs={0} />);
+    expect(screen.getByTestId("save-order")).toHaveProperty("disabled", true);
+
+    await addLine(user, "Flat white", "2", "3.50");
+    await addLine(user, "Croissant", "1", "2.25");
+    // Focus is back on the description, ready for the next item.
+    expect(document.activeElement).toBe(screen.getByTestId("entry-description"));
+    await user.type(screen.getByTestId("tax-rate"), "8.875");
+
+    expect(screen.getAllByTestId("line-row")).toHaveLength(2);
+    await waitFor(() => expect(screen.getByTestId("total-total").textContent).toBe("$10.07"));
+    expect(screen.getByTestId("total-subtotal").textContent).toBe("$9.25");
+    expect(screen.getByTestId("total-tax").textContent).toBe("$0.82");
+    expect(screen.getAllByTestId("line-total").map((e) => e.textContent)).toEqual(["$7.00", "$2.25"]);
+
+    await waitFor(() =>
+      expect(lastQuoteInput()).toEqual({
+        currency: "USD",
+        lines: [
+          { description: "Flat white", quantity: 2, unitPrice: "3.50" },
+          { description: "Croissant", quantity: 1, unitPrice: "2.25" },
+        ],
+        discount: null,
+        taxes: [{ name: "Sales tax", rate: "8.875", inclusive: false }],
+        tip: null,
+        note: null,
+        customerEmail: null,
+      }),
+    );
+  });
+
+  it("does not add a line without a price, and says why", async () => {
+    const user = userEvent.setup();
+    render(<NewSale debounceMs={0} />);
+    await user.type(screen.getByTestId("entry-description"), "Muffin{Enter}");
+    expect(screen.queryAllByTestId("line-row")).toHaveLength(0);
+    expect(screen.getByRole("alert").textContent).toMatch(/unit price/i);
+    expect(document.activeElement).toBe(screen.getByTestId("entry-price"));
+  });
+
+  it("shows the core's error message inline when the input is invalid", async () => {
+    invokeMock.mockImplementation(async (cmd: string) => {
+      if (cmd === "order_quote") throw { code: "invalid_amount", message: "Line 1: “3.5.0” is not an amount" };
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    const user = userEvent.setup();
+    render(<NewSale debounceMs={0} />);
+    await addLine(user, "Flat white", "1", "3.5.0");
+    const err = await screen.findByTestId("quote-error");
+    expect(err.textContent).toBe("Line 1: “3.5.0” is not an amount");
+    expect(err.getAttribute("data-code")).toBe("invalid_amount");
+    expect(screen.queryByTestId("total-total")).toBeNull();
+  });
+
+  it("removes a line", async () => {
+    const user = userEvent.setup();
+    render(<NewSale debounceMs={0} />);
+    await addLine(user, "Flat white", "2", "3.50");
+    await addLine(user, "Croissant", "1", "2.25");
+    await user.click(screen.getAllByTestId("line-remove")[0]!);
+    const rows = screen.getAllByTestId("line-row");
+    expect(rows).toHaveLength(1);
+    expect(within(rows[0]!).getByLabelText("Line 1 description")).toHaveProperty("value", "Croissant");
+  });
+
+  it("saves with Ctrl+Enter, shows the order number and starts a new sale", async () => {
+    const onSaved = vi.fn();
+    const user = userEvent.setup();
+    render(<NewSale debounceMs={0} onSaved={onSaved} />);
+    await addLine(user, "Flat white", "2", "3.50");
+    await user.type(screen.getByTestId("tax-rate"), "8.875");
+    await user.keyboard("{Control>}{Enter}{/Control}");
+
+    expect((await screen.findByTestId("saved-order-number")).textContent).toBe("#1042");
+    expect(onSaved).toHaveBeenCalledWith(expect.objectContaining({ number: 1042 }));
+    const create = invokeMock.mock.calls.find((c) => c[0] === "order_create");
+    expect((create?.[1] as { input: OrderInput }).input.lines).toEqual([
+      { description: "Flat white", quantity: 2, unitPrice: "3.50" },
+    ]);
+    expect(screen.queryAllByTestId("line-row")).toHaveLength(0);
+    // The shop's tax rate stays for the next sale.
+    expect(screen.getByTestId("tax-rate")).toHaveProperty("value", "8.875");
+  });
+
+  it("shows a save error and keeps the order", async () => {
+    invokeMock.mockImplementation(async (cmd: string) => {
+      if (cmd === "order_quote") return quoteCoffee;
+      throw { code: "db", message: "Could not save the order: disk full" };
+    });
+    const user = userEvent.setup();
+    render(<NewSale debounceMs={0} />);
+    await addLine(user, "Flat white", "2", "3.50");
+    await user.click(screen.getByTestId("save-order"));
+    expect((await screen.findByTestId("save-error")).textContent).toBe("Could not save the order: disk full");
+    expect(screen.getAllByTestId("line-row")).toHaveLength(1);
+  });
+});

@@ -1,0 +1,158 @@
+import { useCallback, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { api, ApiError, type OrderView } from "../api";
+import { useQuote } from "../hooks/useQuote";
+import { emptySale, toOrderInput, type DraftLine, type SaleForm } from "../sale";
+import { Adjustments } from "./Adjustments";
+import { LineEntry, type LineEntryHandle, type NewLine } from "./LineEntry";
+import { LinesTable } from "./LinesTable";
+import { TotalsPanel } from "./TotalsPanel";
+
+type Props = {
+  onSaved?: (order: OrderView) => void;
+  onShowOrders?: () => void;
+  debounceMs?: number;
+};
+
+let nextKey = 1;
+
+/** The "New sale" screen: line entry, adjustments, live totals from the core, save. */
+export function NewSale({ onSaved, onShowOrders, debounceMs }: Props) {
+  const [form, setForm] = useState<SaleForm>(() => emptySale());
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState<OrderView | null>(null);
+  const entryRef = useRef<LineEntryHandle>(null);
+
+  const built = useMemo(() => toOrderInput(form), [form]);
+  const hasLines = form.lines.length > 0;
+  const quoteInput = hasLines && built.ok ? built.input : null;
+  const { quote, error, pending } = useQuote(quoteInput, debounceMs);
+  const localError = hasLines && !built.ok ? built.error : null;
+
+  const patch = useCallback((p: Partial<SaleForm>) => {
+    setForm((f) => ({ ...f, ...p }));
+    setSaveError(null);
+  }, []);
+
+  const addLine = (l: NewLine) => {
+    const line: DraftLine = { key: nextKey++, ...l };
+    patch({ lines: [...form.lines, line] });
+    setSaved(null);
+  };
+  const changeLine = (key: number, p: Partial<Omit<DraftLine, "key">>) =>
+    patch({ lines: form.lines.map((l) => (l.key === key ? { ...l, ...p } : l)) });
+  const removeLine = (key: number) => {
+    patch({ lines: form.lines.filter((l) => l.key !== key) });
+    entryRef.current?.focus();
+  };
+
+  const canSave = hasLines && built.ok && !saving;
+
+  const save = async () => {
+    if (!canSave || !built.ok) return;
+    setSaving(true);
+    setSaveError(null);
+    try {
+      const order = await api.orderCreate(built.input);
+      setSaved(order);
+      // A new sale keeps the shop's currency and tax settings.
+      setForm((f) => ({ ...emptySale(f.currency), taxName: f.taxName, taxRate: f.taxRate, taxInclusive: f.taxInclusive }));
+      onSaved?.(order);
+      entryRef.current?.focus();
+    } catch (err) {
+      setSaveError(ApiError.from(err));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      void save();
+    }
+  };
+
+  return (
+    <div className="sale" onKeyDown={onKeyDown}>
+      <div className="sale-main">
+        <section className="card items-card" aria-label="Items">
+          <h2>Items</h2>
+          <LineEntry ref={entryRef} currency={form.currency} onAdd={addLine} />
+          <div className="lines-scroll">
+            <LinesTable
+              lines={form.lines}
+              quoteLines={quote ? quote.lines : null}
+              stale={pending}
+              onChange={changeLine}
+              onRemove={removeLine}
+            />
+          </div>
+        </section>
+        <section className="card" aria-label="Adjustments">
+          <Adjustments form={form} onChange={patch} currencyLocked={hasLines} />
+        </section>
+      </div>
+      <aside className="sale-side">
+        <TotalsPanel
+          quote={quote}
+          error={error}
+          localError={localError}
+          pending={pending}
+          hasLines={hasLines}
+          taxLabel={form.taxName.trim() || "Tax"}
+        />
+        <section className="card customer" aria-label="Customer">
+          <label className="field">
+            <span>Customer email (optional)</span>
+            <input
+              type="email"
+              data-testid="customer-email"
+              value={form.customerEmail}
+              maxLength={254}
+              autoComplete="off"
+              onChange={(e) => patch({ customerEmail: e.target.value })}
+            />
+          </label>
+          <label className="field">
+            <span>Note (optional)</span>
+            <textarea
+              data-testid="note"
+              rows={2}
+              maxLength={500}
+              value={form.note}
+              onChange={(e) => patch({ note: e.target.value })}
+            />
+          </label>
+        </section>
+        {saveError && (
+          <p className="inline-error" role="alert" data-testid="save-error">
+            {saveError.message}
+          </p>
+        )}
+        <button
+          type="button"
+          className="btn btn-primary btn-save"
+          data-testid="save-order"
+          disabled={!canSave}
+          onClick={() => void save()}
+        >
+          {saving ? "Saving…" : "Save order"} <kbd>Ctrl+Enter</kbd>
+        </button>
+        {saved && (
+          <div className="saved" role="status" data-testid="saved-order">
+            <div>
+              Order <strong data-testid="saved-order-number">#{saved.number}</strong> saved
+              <span className="saved-total money">{saved.total.display}</span>
+            </div>
+            {onShowOrders && (
+              <button type="button" className="link" onClick={onShowOrders}>
+                View recent orders
+              </button>
+            )}
+          </div>
+        )}
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import type { OrderView } from "../api";
+import { formatDateTime, humanize } from "../format";
+import { StatusBadge } from "./StatusBadge";
+import { TotalsList } from "./TotalsList";
+
+/** One order as stored by the core: lines, totals, customer, and its event log. */
+export function OrderDetail({ order }: { order: OrderView }) {
+  return (
+    <article className="order-detail" data-testid="order-detail" aria-label={`Order ${order.number}`}>
+      <header className="detail-head">
+        <h2>Order #{order.number}</h2>
+        <StatusBadge status={order.status} />
+      </header>
+      <p className="muted-text">{formatDateTime(order.createdAt)}</p>
+      <table className="lines compact">
+        <thead>
+          <tr>
+            <th>Item</th>
+            <th className="qty">Qty</th>
+            <th className="amount">Unit</th>
+            <th className="amount">Total</th>
+          </tr>
+        </thead>
+        <tbody>
+          {order.quote.lines.map((l, i) => (
+            <tr key={i}>
+              <td>{l.description}</td>
+              <td className="qty">{l.quantity}</td>
+              <td className="amount money">{l.unitPrice.display}</td>
+              <td className="amount money">{l.total.display}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <TotalsList quote={order.quote} />
+      {(order.customerEmail || order.note) && (
+        <dl className="meta">
+          {order.customerEmail && (
+            <>
+              <dt>Email</dt>
+              <dd>{order.customerEmail}</dd>
+            </>
+          )}
+          {order.note && (
+            <>
+              <dt>Note</dt>
+              <dd className="note">{order.note}</dd>
+            </>
+          )}
+        </dl>
+      )}
+      <h3>History</h3>
+      <ol className="events" data-testid="order-events">
+        {order.events.map((e, i) => (
+          <li key={i}>
+            <span className="event-time">{formatDateTime(e.at)}</span>
+            <span className="event-what">
+              {e.fromStatus ? `${humanize(e.fromStatus)} → ` : ""}
+              {humanize(e.toStatus)}
+            </span>
+            <span className="event-cause">{e.cause}</span>
+          </li>
+        ))}
+      </ol>
+    </article>
+  );
+}

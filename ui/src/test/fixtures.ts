@@ -1,0 +1,53 @@
+// Test data shaped like the core's answers. The numbers are what the core would say;
+// the UI under test must only display them.
+import type { MoneyView, OrderSummary, OrderView, Quote } from "../api";
+
+export const usd = (minor: number, display: string): MoneyView => ({ minor, currency: "USD", display });
+
+export const quoteCoffee: Quote = {
+  currency: "USD",
+  lines: [
+    {
+      description: "Flat white",
+      quantity: 2,
+      unitPrice: usd(350, "$3.50"),
+      total: usd(700, "$7.00"),
+      discount: usd(0, "$0.00"),
+      tax: usd(62, "$0.62"),
+    },
+    {
+      description: "Croissant",
+      quantity: 1,
+      unitPrice: usd(225, "$2.25"),
+      total: usd(225, "$2.25"),
+      discount: usd(0, "$0.00"),
+      tax: usd(20, "$0.20"),
+    },
+  ],
+  subtotal: usd(925, "$9.25"),
+  discount: usd(0, "$0.00"),
+  taxExclusive: usd(82, "$0.82"),
+  taxInclusive: usd(0, "$0.00"),
+  tip: usd(0, "$0.00"),
+  rounding: usd(0, "$0.00"),
+  total: usd(1007, "$10.07"),
+};
+
+export const summary = (number: number, over: Partial<OrderSummary> = {}): OrderSummary => ({
+  id: `ord_${number}`,
+  number,
+  status: "open",
+  total: usd(1007, "$10.07"),
+  createdAt: "2026-03-01T10:15:00Z",
+  description: "2 × Flat white, Croissant",
+  ...over,
+});
+
+export const orderView = (number: number, over: Partial<OrderView> = {}): OrderView => ({
+  ...summary(number),
+  quote: quoteCoffee,
+  note: null,
+  customerEmail: null,
+  events: [{ at: "2026-03-01T10:15:00Z", kind: "created", fromStatus: null, toStatus: "open", cause: "cashier saved the order" }],
+  ...over,
+});
