@@ -1,0 +1,141 @@
+//! Versioned schema migrations. `PRAGMA user_version` records how many have been applied;
+//! each runs in its own transaction together with the version bump, so a crash mid-way
+//! leaves the previous version intact. Migrations are append-only: never edit a shipped one.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::StoreError;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: orders, their lines and taxes, the append-only event log, payment attempts, refunds, settings.
+    r#"
+    CREATE TABLE settings (
+        key         TEXT PRIMARY KEY,
+        value       TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE orders (
+        id               TEXT PRIMARY KEY,
+        number           INTEGER NOT NULL UNIQUE CHECK (number > 0),
+        status           TEXT NOT NULL CHECK (status IN ('draft', 'awaiting_payment', 'action_required',
+                             'processing', 'authorized', 'paid', 'partially_refunded', 'refunded', 'voided')),
+        currency         TEXT NOT NULL CHECK (length(currency) = 3 AND currency = upper(currency)),
+        discount_kind    TEXT CHECK (discount_kind IN ('percent', 'amount')),
+        discount_value   INTEGER CHECK ((discount_kind IS NULL) = (discount_value IS NULL) AND discount_value >= 0),
+        tip              INTEGER NOT NULL CHECK (tip >= 0),
+        note             TEXT,
+        customer_email   TEXT,
+        summary          TEXT NOT NULL,
+        subtotal         INTEGER NOT NULL CHECK (subtotal >= 0),
+        discount         INTEGER NOT NULL CHECK (discount >= 0 AND discount <= subtotal),
+        tax_exclusive    INTEGER NOT NULL CHECK (tax_exclusive >= 0),
+        tax_inclusive    INTEGER NOT NULL CHECK (tax_inclusive >= 0),
+        rounding         INTEGER NOT NULL,
+        total            INTEGER NOT NULL CHECK (total >= 0
+                             AND total = subtotal - discount + tax_exclusive + tip + rounding),
+        amount_captured  INTEGER NOT NULL DEFAULT 0 CHECK (amount_captured >= 0),
+        amount_refunded  INTEGER NOT NULL DEFAULT 0 CHECK (amount_refunded >= 0 AND amount_refunded <= amount_captured),
+        payment_intent_id TEXT,
+        charge_id        TEXT,
+        card_brand       TEXT,
+        card_last4       TEXT,
+        business_date    TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX orders_by_status ON orders (status, number DESC);
+    CREATE INDEX orders_by_date ON orders (business_date, number DESC);
+    CREATE INDEX orders_by_payment_intent ON orders (payment_intent_id) WHERE payment_intent_id IS NOT NULL;
+
+    CREATE TABLE order_lines (
+        order_id     TEXT NOT NULL REFERENCES orders (id) ON DELETE RESTRICT,
+        position     INTEGER NOT NULL CHECK (position >= 0),
+        description  TEXT NOT NULL CHECK (length(description) BETWEEN 1 AND 200),
+        quantity     INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 9999),
+        unit_price   INTEGER NOT NULL CHECK (unit_price >= 0),
+        amount       INTEGER NOT NULL CHECK (amount = quantity * unit_price),
+        discount     INTEGER NOT NULL CHECK (discount BETWEEN 0 AND amount),
+        tax          INTEGER NOT NULL CHECK (tax >= 0),
+        PRIMARY KEY (order_id, position)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE order_taxes (
+        order_id   TEXT NOT NULL REFERENCES orders (id) ON DELETE RESTRICT,
+        position   INTEGER NOT NULL CHECK (position >= 0),
+        name       TEXT NOT NULL,
+        rate       INTEGER NOT NULL CHECK (rate BETWEEN 0 AND 1000000),
+        inclusive  INTEGER NOT NULL CHECK (inclusive IN (0, 1)),
+        amount     INTEGER NOT NULL CHECK (amount >= 0),
+        PRIMARY KEY (order_id, position)
+    ) STRICT, WITHOUT ROWID;
+
+    -- Every state change with its cause, written in the same transaction as the change.
+    CREATE TABLE order_events (
+        id           INTEGER PRIMARY KEY,
+        order_id     TEXT NOT NULL REFERENCES orders (id) ON DELETE RESTRICT,
+        at           TEXT NOT NULL,
+        kind         TEXT NOT NULL,
+        from_status  TEXT,
+        to_status    TEXT NOT NULL,
+        cause        TEXT NOT NULL CHECK (length(cause) > 0),
+        detail       TEXT CHECK (detail IS NULL OR json_valid(detail))
+    ) STRICT;
+    CREATE INDEX order_events_by_order ON order_events (order_id, id);
+    CREATE TRIGGER order_events_are_append_only_update BEFORE UPDATE ON order_events
+        BEGIN SELECT RAISE(ABORT, 'order_events is append-only'); END;
+    CREATE TRIGGER order_events_are_append_only_delete BEFORE DELETE ON order_events
+        BEGIN SELECT RAISE(ABORT, 'order_events is append-only'); END;
+
+    -- The idempotency key is committed before the request that uses it leaves.
+    CREATE TABLE payment_attempts (
+        id                 INTEGER PRIMARY KEY,
+        order_id           TEXT NOT NULL REFERENCES orders (id) ON DELETE RESTRICT,
+        attempt            INTEGER NOT NULL CHECK (attempt >= 1),
+        idempotency_key    TEXT NOT NULL UNIQUE,
+        payment_intent_id  TEXT,
+        flow               TEXT NOT NULL,
+        amount             INTEGER NOT NULL CHECK (amount > 0),
+        currency           TEXT NOT NULL,
+        status             TEXT NOT NULL,
+        last_error         TEXT,
+        created_at         TEXT NOT NULL,
+        updated_at         TEXT NOT NULL,
+        UNIQUE (order_id, attempt)
+    ) STRICT;
+    CREATE INDEX payment_attempts_by_intent ON payment_attempts (payment_intent_id) WHERE payment_intent_id IS NOT NULL;
+
+    CREATE TABLE refunds (
+        id               INTEGER PRIMARY KEY,
+        order_id         TEXT NOT NULL REFERENCES orders (id) ON DELETE RESTRICT,
+        idempotency_key  TEXT NOT NULL UNIQUE,
+        refund_id        TEXT UNIQUE,
+        amount           INTEGER NOT NULL CHECK (amount > 0),
+        reason           TEXT,
+        status           TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX refunds_by_order ON refunds (order_id);
+    "#,
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+pub(super) fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
+    let current: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if current > SCHEMA_VERSION {
+        return Err(StoreError::TooNew { found: current, known: SCHEMA_VERSION });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let version = index as u32 + 1;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        // PRAGMA takes no bound parameters; `version` is an integer we computed.
+        tx.execute_batch(&format!("PRAGMA user_version = {version}"))?;
+        tx.commit()?;
+        tracing::info!(version, "applied database migration");
+    }
+    Ok(SCHEMA_VERSION)
+}

@@ -1,0 +1,171 @@
+//! The local SQLite database: orders, their event log, payment attempts, refunds, settings.
+//!
+//! One connection, WAL, foreign keys on, `synchronous=FULL` (a payment state change that was
+//! reported must survive a power cut), `PRAGMA integrity_check` at open, and one transaction
+//! per state change, with its event written inside it.
+
+mod migrations;
+mod orders;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Local, NaiveDate, SecondsFormat, Utc};
+use rusqlite::{Connection, OptionalExtension};
+
+pub use migrations::SCHEMA_VERSION;
+pub use orders::{Order, OrderEvent, OrderId, OrderPage, OrderQuery, OrderSummary, MAX_PAGE};
+
+use crate::order::{IllegalTransition, InvalidOrder, PricingError};
+
+pub const DATABASE_FILE: &str = "paydesk.sqlite3";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir { path: PathBuf, source: std::io::Error },
+    #[error("the database failed its integrity check ({0}); restore a backup")]
+    Corrupt(String),
+    #[error("the database was written by a newer Paydesk (schema {found}; this version knows {known})")]
+    TooNew { found: u32, known: u32 },
+    #[error("order {0} not found")]
+    OrderNotFound(String),
+    #[error(transparent)]
+    InvalidOrder(#[from] InvalidOrder),
+    #[error(transparent)]
+    Pricing(#[from] PricingError),
+    #[error(transparent)]
+    IllegalTransition(#[from] IllegalTransition),
+    #[error("order {number} is {status} and can no longer be changed")]
+    NotEditable { number: i64, status: crate::order::OrderStatus },
+    #[error("the stored order {0} does not match its own totals; it may have been edited outside Paydesk")]
+    Inconsistent(String),
+    #[error("cannot write the backup to {path}: {message}")]
+    Backup { path: PathBuf, message: String },
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// When things happen: the UTC instant, and the shop's local calendar day for the daily report.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> (DateTime<Utc>, NaiveDate);
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> (DateTime<Utc>, NaiveDate) {
+        let local = Local::now();
+        (local.with_timezone(&Utc), local.date_naive())
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    clock: Arc<dyn Clock>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `data_dir`.
+    pub fn open_in(data_dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|source| StoreError::DataDir { path: data_dir.to_owned(), source })?;
+        Store::open(&data_dir.join(DATABASE_FILE))
+    }
+
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with_clock(path, Arc::new(SystemClock))
+    }
+
+    pub fn open_with_clock(path: &Path, clock: Arc<dyn Clock>) -> Result<Store, StoreError> {
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let journal: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")?;
+        check_integrity(&conn)?;
+        let version = migrations::migrate(&mut conn)?;
+        tracing::info!(path = %path.display(), journal, version, "database open");
+        Ok(Store { conn, path: path.to_owned(), clock })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs SQLite's full integrity check; `Ok` means it answered "ok".
+    pub fn integrity_check(&self) -> Result<(), StoreError> {
+        check_integrity(&self.conn)
+    }
+
+    /// Copies the live database to `destination` with SQLite's online backup API: the app
+    /// may keep writing meanwhile, and the copy is a consistent snapshot.
+    pub fn backup_to(&self, destination: &Path) -> Result<(), StoreError> {
+        let backup_error = |message: String| StoreError::Backup { path: destination.to_owned(), message };
+        if destination.exists() {
+            return Err(backup_error("the file already exists; choose a new name".into()));
+        }
+        if same_file(destination, &self.path) {
+            return Err(backup_error("that is the live database".into()));
+        }
+        self.conn
+            .backup(rusqlite::MAIN_DB, destination, None::<fn(rusqlite::backup::Progress)>)
+            .map_err(|e| {
+                // A failed backup must not leave a half-written file that looks like a backup.
+                let _ = std::fs::remove_file(destination);
+                backup_error(e.to_string())
+            })?;
+        let copy = Connection::open(destination).map_err(|e| backup_error(e.to_string()))?;
+        check_integrity(&copy).map_err(|e| backup_error(e.to_string()))?;
+        tracing::info!(destination = %destination.display(), "database backed up");
+        Ok(())
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| row.get(0))
+            .optional()?)
+    }
+
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        let (now, _) = self.clock.now();
+        self.conn.execute(
+            "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            (key, value, timestamp(now)),
+        )?;
+        Ok(())
+    }
+
+    fn now(&self) -> (String, String) {
+        let (instant, date) = self.clock.now();
+        (timestamp(instant), date.format("%Y-%m-%d").to_string())
+    }
+}
+
+/// RFC 3339 in UTC with milliseconds: sorts as text in time order.
+fn timestamp(instant: DateTime<Utc>) -> String {
+    instant.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn check_integrity(conn: &Connection) -> Result<(), StoreError> {
+    let mut statement = conn.prepare("PRAGMA integrity_check")?;
+    let problems: Vec<String> = statement.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+    if problems == ["ok"] {
+        Ok(())
+    } else {
+        Err(StoreError::Corrupt(problems.join("; ")))
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}

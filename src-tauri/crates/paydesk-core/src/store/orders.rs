@@ -1,0 +1,463 @@
+//! Orders in the store: create, read, list, and change status with the event in the same
+//! transaction.
+
+use std::fmt;
+
+use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+
+use super::{Store, StoreError};
+use crate::money::{Currency, Money, Rate};
+use crate::order::{Discount, Line, OrderSpec, OrderStatus, Quote, TaxRate};
+
+pub const MAX_PAGE: u32 = 200;
+const FIRST_ORDER_NUMBER: i64 = 1001;
+
+/// A stable, time-ordered id (UUID v7), distinct from the human order number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct OrderId(String);
+
+impl OrderId {
+    fn new() -> Self {
+        OrderId(uuid::Uuid::now_v7().to_string())
+    }
+
+    /// Parses an id as written by [`OrderId`]'s `Display`; anything else is refused.
+    pub fn parse(text: &str) -> Option<OrderId> {
+        uuid::Uuid::parse_str(text.trim()).ok().map(|uuid| OrderId(uuid.hyphenated().to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for OrderId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Order {
+    pub id: OrderId,
+    pub number: i64,
+    pub status: OrderStatus,
+    pub spec: OrderSpec,
+    pub quote: Quote,
+    pub summary: String,
+    pub business_date: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderSummary {
+    pub id: OrderId,
+    pub number: i64,
+    pub status: OrderStatus,
+    pub total: Money,
+    pub summary: String,
+    pub business_date: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderEvent {
+    pub at: String,
+    pub kind: String,
+    pub from_status: Option<OrderStatus>,
+    pub to_status: OrderStatus,
+    pub cause: String,
+}
+
+/// History filters. Dates are the shop's local business days, inclusive.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OrderQuery {
+    #[serde(default)]
+    pub status: Option<OrderStatus>,
+    #[serde(default)]
+    pub from: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    pub to: Option<chrono::NaiveDate>,
+    /// An order number, a PaymentIntent id, or words from the items.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Keyset paging: only orders numbered below this.
+    #[serde(default)]
+    pub before_number: Option<i64>,
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderPage {
+    pub orders: Vec<OrderSummary>,
+    /// Pass as `before_number` for the next page; `None` on the last page.
+    pub next_before_number: Option<i64>,
+}
+
+impl Store {
+    /// Prices and saves a new draft order, with its `created` event, in one transaction.
+    pub fn create_order(&mut self, spec: &OrderSpec, cause: &str) -> Result<Order, StoreError> {
+        if spec.lines.is_empty() {
+            return Err(crate::order::InvalidOrder::new("lines", "add at least one line").into());
+        }
+        let quote = spec.quote()?;
+        let (now, business_date) = self.now();
+        let id = OrderId::new();
+        let summary = summarize(spec);
+        let (discount_kind, discount_value) = match spec.discount {
+            None => (None, None),
+            Some(Discount::Percent { rate }) => (Some("percent"), Some(rate.millionths())),
+            Some(Discount::Amount { amount }) => (Some("amount"), Some(amount.minor())),
+        };
+
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let number: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(number) + 1, ?1) FROM orders",
+            [FIRST_ORDER_NUMBER],
+            |row| row.get(0),
+        )?;
+        tx.execute(
+            "INSERT INTO orders (id, number, status, currency, discount_kind, discount_value, tip, note,
+                 customer_email, summary, subtotal, discount, tax_exclusive, tax_inclusive, rounding, total,
+                 business_date, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)",
+            params![
+                id.as_str(),
+                number,
+                OrderStatus::Draft.as_str(),
+                spec.currency.code(),
+                discount_kind,
+                discount_value,
+                quote.tip.minor(),
+                spec.note,
+                spec.customer_email,
+                summary,
+                quote.subtotal.minor(),
+                quote.discount.minor(),
+                quote.tax_exclusive.minor(),
+                quote.tax_inclusive.minor(),
+                quote.rounding.minor(),
+                quote.total.minor(),
+                business_date,
+                now,
+            ],
+        )?;
+        for (position, (line, priced)) in spec.lines.iter().zip(&quote.lines).enumerate() {
+            tx.execute(
+                "INSERT INTO order_lines (order_id, position, description, quantity, unit_price, amount, discount, tax)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    id.as_str(),
+                    position as i64,
+                    line.description,
+                    line.quantity,
+                    line.unit_price.minor(),
+                    priced.amount.minor(),
+                    priced.discount.minor(),
+                    priced.tax.minor(),
+                ],
+            )?;
+        }
+        for (position, (tax, priced)) in spec.taxes.iter().zip(&quote.taxes).enumerate() {
+            tx.execute(
+                "INSERT INTO order_taxes (order_id, position, name, rate, inclusive, amount)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id.as_str(), position as i64, tax.name, tax.rate.millionths(), tax.inclusive, priced.amount.minor()],
+            )?;
+        }
+        append_event(&tx, &id, &now, "created", None, OrderStatus::Draft, cause)?;
+        tx.commit()?;
+        tracing::info!(order = %id, number, total = %quote.total.to_decimal_string(), currency = %spec.currency, "order created");
+        self.order(&id)
+    }
+
+    /// Moves an order to `next`, refusing transitions the state machine does not allow, and
+    /// appends the event with its cause in the same transaction.
+    pub fn transition(&mut self, id: &OrderId, next: OrderStatus, cause: &str) -> Result<Order, StoreError> {
+        let (now, _) = self.now();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: String = tx
+            .query_row("SELECT status FROM orders WHERE id = ?1", [id.as_str()], |row| row.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::OrderNotFound(id.to_string()))?;
+        let current = parse_status(&current)?;
+        current.transition(next)?;
+        tx.execute(
+            "UPDATE orders SET status = ?1, updated_at = ?2 WHERE id = ?3",
+            params![next.as_str(), now, id.as_str()],
+        )?;
+        append_event(&tx, id, &now, "status_changed", Some(current), next, cause)?;
+        tx.commit()?;
+        tracing::info!(order = %id, from = current.as_str(), to = next.as_str(), cause, "order status changed");
+        self.order(id)
+    }
+
+    pub fn order(&self, id: &OrderId) -> Result<Order, StoreError> {
+        self.conn
+            .query_row(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"), [id.as_str()], read_order_row)
+            .optional()?
+            .ok_or_else(|| StoreError::OrderNotFound(id.to_string()))
+            .and_then(|row| self.complete_order(row))
+    }
+
+    pub fn order_by_number(&self, number: i64) -> Result<Order, StoreError> {
+        self.conn
+            .query_row(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE number = ?1"), [number], read_order_row)
+            .optional()?
+            .ok_or_else(|| StoreError::OrderNotFound(format!("#{number}")))
+            .and_then(|row| self.complete_order(row))
+    }
+
+    /// Finds an order by what a person would type: its number ("1042" or "#1042") or its id.
+    pub fn find_order(&self, reference: &str) -> Result<Order, StoreError> {
+        let text = reference.trim();
+        if let Ok(number) = text.trim_start_matches('#').parse::<i64>() {
+            return self.order_by_number(number);
+        }
+        match OrderId::parse(text) {
+            Some(id) => self.order(&id),
+            None => Err(StoreError::OrderNotFound(text.to_owned())),
+        }
+    }
+
+    pub fn events(&self, id: &OrderId) -> Result<Vec<OrderEvent>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT at, kind, from_status, to_status, cause FROM order_events WHERE order_id = ?1 ORDER BY id",
+        )?;
+        let rows = statement.query_map([id.as_str()], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, Option<String>>(2)?, row.get::<_, String>(3)?, row.get::<_, String>(4)?))
+        })?;
+        rows.map(|row| {
+            let (at, kind, from, to, cause) = row?;
+            Ok(OrderEvent {
+                at,
+                kind,
+                from_status: from.as_deref().map(parse_status).transpose()?,
+                to_status: parse_status(&to)?,
+                cause,
+            })
+        })
+        .collect()
+    }
+
+    /// Newest first, filtered, one page at a time.
+    pub fn list_orders(&self, query: &OrderQuery) -> Result<OrderPage, StoreError> {
+        let limit = query.limit.unwrap_or(50).clamp(1, MAX_PAGE);
+        let mut conditions: Vec<&str> = Vec::new();
+        let mut values: Vec<rusqlite::types::Value> = Vec::new();
+        let mut bind = |condition: &'static str, value: rusqlite::types::Value| {
+            conditions.push(condition);
+            values.push(value);
+        };
+        if let Some(status) = query.status {
+            bind("status = ?", status.as_str().to_owned().into());
+        }
+        if let Some(from) = query.from {
+            bind("business_date >= ?", from.format("%Y-%m-%d").to_string().into());
+        }
+        if let Some(to) = query.to {
+            bind("business_date <= ?", to.format("%Y-%m-%d").to_string().into());
+        }
+        if let Some(before) = query.before_number {
+            bind("number < ?", before.into());
+        }
+        if let Some(text) = query.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            if let Ok(number) = text.trim_start_matches('#').parse::<i64>() {
+                bind("number = ?", number.into());
+            } else if text.starts_with("pi_") {
+                bind("payment_intent_id = ?", text.to_owned().into());
+            } else {
+                bind("summary LIKE ? ESCAPE '\\'", format!("%{}%", escape_like(text)).into());
+            }
+        }
+        let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+        let sql = format!(
+            "SELECT id, number, status, currency, total, summary, business_date, created_at FROM orders {filter}
+             ORDER BY number DESC LIMIT {}",
+            limit + 1
+        );
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let mut orders = statement
+            .query_map(rusqlite::params_from_iter(values), |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, i64>(4)?,
+                    row.get::<_, String>(5)?,
+                    row.get::<_, String>(6)?,
+                    row.get::<_, String>(7)?,
+                ))
+            })?
+            .map(|row| {
+                let (id, number, status, currency, total, summary, business_date, created_at) = row?;
+                Ok(OrderSummary {
+                    id: OrderId(id),
+                    number,
+                    status: parse_status(&status)?,
+                    total: Money::new(total, parse_currency(&currency)?),
+                    summary,
+                    business_date,
+                    created_at,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let next_before_number = if orders.len() > limit as usize {
+            orders.truncate(limit as usize);
+            orders.last().map(|order| order.number)
+        } else {
+            None
+        };
+        Ok(OrderPage { orders, next_before_number })
+    }
+
+    /// Rebuilds the order's spec from its rows, prices it again and checks the result
+    /// against the stored totals: the amount that will be charged is always the one the
+    /// core computes from what is stored.
+    fn complete_order(&self, row: OrderRow) -> Result<Order, StoreError> {
+        let currency = parse_currency(&row.currency)?;
+        let mut statement = self.conn.prepare_cached(
+            "SELECT description, quantity, unit_price FROM order_lines WHERE order_id = ?1 ORDER BY position",
+        )?;
+        let lines = statement
+            .query_map([&row.id], |r| {
+                Ok(Line { description: r.get(0)?, quantity: r.get(1)?, unit_price: Money::new(r.get(2)?, currency) })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT name, rate, inclusive FROM order_taxes WHERE order_id = ?1 ORDER BY position")?;
+        let taxes = statement
+            .query_map([&row.id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, bool>(2)?)))?
+            .map(|tax| {
+                let (name, rate, inclusive) = tax?;
+                let rate = Rate::from_millionths(rate).map_err(|_| StoreError::Inconsistent(row.id.clone()))?;
+                Ok(TaxRate { name, rate, inclusive })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let discount = match (row.discount_kind.as_deref(), row.discount_value) {
+            (None, None) => None,
+            (Some("percent"), Some(value)) => Some(Discount::Percent {
+                rate: Rate::from_millionths(value).map_err(|_| StoreError::Inconsistent(row.id.clone()))?,
+            }),
+            (Some("amount"), Some(value)) => Some(Discount::Amount { amount: Money::new(value, currency) }),
+            _ => return Err(StoreError::Inconsistent(row.id.clone())),
+        };
+        let spec = OrderSpec {
+            currency,
+            lines,
+            discount,
+            taxes,
+            tip: (row.tip > 0).then(|| Money::new(row.tip, currency)),
+            note: row.note,
+            customer_email: row.customer_email,
+        };
+        let quote = spec.quote()?;
+        if quote.total.minor() != row.total || quote.subtotal.minor() != row.subtotal {
+            tracing::error!(order = %row.id, stored = row.total, computed = quote.total.minor(), "stored totals disagree");
+            return Err(StoreError::Inconsistent(row.id));
+        }
+        Ok(Order {
+            id: OrderId(row.id),
+            number: row.number,
+            status: parse_status(&row.status)?,
+            spec,
+            quote,
+            summary: row.summary,
+            business_date: row.business_date,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+const ORDER_COLUMNS: &str = "id, number, status, currency, discount_kind, discount_value, tip, note, customer_email,
+    summary, subtotal, total, business_date, created_at, updated_at";
+
+struct OrderRow {
+    id: String,
+    number: i64,
+    status: String,
+    currency: String,
+    discount_kind: Option<String>,
+    discount_value: Option<i64>,
+    tip: i64,
+    note: Option<String>,
+    customer_email: Option<String>,
+    summary: String,
+    subtotal: i64,
+    total: i64,
+    business_date: String,
+    created_at: String,
+    updated_at: String,
+}
+
+fn read_order_row(row: &Row<'_>) -> rusqlite::Result<OrderRow> {
+    Ok(OrderRow {
+        id: row.get(0)?,
+        number: row.get(1)?,
+        status: row.get(2)?,
+        currency: row.get(3)?,
+        discount_kind: row.get(4)?,
+        discount_value: row.get(5)?,
+        tip: row.get(6)?,
+        note: row.get(7)?,
+        customer_email: row.get(8)?,
+        summary: row.get(9)?,
+        subtotal: row.get(10)?,
+        total: row.get(11)?,
+        business_date: row.get(12)?,
+        created_at: row.get(13)?,
+        updated_at: row.get(14)?,
+    })
+}
+
+fn append_event(
+    tx: &Transaction<'_>,
+    id: &OrderId,
+    at: &str,
+    kind: &str,
+    from: Option<OrderStatus>,
+    to: OrderStatus,
+    cause: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO order_events (order_id, at, kind, from_status, to_status, cause) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id.as_str(), at, kind, from.map(OrderStatus::as_str), to.as_str(), cause],
+    )?;
+    Ok(())
+}
+
+fn parse_status(text: &str) -> Result<OrderStatus, StoreError> {
+    text.parse().map_err(|_| StoreError::Corrupt(format!("unknown order status \"{text}\" in the database")))
+}
+
+fn parse_currency(code: &str) -> Result<Currency, StoreError> {
+    code.parse().map_err(|_| StoreError::Corrupt(format!("unknown currency \"{code}\" in the database")))
+}
+
+/// "Flat white ×2, Croissant" — what the history list shows and text search looks in.
+fn summarize(spec: &OrderSpec) -> String {
+    spec.lines
+        .iter()
+        .map(|line| match line.quantity {
+            1 => line.description.clone(),
+            quantity => format!("{} ×{quantity}", line.description),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}

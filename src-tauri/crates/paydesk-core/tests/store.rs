@@ -1,0 +1,286 @@
+//! The store against real SQLite files.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use paydesk_core::export::ExportRange;
+use paydesk_core::order::{Completeness, DiscountInput, LineInput, OrderInput, OrderSpec, OrderStatus, TaxInput};
+use paydesk_core::store::{Clock, OrderQuery, Store, StoreError, DATABASE_FILE, SCHEMA_VERSION};
+use rusqlite::Connection;
+
+/// A clock the test moves by hand: one day per `advance_days`.
+struct TestClock(AtomicI64);
+
+impl Clock for TestClock {
+    fn now(&self) -> (DateTime<Utc>, NaiveDate) {
+        let instant = Utc.timestamp_opt(self.0.load(Ordering::SeqCst), 0).unwrap();
+        (instant, instant.date_naive())
+    }
+}
+
+impl TestClock {
+    fn starting(date: &str) -> Arc<TestClock> {
+        let day = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+        Arc::new(TestClock(AtomicI64::new(day.and_hms_opt(9, 0, 0).unwrap().and_utc().timestamp())))
+    }
+    fn advance_days(&self, days: i64) {
+        self.0.fetch_add(days * 86_400, Ordering::SeqCst);
+    }
+}
+
+fn spec(items: &[(&str, i64, &str)]) -> OrderSpec {
+    OrderInput {
+        currency: "USD".into(),
+        lines: items
+            .iter()
+            .map(|(description, quantity, price)| LineInput {
+                description: (*description).into(),
+                quantity: *quantity,
+                unit_price: (*price).into(),
+            })
+            .collect(),
+        taxes: vec![TaxInput { name: "Sales tax".into(), rate: "8.875".into(), inclusive: false }],
+        ..OrderInput::default()
+    }
+    .validate(Completeness::RequireLines)
+    .unwrap()
+}
+
+fn raw(store_dir: &tempfile::TempDir) -> Connection {
+    Connection::open(store_dir.path().join(DATABASE_FILE)).unwrap()
+}
+
+fn count(conn: &Connection, table: &str) -> i64 {
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |row| row.get(0)).unwrap()
+}
+
+#[test]
+fn migrates_an_empty_file_with_the_required_pragmas() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_in(&dir.path().join("nested/data")).unwrap();
+    let conn = Connection::open(store.path()).unwrap();
+    let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(journal, "wal");
+    for table in ["orders", "order_lines", "order_taxes", "order_events", "payment_attempts", "refunds", "settings"] {
+        assert_eq!(count(&conn, table), 0, "{table}");
+    }
+    store.integrity_check().unwrap();
+}
+
+#[test]
+fn orders_survive_a_reopen_with_their_numbers_totals_and_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, second) = {
+        let mut store = Store::open_in(dir.path()).unwrap();
+        let first = store.create_order(&spec(&[("Flat white", 2, "3.50"), ("Croissant", 1, "2.25")]), "cashier").unwrap();
+        let second = store.create_order(&spec(&[("Tea", 1, "2.00")]), "cashier").unwrap();
+        (first, second)
+    };
+    assert_eq!((first.number, second.number), (1001, 1002));
+    assert_eq!(first.quote.total.minor(), 1007);
+    assert_eq!(first.summary, "Flat white ×2, Croissant");
+
+    let store = Store::open_in(dir.path()).unwrap();
+    let reread = store.order(&first.id).unwrap();
+    assert_eq!(reread, first);
+    assert_eq!(store.order_by_number(1002).unwrap().id, second.id);
+    assert_eq!(store.find_order("#1001").unwrap().id, first.id);
+    assert_eq!(store.find_order(first.id.as_str()).unwrap().number, 1001);
+    assert!(matches!(store.find_order("9999"), Err(StoreError::OrderNotFound(_))));
+    assert!(matches!(store.find_order("nonsense"), Err(StoreError::OrderNotFound(_))));
+    let events = store.events(&first.id).unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!((events[0].kind.as_str(), events[0].to_status, events[0].cause.as_str()), ("created", OrderStatus::Draft, "cashier"));
+}
+
+#[test]
+fn transitions_write_their_event_and_refused_ones_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    let order = store.create_order(&spec(&[("Cake", 1, "4.00")]), "cashier").unwrap();
+    store.transition(&order.id, OrderStatus::AwaitingPayment, "payment started").unwrap();
+    let paid = store.transition(&order.id, OrderStatus::Paid, "pi_123 succeeded").unwrap();
+    assert_eq!(paid.status, OrderStatus::Paid);
+
+    let before = count(&raw(&dir), "order_events");
+    let error = store.transition(&order.id, OrderStatus::Draft, "should fail").unwrap_err();
+    assert_eq!(error.to_string(), "an order that is paid cannot become draft");
+    assert_eq!(store.order(&order.id).unwrap().status, OrderStatus::Paid);
+    assert_eq!(count(&raw(&dir), "order_events"), before);
+
+    let events = store.events(&order.id).unwrap();
+    let trail: Vec<_> = events.iter().map(|e| (e.from_status, e.to_status, e.cause.as_str())).collect();
+    assert_eq!(
+        trail,
+        vec![
+            (None, OrderStatus::Draft, "cashier"),
+            (Some(OrderStatus::Draft), OrderStatus::AwaitingPayment, "payment started"),
+            (Some(OrderStatus::AwaitingPayment), OrderStatus::Paid, "pi_123 succeeded"),
+        ]
+    );
+}
+
+#[test]
+fn the_event_log_is_append_only_and_orders_cannot_be_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    store.create_order(&spec(&[("Cake", 1, "4.00")]), "cashier").unwrap();
+    let conn = raw(&dir);
+    conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+    let update = conn.execute("UPDATE order_events SET cause = 'rewritten'", []).unwrap_err();
+    assert!(update.to_string().contains("append-only"), "{update}");
+    let delete = conn.execute("DELETE FROM order_events", []).unwrap_err();
+    assert!(delete.to_string().contains("append-only"), "{delete}");
+    assert!(conn.execute("DELETE FROM orders", []).is_err());
+    assert_eq!(count(&conn, "orders"), 1);
+}
+
+#[test]
+fn an_interrupted_create_leaves_no_partial_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    // Validation would refuse quantity 0; building the spec by hand gets it past to the
+    // database, whose CHECK fails on the second line after the order row was inserted.
+    let mut bad = spec(&[("Good line", 1, "1.00"), ("Bad line", 1, "1.00")]);
+    bad.lines[1].quantity = 0;
+    assert!(matches!(store.create_order(&bad, "cashier"), Err(StoreError::Sqlite(_))));
+    let conn = raw(&dir);
+    for table in ["orders", "order_lines", "order_taxes", "order_events"] {
+        assert_eq!(count(&conn, table), 0, "{table}");
+    }
+    // The number was not used up either.
+    assert_eq!(store.create_order(&spec(&[("Tea", 1, "2")]), "cashier").unwrap().number, 1001);
+}
+
+#[test]
+fn an_order_edited_outside_paydesk_is_refused_not_charged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    let order = store.create_order(&spec(&[("Cake", 2, "4.00")]), "cashier").unwrap();
+    raw(&dir)
+        .execute("UPDATE order_lines SET unit_price = 1, amount = 2 WHERE order_id = ?1", [order.id.as_str()])
+        .unwrap();
+    assert!(matches!(store.order(&order.id), Err(StoreError::Inconsistent(_))));
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Store::open_in(dir.path()).unwrap());
+    raw(&dir).execute_batch("PRAGMA user_version = 99").unwrap();
+    let error = Store::open_in(dir.path()).err().unwrap();
+    assert!(matches!(error, StoreError::TooNew { found: 99, .. }), "{error}");
+    let version: u32 = raw(&dir).query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, 99);
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(DATABASE_FILE), b"this is not sqlite, just some text that is long enough").unwrap();
+    let error = Store::open_in(dir.path()).err().unwrap();
+    assert!(error.to_string().contains("not a database"), "{error}");
+}
+
+#[test]
+fn history_pages_newest_first_and_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::starting("2026-11-20");
+    let mut store = Store::open_with_clock(&dir.path().join(DATABASE_FILE), clock.clone()).unwrap();
+    for day in 0..3 {
+        for index in 0..5 {
+            let item = if index == 2 { "Big_100% cake" } else { "Coffee" };
+            store.create_order(&spec(&[(item, 1, "3.00")]), "cashier").unwrap();
+        }
+        if day < 2 {
+            clock.advance_days(1);
+        }
+    }
+    let paid = store.order_by_number(1003).unwrap();
+    store.transition(&paid.id, OrderStatus::Voided, "customer left").unwrap();
+
+    let first = store.list_orders(&OrderQuery { limit: Some(6), ..OrderQuery::default() }).unwrap();
+    assert_eq!(first.orders.iter().map(|o| o.number).collect::<Vec<_>>(), (1010..=1015).rev().collect::<Vec<_>>());
+    assert_eq!(first.next_before_number, Some(1010));
+    let second = store
+        .list_orders(&OrderQuery { limit: Some(6), before_number: first.next_before_number, ..OrderQuery::default() })
+        .unwrap();
+    assert_eq!(second.orders.first().map(|o| o.number), Some(1009));
+    let last = store
+        .list_orders(&OrderQuery { limit: Some(6), before_number: second.next_before_number, ..OrderQuery::default() })
+        .unwrap();
+    assert_eq!(last.orders.len(), 3);
+    assert_eq!(last.next_before_number, None);
+
+    let day = |d: &str| Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap());
+    let on_21st = store.list_orders(&OrderQuery { from: day("2026-11-21"), to: day("2026-11-21"), ..OrderQuery::default() }).unwrap();
+    assert_eq!(on_21st.orders.iter().map(|o| o.number).collect::<Vec<_>>(), vec![1010, 1009, 1008, 1007, 1006]);
+    assert!(on_21st.orders.iter().all(|o| o.business_date == "2026-11-21"));
+
+    let voided = store.list_orders(&OrderQuery { status: Some(OrderStatus::Voided), ..OrderQuery::default() }).unwrap();
+    assert_eq!(voided.orders.iter().map(|o| o.number).collect::<Vec<_>>(), vec![1003]);
+
+    let text = |t: &str| store.list_orders(&OrderQuery { text: Some(t.into()), ..OrderQuery::default() }).unwrap();
+    assert_eq!(text("#1004").orders.len(), 1);
+    assert_eq!(text("big_100%").orders.iter().map(|o| o.number).collect::<Vec<_>>(), vec![1013, 1008, 1003]);
+    // `_` and `%` are literal, not LIKE wildcards.
+    assert_eq!(text("g_1").orders.len(), 3);
+    assert_eq!(text("g%1").orders.len(), 0);
+    assert_eq!(text("pi_unknown").orders.len(), 0);
+}
+
+#[test]
+fn online_backup_is_a_consistent_copy_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(&dir.path().join("data")).unwrap();
+    let order = store.create_order(&spec(&[("Cake", 1, "4.00")]), "cashier").unwrap();
+    store.set_setting("business_name", "Corner Café").unwrap();
+    let target = dir.path().join("backup.sqlite3");
+    store.backup_to(&target).unwrap();
+
+    let copy = Store::open(&target).unwrap();
+    assert_eq!(copy.order(&order.id).unwrap(), order);
+    assert_eq!(copy.setting("business_name").unwrap().as_deref(), Some("Corner Café"));
+    assert_eq!(copy.setting("missing").unwrap(), None);
+
+    let again = store.backup_to(&target).unwrap_err();
+    assert!(again.to_string().contains("already exists"), "{again}");
+    let onto_itself = store.backup_to(store.path()).unwrap_err();
+    assert!(onto_itself.to_string().contains("already exists") || onto_itself.to_string().contains("live database"));
+}
+
+#[test]
+fn csv_export_covers_the_range_with_plain_decimals() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::starting("2026-11-21");
+    let mut store = Store::open_with_clock(&dir.path().join(DATABASE_FILE), clock.clone()).unwrap();
+    store.create_order(&spec(&[("Yesterday's tea", 1, "2.00")]), "cashier").unwrap();
+    clock.advance_days(1);
+    let mut input = OrderInput {
+        currency: "USD".into(),
+        lines: vec![LineInput { description: "=cmd, \"quoted\"".into(), quantity: 2, unit_price: "1,234.50".into() }],
+        discount: Some(DiscountInput::Amount { amount: "4.50".into() }),
+        ..OrderInput::default()
+    };
+    input.note = Some("leave at door".into());
+    store.create_order(&input.validate(Completeness::RequireLines).unwrap(), "cashier").unwrap();
+
+    let mut out = Vec::new();
+    let day = NaiveDate::from_ymd_opt(2026, 11, 22);
+    let written = store.export_csv(ExportRange { from: day, to: day }, &mut out).unwrap();
+    assert_eq!(written, 1);
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].starts_with("number,id,created_at"));
+    assert!(lines[1].starts_with("1002,"), "{}", lines[1]);
+    assert!(lines[1].contains(",USD,2469.00,4.50,0.00,0.00,0.00,0.00,2464.50,"), "{}", lines[1]);
+    assert!(lines[1].contains("\"'=cmd, \"\"quoted\"\" ×2\""), "{}", lines[1]);
+    assert!(lines[1].ends_with(",,leave at door"), "{}", lines[1]);
+
+    let mut everything = Vec::new();
+    assert_eq!(store.export_csv(ExportRange::default(), &mut everything).unwrap(), 2);
+}
