@@ -1,0 +1,172 @@
+//! Fault injection for tests, reachable through [`crate::Simulator::faults`] (and over
+//! HTTP only when [`crate::SimConfig::test_control`] is set).
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use tokio::sync::oneshot;
+
+use crate::errors::ApiError;
+
+/// How an injected failure answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// 500 `api_error`.
+    ServerError,
+    /// 429 `rate_limit`, as Stripe's rate limiter answers.
+    RateLimited,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Injected {
+    failure: Failure,
+    should_retry: Option<bool>,
+}
+
+struct Bucket {
+    per_second: u32,
+    tokens: f64,
+    at: Instant,
+}
+
+#[derive(Default)]
+struct Inner {
+    failures: VecDeque<Injected>,
+    lost: u32,
+    delay: Option<Duration>,
+    bucket: Option<Bucket>,
+    pauses: VecDeque<(oneshot::Sender<()>, oneshot::Receiver<()>)>,
+}
+
+/// Faults applied to `/v1` requests, in arrival order.
+#[derive(Default)]
+pub struct Faults {
+    inner: Mutex<Inner>,
+}
+
+/// A request held by [`Faults::pause_next_request`] after it was registered as running.
+pub struct PausedRequest {
+    arrived: oneshot::Receiver<()>,
+    release: oneshot::Sender<()>,
+}
+
+impl PausedRequest {
+    /// Resolves once the paused request has reached the simulator.
+    pub async fn arrived(&mut self) {
+        let _ = (&mut self.arrived).await;
+    }
+
+    /// Lets the paused request carry on.
+    pub fn release(self) {
+        let _ = self.release.send(());
+    }
+}
+
+pub(crate) struct Hold {
+    arrived: oneshot::Sender<()>,
+    release: oneshot::Receiver<()>,
+}
+
+impl Hold {
+    pub(crate) async fn wait(self) {
+        let _ = self.arrived.send(());
+        let _ = self.release.await;
+    }
+}
+
+impl Faults {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().expect("faults lock")
+    }
+
+    /// The next `n` requests fail with `failure`; `should_retry` sets `Stripe-Should-Retry`
+    /// (`None` leaves the header out, as Stripe does when it has no advice).
+    pub fn fail_next(&self, n: u32, failure: Failure, should_retry: Option<bool>) {
+        let mut inner = self.lock();
+        for _ in 0..n {
+            inner.failures.push_back(Injected { failure, should_retry });
+        }
+    }
+
+    /// The next `n` requests take effect, then their connection is closed unanswered.
+    pub fn lose_next_responses(&self, n: u32) {
+        self.lock().lost += n;
+    }
+
+    /// Every request waits `delay` before it is handled (`None` removes the delay).
+    pub fn set_delay(&self, delay: Option<Duration>) {
+        self.lock().delay = delay;
+    }
+
+    /// At most `per_second` requests a second (a token bucket of that size); others get 429.
+    pub fn set_rate_limit(&self, per_second: Option<u32>) {
+        self.lock().bucket = per_second.map(|n| Bucket { per_second: n, tokens: f64::from(n), at: Instant::now() });
+    }
+
+    /// Holds the next request once it counts as in flight, until the handle is released.
+    pub fn pause_next_request(&self) -> PausedRequest {
+        let (arrived_tx, arrived_rx) = oneshot::channel();
+        let (release_tx, release_rx) = oneshot::channel();
+        self.lock().pauses.push_back((arrived_tx, release_rx));
+        PausedRequest { arrived: arrived_rx, release: release_tx }
+    }
+
+    /// Removes every pending fault, delay and limit.
+    pub fn clear(&self) {
+        *self.lock() = Inner::default();
+    }
+
+    /// Failures that answer before the request is looked at.
+    pub(crate) fn admit(&self) -> Result<(), ApiError> {
+        let mut inner = self.lock();
+        if let Some(b) = inner.bucket.as_mut() {
+            let now = Instant::now();
+            let refill = now.duration_since(b.at).as_secs_f64() * f64::from(b.per_second);
+            b.tokens = (b.tokens + refill).min(f64::from(b.per_second));
+            b.at = now;
+            if b.tokens < 1.0 {
+                return Err(rate_limited(None));
+            }
+            b.tokens -= 1.0;
+        }
+        match inner.failures.pop_front() {
+            Some(Injected { failure: Failure::RateLimited, should_retry }) => Err(rate_limited(should_retry)),
+            Some(Injected { failure: Failure::ServerError, should_retry }) => {
+                let mut e = ApiError::new(500, "api_error", "An unknown error occurred");
+                e.should_retry = should_retry;
+                Err(e)
+            }
+            None => Ok(()),
+        }
+    }
+
+    pub(crate) fn hold(&self) -> Option<Hold> {
+        self.lock().pauses.pop_front().map(|(arrived, release)| Hold { arrived, release })
+    }
+
+    pub(crate) fn delay(&self) -> Option<Duration> {
+        self.lock().delay
+    }
+
+    pub(crate) fn take_lost(&self) -> bool {
+        let mut inner = self.lock();
+        if inner.lost > 0 {
+            inner.lost -= 1;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+fn rate_limited(should_retry: Option<bool>) -> ApiError {
+    let mut e = ApiError::new(
+        429,
+        "invalid_request_error",
+        "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.",
+    )
+    .with_code("rate_limit");
+    e.should_retry = should_retry;
+    e
+}

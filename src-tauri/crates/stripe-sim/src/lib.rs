@@ -1,0 +1,176 @@
+//! A Stripe test-mode simulator: the part of Stripe's API that Paydesk uses, served on
+//! loopback with Stripe's request and answer formats, plus a stand-in for Stripe.js.
+//!
+//! Nothing here talks to Stripe. The simulator is the backend of Paydesk's tests and of
+//! its offline demo mode.
+//!
+//! # In-process (tests)
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let sim = stripe_sim::Simulator::start(stripe_sim::SimConfig::default()).await?;
+//! let api_base = sim.base_url(); // e.g. "http://127.0.0.1:41234"
+//! sim.faults().fail_next(1, stripe_sim::Failure::ServerError, Some(true));
+//! sim.stop().await;
+//! # Ok(()) }
+//! ```
+//!
+//! # As a long-running server (`paydesk simulator --port N`)
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let config = stripe_sim::SimConfig { port: 12111, ..Default::default() };
+//! stripe_sim::serve(config, |url| println!("Stripe simulator on {url}"), async {
+//!     let _ = tokio::signal::ctrl_c().await;
+//! })
+//! .await
+//! # }
+//! ```
+//!
+//! The server binds `127.0.0.1` only. API calls take `Authorization: Bearer sk_test_…`
+//! (or `rk_test_…`); the Stripe.js stand-in uses `pk_test_…` with a client secret; live
+//! keys are refused. The stand-in is `GET {base_url}/v3/`, a drop-in for
+//! `https://js.stripe.com/v3/`.
+//!
+//! # Endpoints
+//!
+//! `GET /v1/account`; `POST|GET /v1/payment_intents`, `GET|POST /v1/payment_intents/:id`,
+//! `POST /v1/payment_intents/:id/{confirm,capture,cancel}`; `GET /v1/charges[/:id]`;
+//! `POST|GET /v1/refunds`, `GET|POST /v1/refunds/:id`; `GET /v1/events[/:id]`;
+//! `GET /v1/payment_methods/:id`; `POST /v1/confirmation_tokens` (publishable key),
+//! `POST /v1/test_helpers/confirmation_tokens`, `GET /v1/confirmation_tokens/:id`.
+//! Simulator-only: `POST /_sim/3ds/authenticate` (the 3-D Secure test page's buttons)
+//! and, with [`SimConfig::test_control`], `POST /_sim/faults` and `POST /_sim/processing`.
+
+#![recursion_limit = "256"]
+
+mod api;
+mod cards;
+mod currency;
+mod errors;
+mod faults;
+mod form;
+mod idempotency;
+mod js;
+mod objects;
+mod server;
+mod state;
+
+use std::future::Future;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use faults::{Failure, Faults, PausedRequest};
+
+/// The Stripe API version reported when a request does not pin one.
+pub const DEFAULT_API_VERSION: &str = "2024-06-20";
+
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// Reported in `Stripe-Version` and events when a request does not send one.
+    pub api_version: String,
+    /// Exposes `POST /_sim/faults` and `POST /_sim/processing` over HTTP. Off by default so
+    /// the demo mode has no such switch; tests written in other languages turn it on.
+    pub test_control: bool,
+    /// Origins allowed by CORS besides the app's (`tauri://localhost`,
+    /// `http(s)://tauri.localhost`) and `http://127.0.0.1:*` / `http://localhost:*`.
+    pub allowed_origins: Vec<String>,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig { port: 0, api_version: DEFAULT_API_VERSION.into(), test_control: false, allowed_origins: Vec::new() }
+    }
+}
+
+/// A running simulator. Dropping it stops the server.
+pub struct Simulator {
+    shared: Arc<server::Shared>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Simulator {
+    /// Binds 127.0.0.1 on `config.port` and starts serving on the current Tokio runtime.
+    pub async fn start(config: SimConfig) -> std::io::Result<Simulator> {
+        let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, config.port))).await?;
+        let base_url = format!("http://{}", listener.local_addr()?);
+        let shared = Arc::new(server::Shared {
+            store: Mutex::new(state::Store::new(base_url.clone(), config.api_version.clone())),
+            faults: Faults::default(),
+            idempotency: idempotency::Idempotency::default(),
+            config,
+            base_url,
+        });
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(server::run(listener, shared.clone(), async {
+            let _ = rx.await;
+        }));
+        Ok(Simulator { shared, shutdown: Some(tx), task: Some(task) })
+    }
+
+    /// `http://127.0.0.1:PORT`, to use as the Stripe API base and Stripe.js origin.
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    pub fn port(&self) -> u16 {
+        self.shared.base_url.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(0)
+    }
+
+    /// The fault injection switches for this instance.
+    pub fn faults(&self) -> &Faults {
+        &self.shared.faults
+    }
+
+    /// While on, successful card authorizations stay `processing` until
+    /// [`Simulator::settle_processing`], to exercise that status.
+    pub fn set_hold_processing(&self, hold: bool) {
+        self.shared.store.lock().expect("store lock").hold_processing = hold;
+    }
+
+    /// Completes every payment held in `processing`; returns how many there were.
+    pub fn settle_processing(&self) -> usize {
+        self.shared.store.lock().expect("store lock").settle_processing()
+    }
+
+    /// Stops accepting connections, closes open ones and waits for the server task.
+    pub async fn stop(mut self) {
+        self.signal_stop();
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    fn signal_stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        self.signal_stop();
+    }
+}
+
+/// Runs a simulator until `shutdown` resolves: the entry point for
+/// `paydesk simulator --port N`. `on_ready` receives the base URL once it is listening.
+pub async fn serve(
+    config: SimConfig,
+    on_ready: impl FnOnce(&str),
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let sim = Simulator::start(config).await?;
+    on_ready(sim.base_url());
+    shutdown.await;
+    sim.stop().await;
+    Ok(())
+}

@@ -1,0 +1,334 @@
+//! JSON renderings with the field set and types of Stripe's fixtures (fixtures3.json).
+
+use serde_json::{json, Map, Value};
+
+use crate::state::{Charge, ConfirmationToken, Event, Intent, PaymentMethod, Refund, Store};
+
+fn null_address() -> Value {
+    json!({"city": null, "country": null, "line1": null, "line2": null, "postal_code": null, "state": null})
+}
+
+pub fn empty_billing_details() -> Value {
+    json!({"address": null_address(), "email": null, "name": null, "phone": null, "tax_id": null})
+}
+
+fn card_checks() -> Value {
+    json!({"address_line1_check": null, "address_postal_code_check": null, "cvc_check": "pass"})
+}
+
+pub fn payment_method(pm: &PaymentMethod) -> Value {
+    let c = &pm.card;
+    json!({
+        "id": pm.id,
+        "object": "payment_method",
+        "allow_redisplay": "unspecified",
+        "billing_details": pm.billing_details,
+        "card": {
+            "brand": c.brand,
+            "checks": card_checks(),
+            "country": c.country,
+            "display_brand": c.brand,
+            "exp_month": c.exp_month,
+            "exp_year": c.exp_year,
+            "fingerprint": c.fingerprint,
+            "funding": c.funding,
+            "generated_from": null,
+            "last4": c.last4,
+            "networks": {"available": [c.brand], "preferred": null},
+            "regulated_status": "unregulated",
+            "three_d_secure_usage": {"supported": true},
+            "wallet": null,
+        },
+        "created": pm.created,
+        "customer": null,
+        "customer_account": null,
+        "livemode": false,
+        "metadata": {},
+        "type": "card",
+    })
+}
+
+pub fn intent(pi: &Intent) -> Value {
+    json!({
+        "id": pi.id,
+        "object": "payment_intent",
+        "amount": pi.amount,
+        "amount_capturable": pi.amount_capturable,
+        "amount_details": {"tip": {}},
+        "amount_received": pi.amount_received,
+        "application": null,
+        "application_fee_amount": null,
+        "automatic_payment_methods": pi.automatic_payment_methods,
+        "canceled_at": pi.canceled_at,
+        "cancellation_reason": pi.cancellation_reason,
+        "capture_method": pi.capture_method,
+        "client_secret": pi.client_secret,
+        "confirmation_method": pi.confirmation_method,
+        "created": pi.created,
+        "currency": pi.currency,
+        "customer": null,
+        "customer_account": null,
+        "description": pi.description,
+        "excluded_payment_method_types": null,
+        "last_payment_error": pi.last_payment_error,
+        "latest_charge": pi.latest_charge,
+        "livemode": false,
+        "metadata": pi.metadata,
+        "next_action": pi.next_action,
+        "on_behalf_of": null,
+        "payment_method": pi.payment_method,
+        "payment_method_configuration_details": null,
+        "payment_method_options": pi.payment_method_options,
+        "payment_method_types": pi.payment_method_types,
+        "processing": null,
+        "receipt_email": pi.receipt_email,
+        "return_url": pi.return_url,
+        "review": null,
+        "setup_future_usage": pi.setup_future_usage,
+        "shipping": null,
+        "source": null,
+        "statement_descriptor": pi.statement_descriptor,
+        "statement_descriptor_suffix": pi.statement_descriptor_suffix,
+        "status": pi.status.as_str(),
+        "transfer_data": null,
+        "transfer_group": null,
+    })
+}
+
+/// What a publishable key may read of an intent, as Stripe.js receives it.
+pub fn intent_for_client(full: &Value) -> Value {
+    const VISIBLE: &[&str] = &[
+        "id", "object", "amount", "amount_details", "automatic_payment_methods", "canceled_at",
+        "cancellation_reason", "capture_method", "client_secret", "confirmation_method", "created",
+        "currency", "description", "last_payment_error", "livemode", "next_action", "payment_method",
+        "payment_method_configuration_details", "payment_method_types", "processing", "receipt_email",
+        "setup_future_usage", "shipping", "source", "status",
+    ];
+    let mut out = Map::new();
+    if let Value::Object(m) = full {
+        for k in VISIBLE {
+            if let Some(v) = m.get(*k) {
+                out.insert((*k).to_string(), v.clone());
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+pub fn charge(ch: &Charge, store: &Store) -> Value {
+    let c = &ch.card;
+    let refunds: Vec<Value> = ch.refunds.iter().filter_map(|id| store.refunds.get(id)).map(refund).collect();
+    let (outcome, failure_code, failure_message) = match ch.failure {
+        Some(d) => (
+            json!({
+                "advice_code": null,
+                "network_advice_code": null,
+                "network_decline_code": null,
+                "network_status": if d.blocked { "not_sent_to_network" } else { "declined_by_network" },
+                "reason": if d.blocked { Some("highest_risk_level") } else { d.decline_code.or(Some(d.code)) },
+                "risk_level": if d.blocked { "highest" } else { "normal" },
+                "seller_message": if d.blocked { "Stripe blocked this payment as too risky." } else { "The bank did not return any further details with this decline." },
+                "type": if d.blocked { "blocked" } else { "issuer_declined" },
+            }),
+            json!(d.code),
+            json!(d.message),
+        ),
+        None => (
+            json!({
+                "advice_code": null,
+                "network_advice_code": null,
+                "network_decline_code": null,
+                "network_status": "approved_by_network",
+                "reason": null,
+                "risk_level": "normal",
+                "seller_message": "Payment complete.",
+                "type": "authorized",
+            }),
+            Value::Null,
+            Value::Null,
+        ),
+    };
+    let three_d_secure = if ch.three_d_secure {
+        json!({"authentication_flow": "challenge", "electronic_commerce_indicator": "05", "exemption_indicator": null, "result": "authenticated", "result_reason": null, "transaction_id": null, "version": "2.2.0"})
+    } else {
+        Value::Null
+    };
+    json!({
+        "id": ch.id,
+        "object": "charge",
+        "amount": ch.amount,
+        "amount_captured": ch.amount_captured,
+        "amount_refunded": ch.amount_refunded,
+        "application": null,
+        "application_fee": null,
+        "application_fee_amount": null,
+        "balance_transaction": null,
+        "billing_details": store.payment_methods.get(&ch.payment_method).map(|pm| pm.billing_details.clone()).unwrap_or_else(empty_billing_details),
+        "calculated_statement_descriptor": ch.calculated_statement_descriptor,
+        "captured": ch.captured,
+        "created": ch.created,
+        "currency": ch.currency,
+        "customer": null,
+        "description": ch.description,
+        "disputed": ch.disputed,
+        "failure_balance_transaction": null,
+        "failure_code": failure_code,
+        "failure_message": failure_message,
+        "fraud_details": {},
+        "livemode": false,
+        "metadata": ch.metadata,
+        "on_behalf_of": null,
+        "outcome": outcome,
+        "paid": ch.status == "succeeded",
+        "payment_intent": ch.payment_intent,
+        "payment_method": ch.payment_method,
+        "payment_method_details": {
+            "card": {
+                "amount_authorized": if ch.failure.is_none() { json!(ch.amount) } else { Value::Null },
+                "authorization_code": null,
+                "brand": c.brand,
+                "checks": card_checks(),
+                "country": c.country,
+                "exp_month": c.exp_month,
+                "exp_year": c.exp_year,
+                "extended_authorization": {"status": "disabled"},
+                "fingerprint": c.fingerprint,
+                "funding": c.funding,
+                "incremental_authorization": {"status": "unavailable"},
+                "installments": null,
+                "last4": c.last4,
+                "mandate": null,
+                "multicapture": {"status": "unavailable"},
+                "network": c.brand,
+                "network_token": {"used": false},
+                "network_transaction_id": null,
+                "overcapture": {"maximum_amount_capturable": ch.amount, "status": "unavailable"},
+                "regulated_status": "unregulated",
+                "three_d_secure": three_d_secure,
+                "wallet": null,
+            },
+            "type": "card",
+        },
+        "receipt_email": ch.receipt_email,
+        "receipt_number": null,
+        "receipt_url": null,
+        "refunded": ch.amount_refunded >= ch.amount,
+        "refunds": {"object": "list", "data": refunds, "has_more": false, "url": format!("/v1/charges/{}/refunds", ch.id)},
+        "review": null,
+        "shipping": null,
+        "source_transfer": null,
+        "statement_descriptor": null,
+        "statement_descriptor_suffix": null,
+        "status": ch.status,
+        "transfer_data": null,
+        "transfer_group": null,
+    })
+}
+
+pub fn refund(r: &Refund) -> Value {
+    json!({
+        "id": r.id,
+        "object": "refund",
+        "amount": r.amount,
+        "balance_transaction": null,
+        "charge": r.charge,
+        "created": r.created,
+        "currency": r.currency,
+        "customer": null,
+        "customer_account": null,
+        "destination_details": {"card": {"reference_status": "pending", "reference_type": "acquirer_reference_number", "type": "refund"}, "type": "card"},
+        "failure_balance_transaction": null,
+        "failure_reason": r.failure_reason,
+        "metadata": r.metadata,
+        "payment_intent": r.payment_intent,
+        "payment_method": null,
+        "reason": r.reason,
+        "receipt_number": null,
+        "source_transfer_reversal": null,
+        "status": r.status,
+        "transfer_reversal": null,
+    })
+}
+
+pub fn confirmation_token(t: &ConfirmationToken, store: &Store) -> Value {
+    let preview = store.payment_methods.get(&t.payment_method).map(|pm| {
+        let mut v = payment_method(pm);
+        if let Value::Object(m) = &mut v {
+            for k in ["id", "object", "created", "livemode", "metadata"] {
+                m.remove(k);
+            }
+        }
+        v
+    });
+    json!({
+        "id": t.id,
+        "object": "confirmation_token",
+        "created": t.created,
+        "expires_at": t.created + 12 * 3600,
+        "livemode": false,
+        "mandate_data": null,
+        "payment_intent": t.payment_intent,
+        "payment_method_options": {"card": {"cvc_token": null}},
+        "payment_method_preview": preview,
+        "return_url": t.return_url,
+        "setup_future_usage": t.setup_future_usage,
+        "setup_intent": null,
+        "shipping": t.shipping,
+        "use_stripe_sdk": true,
+    })
+}
+
+pub fn event(e: &Event, api_version: &str) -> Value {
+    json!({
+        "id": e.id,
+        "object": "event",
+        "api_version": api_version,
+        "created": e.created,
+        "data": {"object": e.object},
+        "livemode": false,
+        "pending_webhooks": 0,
+        "request": {"id": e.request_id, "idempotency_key": e.idempotency_key},
+        "type": e.kind,
+    })
+}
+
+pub fn account(store: &Store) -> Value {
+    json!({
+        "id": store.account_id,
+        "object": "account",
+        "business_profile": {
+            "annual_revenue": null,
+            "estimated_worker_count": null,
+            "mcc": "5999",
+            "name": "Paydesk Simulator",
+            "product_description": null,
+            "support_address": null,
+            "support_email": null,
+            "support_phone": null,
+            "support_url": null,
+            "url": null,
+        },
+        "business_type": "company",
+        "capabilities": {"card_payments": "active", "transfers": "active"},
+        "charges_enabled": true,
+        "controller": {"type": "account"},
+        "country": "US",
+        "created": 1_700_000_000,
+        "default_currency": "usd",
+        "details_submitted": true,
+        "email": "simulator@paydesk.invalid",
+        "external_accounts": {"object": "list", "data": [], "has_more": false, "url": format!("/v1/accounts/{}/external_accounts", store.account_id)},
+        "future_requirements": {"alternatives": [], "current_deadline": null, "currently_due": [], "disabled_reason": null, "errors": [], "eventually_due": [], "past_due": [], "pending_verification": []},
+        "metadata": {},
+        "payouts_enabled": true,
+        "requirements": {"alternatives": [], "current_deadline": null, "currently_due": [], "disabled_reason": null, "errors": [], "eventually_due": [], "past_due": [], "pending_verification": []},
+        "settings": {
+            "card_payments": {"decline_on": {"avs_failure": false, "cvc_failure": true}, "statement_descriptor_prefix": "PAYDESK", "statement_descriptor_prefix_kana": null, "statement_descriptor_prefix_kanji": null},
+            "dashboard": {"display_name": "Paydesk Simulator", "timezone": "Etc/UTC"},
+            "payments": {"statement_descriptor": "PAYDESK SIMULATOR", "statement_descriptor_kana": null, "statement_descriptor_kanji": null, "statement_descriptor_prefix_kana": null, "statement_descriptor_prefix_kanji": null},
+            "payouts": {"debit_negative_balances": true, "schedule": {"delay_days": 2, "interval": "daily"}, "statement_descriptor": null},
+        },
+        "tos_acceptance": {"date": 1_700_000_000, "ip": null, "user_agent": null},
+        "type": "standard",
+    })
+}

@@ -1,0 +1,433 @@
+//! HTTP plumbing: the accept loop, the per-request pipeline (request id, CORS, faults,
+//! authentication, idempotency) and the stand-in's static files.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{HeaderMap, HeaderName, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+
+use crate::api::{self, ApiRequest, Key};
+use crate::errors::ApiError;
+use crate::faults::{Failure, Faults};
+use crate::form::Params;
+use crate::idempotency::{Begin, Idempotency, Saved};
+use crate::state::{random_chars, Ctx, Store};
+use crate::SimConfig;
+
+const MAX_BODY: usize = 1 << 20;
+
+pub(crate) struct Shared {
+    pub store: Mutex<Store>,
+    pub faults: Faults,
+    pub idempotency: Idempotency,
+    pub config: SimConfig,
+    pub base_url: String,
+}
+
+/// Returned by the service to make hyper close the connection without answering.
+#[derive(Debug)]
+pub(crate) struct LostResponse;
+
+impl std::fmt::Display for LostResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("response deliberately lost by fault injection")
+    }
+}
+
+impl std::error::Error for LostResponse {}
+
+type Resp = Response<Full<Bytes>>;
+
+pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, shutdown: impl Future<Output = ()>) {
+    let mut conns = JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => break,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                let shared = shared.clone();
+                conns.spawn(async move {
+                    let svc = service_fn(move |req| handle(shared.clone(), req));
+                    if let Err(e) = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await {
+                        tracing::debug!("connection closed: {e}");
+                    }
+                });
+            }
+            Some(_) = conns.join_next(), if !conns.is_empty() => {}
+        }
+    }
+    conns.abort_all();
+}
+
+async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, LostResponse> {
+    let request_id = format!("req_{}", random_chars(14));
+    let method = req.method().as_str().to_string();
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().unwrap_or("").to_string();
+    let headers = req.headers().clone();
+    let origin = header(&headers, "origin").map(str::to_string);
+    let body = match Limited::new(req.into_body(), MAX_BODY).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => {
+            let e = ApiError::invalid_request("The request body could not be read or is too large.", None);
+            return Ok(finish(error_response(&e, &request_id), &shared, origin.as_deref(), &request_id));
+        }
+    };
+    let resp = match (method.as_str(), path.as_str()) {
+        ("OPTIONS", _) => Response::builder().status(204).body(Full::new(Bytes::new())).expect("static response"),
+        ("GET", "/v3" | "/v3/") => asset("application/javascript; charset=utf-8", crate::js::STRIPE_JS),
+        ("GET", "/v3/elements-inner-payment.html") => frame_asset(crate::js::PAYMENT_FRAME),
+        ("GET", "/v3/3ds-challenge.html") => frame_asset(crate::js::CHALLENGE_PAGE),
+        ("POST", "/_sim/3ds/authenticate") => authenticate(&shared, &body, &request_id),
+        (_, p) if p.starts_with("/_sim/") && shared.config.test_control => test_control(&shared, &method, p, &body, &request_id),
+        (_, p) if p.starts_with("/v1/") => api(&shared, &method, &path, &query, &headers, &body, &request_id).await?,
+        _ => error_response(&ApiError::unrecognized_url(&method, &path), &request_id),
+    };
+    Ok(finish(resp, &shared, origin.as_deref(), &request_id))
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn origin_allowed(shared: &Shared, origin: &str) -> bool {
+    origin == "tauri://localhost"
+        || origin == "http://tauri.localhost"
+        || origin == "https://tauri.localhost"
+        || origin == shared.base_url
+        || ["http://127.0.0.1", "http://localhost"].iter().any(|h| {
+            origin == *h || origin.strip_prefix(h).and_then(|r| r.strip_prefix(':')).is_some_and(|port| port.parse::<u16>().is_ok())
+        })
+        || shared.config.allowed_origins.iter().any(|o| o == origin)
+}
+
+fn finish(mut resp: Resp, shared: &Shared, origin: Option<&str>, request_id: &str) -> Resp {
+    let h = resp.headers_mut();
+    h.insert("request-id", HeaderValue::from_str(request_id).expect("ascii id"));
+    if let Some(origin) = origin.filter(|o| origin_allowed(shared, o)) {
+        if let Ok(v) = HeaderValue::from_str(origin) {
+            h.insert("access-control-allow-origin", v);
+            h.insert("vary", HeaderValue::from_static("Origin"));
+            h.insert("access-control-allow-methods", HeaderValue::from_static("GET, POST, DELETE, OPTIONS"));
+            h.insert(
+                "access-control-allow-headers",
+                HeaderValue::from_static("Authorization, Content-Type, Idempotency-Key, Stripe-Version, Stripe-Account"),
+            );
+            h.insert(
+                "access-control-expose-headers",
+                HeaderValue::from_static("Request-Id, Idempotency-Key, Idempotent-Replayed, Original-Request, Stripe-Should-Retry, Stripe-Version"),
+            );
+            h.insert("access-control-max-age", HeaderValue::from_static("300"));
+        }
+    }
+    resp
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Resp {
+    Response::builder()
+        .status(200)
+        .header("content-type", content_type)
+        .header("cache-control", "no-cache")
+        .header("x-content-type-options", "nosniff")
+        .body(Full::new(Bytes::from_static(body.as_bytes())))
+        .expect("static response")
+}
+
+/// The card frame and the challenge page may be framed by the app's origins only.
+fn frame_asset(body: &'static str) -> Resp {
+    let mut r = asset("text/html; charset=utf-8", body);
+    r.headers_mut().insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "frame-ancestors 'self' tauri://localhost http://tauri.localhost https://tauri.localhost http://127.0.0.1:* http://localhost:*",
+        ),
+    );
+    r
+}
+
+fn json_response(status: u16, body: &Value) -> Resp {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .header("cache-control", "no-cache, no-store")
+        .body(Full::new(Bytes::from(serde_json::to_vec_pretty(body).expect("serializable"))))
+        .expect("valid response")
+}
+
+fn error_response(e: &ApiError, request_id: &str) -> Resp {
+    let mut r = json_response(e.status, &e.body(request_id));
+    if let Some(retry) = e.should_retry {
+        r.headers_mut().insert("stripe-should-retry", HeaderValue::from_static(if retry { "true" } else { "false" }));
+    }
+    r
+}
+
+fn parse_form(body: &[u8]) -> Result<Params, ApiError> {
+    let text = std::str::from_utf8(body).map_err(|_| ApiError::invalid_request("The request body is not valid UTF-8.", None))?;
+    Params::parse(text)
+}
+
+/// The "bank" side of the 3-D Secure test page: no API key, only the challenge's source id.
+fn authenticate(shared: &Shared, body: &[u8], request_id: &str) -> Resp {
+    let outcome = parse_form(body).and_then(|p| {
+        let source = p.opt_str("source").ok_or_else(|| ApiError::missing_param("source"))?;
+        let success = match p.str("result") {
+            Some("complete") => true,
+            Some("fail") => false,
+            _ => return Err(ApiError::invalid_request("result must be complete or fail.", Some("result".into()))),
+        };
+        let mut store = shared.store.lock().expect("store lock");
+        let pi = store.authenticate(&source, success)?;
+        Ok(json!({"payment_intent": pi, "status": store.intents.get(&pi).map(|i| i.status.as_str())}))
+    });
+    match outcome {
+        Ok(v) => json_response(200, &v),
+        Err(e) => error_response(&e, request_id),
+    }
+}
+
+/// The HTTP switch for faults, only when the simulator was started with `test_control`.
+fn test_control(shared: &Shared, method: &str, path: &str, body: &[u8], request_id: &str) -> Resp {
+    let outcome = parse_form(body).and_then(|p| {
+        match (method, path) {
+            ("POST", "/_sim/faults") => {
+                if p.bool("clear")? == Some(true) {
+                    shared.faults.clear();
+                }
+                if let Some(n) = p.int("fail_next")? {
+                    let failure = match p.str("failure") {
+                        Some("rate_limited") => Failure::RateLimited,
+                        Some("server_error") | None => Failure::ServerError,
+                        Some(_) => return Err(ApiError::invalid_request("failure must be server_error or rate_limited.", Some("failure".into()))),
+                    };
+                    shared.faults.fail_next(n.max(0) as u32, failure, p.bool("should_retry")?);
+                }
+                if let Some(n) = p.int("lose_next")? {
+                    shared.faults.lose_next_responses(n.max(0) as u32);
+                }
+                if let Some(ms) = p.int("delay_ms")? {
+                    shared.faults.set_delay((ms > 0).then(|| std::time::Duration::from_millis(ms as u64)));
+                }
+                if let Some(rps) = p.int("rate_limit")? {
+                    shared.faults.set_rate_limit((rps > 0).then_some(rps as u32));
+                }
+                Ok(json!({"ok": true}))
+            }
+            ("POST", "/_sim/processing") => {
+                let mut store = shared.store.lock().expect("store lock");
+                if let Some(hold) = p.bool("hold")? {
+                    store.hold_processing = hold;
+                }
+                let settled = if p.bool("settle")? == Some(true) { store.settle_processing() } else { 0 };
+                Ok(json!({"ok": true, "settled": settled}))
+            }
+            _ => Err(ApiError::unrecognized_url(method, path)),
+        }
+    });
+    match outcome {
+        Ok(v) => json_response(200, &v),
+        Err(e) => error_response(&e, request_id),
+    }
+}
+
+fn redact(key: &str) -> String {
+    let prefix_len = key.find('_').and_then(|i| key[i + 1..].find('_').map(|j| i + j + 2)).unwrap_or(0).min(key.len());
+    let tail: String = key.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    format!("{}{}{}", &key[..prefix_len], "*".repeat(key.len().saturating_sub(prefix_len + 4)), tail)
+}
+
+fn decode_base64(s: &str) -> Option<Vec<u8>> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for b in s.trim_end_matches('=').bytes() {
+        let v = ALPHABET.iter().position(|&a| a == b)? as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+pub(crate) fn authenticate_key(headers: &HeaderMap) -> Result<Key, ApiError> {
+    let missing = || {
+        ApiError::authentication(
+            "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
+        )
+    };
+    let raw = header(headers, "authorization").ok_or_else(missing)?.trim();
+    let key = if let Some(k) = raw.strip_prefix("Bearer ") {
+        k.trim().to_string()
+    } else if let Some(b) = raw.strip_prefix("Basic ") {
+        let decoded = decode_base64(b.trim()).and_then(|d| String::from_utf8(d).ok()).ok_or_else(missing)?;
+        decoded.split(':').next().unwrap_or("").to_string()
+    } else {
+        return Err(ApiError::authentication(
+            "Invalid authorization header. Use 'Authorization: Bearer YOUR_SECRET_KEY'.",
+        ));
+    };
+    if key.is_empty() {
+        return Err(missing());
+    }
+    let body_ok = |prefix: &str| key.strip_prefix(prefix).is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+    if ["sk_live_", "rk_live_", "pk_live_"].iter().any(|p| key.starts_with(p)) {
+        return Err(ApiError::authentication(format!(
+            "This is the Paydesk Stripe simulator, which only accepts test mode keys; the live mode key {} was refused and nothing was sent to Stripe.",
+            redact(&key)
+        )));
+    }
+    if body_ok("sk_test_") || body_ok("rk_test_") {
+        return Ok(Key::Secret(key));
+    }
+    if body_ok("pk_test_") {
+        return Ok(Key::Publishable(key));
+    }
+    Err(ApiError::authentication(format!("Invalid API Key provided: {}", redact(&key))))
+}
+
+fn api_key_name(key: &Key) -> &str {
+    match key {
+        Key::Secret(k) | Key::Publishable(k) => k,
+    }
+}
+
+async fn api(
+    shared: &Shared,
+    method: &str,
+    path: &str,
+    query: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    request_id: &str,
+) -> Result<Resp, LostResponse> {
+    let version = header(headers, "stripe-version")
+        .map(str::to_string)
+        .unwrap_or_else(|| shared.store.lock().expect("store lock").api_version.clone());
+    let mut resp = api_inner(shared, method, path, query, headers, body, request_id).await?;
+    if let Ok(v) = HeaderValue::from_str(&version) {
+        resp.headers_mut().insert("stripe-version", v);
+    }
+    Ok(resp)
+}
+
+async fn api_inner(
+    shared: &Shared,
+    method: &str,
+    path: &str,
+    query: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    request_id: &str,
+) -> Result<Resp, LostResponse> {
+    let fail = |e: ApiError| Ok(error_response(&e, request_id));
+    if let Err(e) = shared.faults.admit() {
+        return fail(e);
+    }
+    let key = match authenticate_key(headers) {
+        Ok(k) => k,
+        Err(e) => return fail(e),
+    };
+    if method == "POST" && header(headers, "content-type").is_some_and(|c| c.starts_with("application/json")) {
+        return fail(ApiError::invalid_request(
+            "Invalid request: unsupported Content-Type application/json. Stripe's API takes application/x-www-form-urlencoded bodies.",
+            None,
+        ));
+    }
+    let params = match parse_form(if method == "GET" { query.as_bytes() } else { body }) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let idem_key = header(headers, "idempotency-key").filter(|k| !k.is_empty() && method == "POST").map(str::to_string);
+    let in_flight = match &idem_key {
+        Some(k) => {
+            let fingerprint = format!("{method} {path} {}", params.fingerprint());
+            match shared.idempotency.begin(api_key_name(&key), k, fingerprint) {
+                Ok(Begin::Replay(saved)) => return Ok(replay(saved, k)),
+                Ok(Begin::Fresh(f)) => Some(f),
+                Err(e) => return fail(e),
+            }
+        }
+        None => None,
+    };
+    if let Some(hold) = shared.faults.hold() {
+        hold.wait().await;
+    }
+    if let Some(d) = shared.faults.delay() {
+        tokio::time::sleep(d).await;
+    }
+    let request = ApiRequest {
+        method,
+        path,
+        params,
+        key: &key,
+        ctx: Ctx { request_id: Some(request_id.to_string()), idempotency_key: idem_key.clone() },
+    };
+    let outcome = {
+        let mut store = shared.store.lock().expect("store lock");
+        api::dispatch(&mut store, &request)
+    };
+    let (status, body) = match &outcome {
+        Ok(v) => (200, v.clone()),
+        Err(e) => (e.status, e.body(request_id)),
+    };
+    if let (Some(f), true) = (in_flight, status == 200 || status == 402) {
+        // Stripe saves results of requests that ran; validation failures are not saved.
+        f.finish(Saved { status, body: serde_json::to_string_pretty(&body).expect("serializable"), request_id: request_id.to_string() });
+    }
+    if shared.faults.take_lost() {
+        return Err(LostResponse);
+    }
+    let mut resp = match outcome {
+        Ok(v) => json_response(200, &v),
+        Err(e) => error_response(&e, request_id),
+    };
+    if let Some(k) = idem_key.and_then(|k| HeaderValue::from_str(&k).ok()) {
+        resp.headers_mut().insert("idempotency-key", k);
+    }
+    Ok(resp)
+}
+
+fn replay(saved: Saved, key: &str) -> Resp {
+    let mut r = Response::builder()
+        .status(saved.status)
+        .header("content-type", "application/json")
+        .header("cache-control", "no-cache, no-store")
+        .body(Full::new(Bytes::from(saved.body)))
+        .expect("valid response");
+    let h = r.headers_mut();
+    h.insert(HeaderName::from_static("idempotent-replayed"), HeaderValue::from_static("true"));
+    if let Ok(v) = HeaderValue::from_str(&saved.request_id) {
+        h.insert(HeaderName::from_static("original-request"), v);
+    }
+    if let Ok(v) = HeaderValue::from_str(key) {
+        h.insert(HeaderName::from_static("idempotency-key"), v);
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_redacted_like_stripe() {
+        assert_eq!(redact("sk_test_paydesk_fake_key"), "sk_test_************_key");
+        assert_eq!(decode_base64("c2tfdGVzdF94Og==").unwrap(), b"sk_test_x:");
+    }
+}

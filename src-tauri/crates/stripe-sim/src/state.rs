@@ -1,0 +1,658 @@
+//! The in-memory account: objects, their state transitions, and the events they emit.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rand::distr::Alphanumeric;
+use rand::Rng;
+use serde_json::{json, Value};
+
+use crate::cards::{Behaviour, Decline};
+use crate::errors::ApiError;
+use crate::objects;
+
+pub fn new_id(prefix: &str) -> String {
+    format!("{prefix}_{}", random_chars(24))
+}
+
+pub fn random_chars(n: usize) -> String {
+    rand::rng().sample_iter(&Alphanumeric).take(n).map(char::from).collect()
+}
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    RequiresPaymentMethod,
+    RequiresConfirmation,
+    RequiresAction,
+    Processing,
+    RequiresCapture,
+    Succeeded,
+    Canceled,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::RequiresPaymentMethod => "requires_payment_method",
+            Status::RequiresConfirmation => "requires_confirmation",
+            Status::RequiresAction => "requires_action",
+            Status::Processing => "processing",
+            Status::RequiresCapture => "requires_capture",
+            Status::Succeeded => "succeeded",
+            Status::Canceled => "canceled",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CardDetails {
+    pub brand: String,
+    pub last4: String,
+    pub exp_month: u32,
+    pub exp_year: u32,
+    pub funding: String,
+    pub country: String,
+    pub fingerprint: String,
+    pub behaviour: Behaviour,
+}
+
+#[derive(Debug, Clone)]
+pub struct PaymentMethod {
+    pub id: String,
+    pub created: i64,
+    pub card: CardDetails,
+    pub billing_details: Value,
+}
+
+#[derive(Debug, Clone)]
+pub struct Intent {
+    pub id: String,
+    pub created: i64,
+    pub client_secret: String,
+    pub amount: i64,
+    pub currency: &'static str,
+    pub status: Status,
+    pub capture_method: String,
+    pub confirmation_method: String,
+    pub description: Option<String>,
+    pub metadata: BTreeMap<String, String>,
+    pub receipt_email: Option<String>,
+    pub statement_descriptor: Option<String>,
+    pub statement_descriptor_suffix: Option<String>,
+    pub payment_method: Option<String>,
+    pub payment_method_types: Vec<String>,
+    pub automatic_payment_methods: Option<Value>,
+    pub payment_method_options: Value,
+    pub return_url: Option<String>,
+    pub setup_future_usage: Option<String>,
+    pub last_payment_error: Option<Value>,
+    pub next_action: Option<Value>,
+    pub amount_received: i64,
+    pub amount_capturable: i64,
+    pub latest_charge: Option<String>,
+    pub canceled_at: Option<i64>,
+    pub cancellation_reason: Option<String>,
+    /// The id the 3-D Secure challenge page presents to complete or fail authentication.
+    pub three_ds_source: Option<String>,
+    pub three_ds_done: bool,
+}
+
+impl Intent {
+    pub fn moto(&self) -> bool {
+        self.payment_method_options.pointer("/card/moto") == Some(&Value::Bool(true))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Charge {
+    pub id: String,
+    pub created: i64,
+    pub amount: i64,
+    pub amount_captured: i64,
+    /// Refunds plus any amount released by a partial capture or a cancellation.
+    pub amount_refunded: i64,
+    /// Only what Refund objects took back; bounds further refunds.
+    pub refunds_total: i64,
+    pub captured: bool,
+    pub currency: &'static str,
+    pub status: &'static str,
+    pub disputed: bool,
+    pub failure: Option<Decline>,
+    pub payment_intent: String,
+    pub payment_method: String,
+    pub card: CardDetails,
+    pub three_d_secure: bool,
+    pub description: Option<String>,
+    pub metadata: BTreeMap<String, String>,
+    pub receipt_email: Option<String>,
+    pub refunds: Vec<String>,
+    pub calculated_statement_descriptor: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Refund {
+    pub id: String,
+    pub created: i64,
+    pub amount: i64,
+    pub charge: String,
+    pub payment_intent: String,
+    pub currency: &'static str,
+    pub reason: Option<String>,
+    pub status: &'static str,
+    pub failure_reason: Option<&'static str>,
+    pub metadata: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConfirmationToken {
+    pub id: String,
+    pub created: i64,
+    pub payment_method: String,
+    pub return_url: Option<String>,
+    pub setup_future_usage: Option<String>,
+    pub shipping: Option<Value>,
+    pub payment_intent: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub id: String,
+    pub created: i64,
+    pub kind: String,
+    pub object: Value,
+    pub request_id: Option<String>,
+    pub idempotency_key: Option<String>,
+}
+
+/// Who is asking, for the `request` field of the events a call causes.
+#[derive(Debug, Clone, Default)]
+pub struct Ctx {
+    pub request_id: Option<String>,
+    pub idempotency_key: Option<String>,
+}
+
+/// Insertion-ordered objects of one kind; lists walk it newest first.
+#[derive(Debug)]
+pub struct Table<T> {
+    pub by_id: HashMap<String, T>,
+    pub order: Vec<String>,
+}
+
+impl<T> Default for Table<T> {
+    fn default() -> Self {
+        Table { by_id: HashMap::new(), order: Vec::new() }
+    }
+}
+
+impl<T> Table<T> {
+    pub fn insert(&mut self, id: String, v: T) {
+        self.order.push(id.clone());
+        self.by_id.insert(id, v);
+    }
+    pub fn get(&self, id: &str) -> Option<&T> {
+        self.by_id.get(id)
+    }
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut T> {
+        self.by_id.get_mut(id)
+    }
+    pub fn newest_first(&self) -> impl Iterator<Item = &T> {
+        self.order.iter().rev().filter_map(|id| self.by_id.get(id))
+    }
+}
+
+pub struct Store {
+    pub account_id: String,
+    pub base_url: String,
+    pub api_version: String,
+    pub hold_processing: bool,
+    pub intents: Table<Intent>,
+    pub charges: Table<Charge>,
+    pub refunds: Table<Refund>,
+    pub payment_methods: Table<PaymentMethod>,
+    pub tokens: Table<ConfirmationToken>,
+    pub disputes: Table<Value>,
+    pub events: Table<Event>,
+}
+
+pub type Outcome<T> = Result<T, ApiError>;
+
+impl Store {
+    pub fn new(base_url: String, api_version: String) -> Store {
+        Store {
+            account_id: new_id("acct").chars().take(21).collect(),
+            base_url,
+            api_version,
+            hold_processing: false,
+            intents: Table::default(),
+            charges: Table::default(),
+            refunds: Table::default(),
+            payment_methods: Table::default(),
+            tokens: Table::default(),
+            disputes: Table::default(),
+            events: Table::default(),
+        }
+    }
+
+    pub fn emit(&mut self, ctx: &Ctx, kind: &str, object: Value) {
+        let id = new_id("evt");
+        let ev = Event {
+            id: id.clone(),
+            created: now(),
+            kind: kind.to_string(),
+            object,
+            request_id: ctx.request_id.clone(),
+            idempotency_key: ctx.idempotency_key.clone(),
+        };
+        self.events.insert(id, ev);
+    }
+
+    pub fn intent(&self, id: &str) -> Outcome<&Intent> {
+        self.intents.get(id).ok_or_else(|| ApiError::no_such("payment_intent", id, "intent", 404))
+    }
+
+    pub fn intent_json(&self, id: &str) -> Value {
+        self.intents.get(id).map(|pi| objects::intent(pi)).unwrap_or(Value::Null)
+    }
+
+    fn pi(&mut self, id: &str) -> &mut Intent {
+        self.intents.get_mut(id).expect("intent looked up by the caller")
+    }
+
+    fn emit_intent(&mut self, ctx: &Ctx, kind: &str, id: &str) {
+        let obj = self.intent_json(id);
+        self.emit(ctx, kind, obj);
+    }
+
+    fn emit_charge(&mut self, ctx: &Ctx, kind: &str, id: &str) {
+        let obj = objects::charge(&self.charges.by_id[id], self);
+        self.emit(ctx, kind, obj);
+    }
+
+    pub fn add_payment_method(&mut self, card: CardDetails, billing_details: Value) -> String {
+        let id = new_id("pm");
+        self.payment_methods.insert(id.clone(), PaymentMethod { id: id.clone(), created: now(), card, billing_details });
+        id
+    }
+
+    /// Runs a confirmation with `pm_id`; a decline is returned as the 402 error.
+    pub fn confirm(&mut self, ctx: &Ctx, pi_id: &str, pm_id: &str) -> Outcome<()> {
+        let behaviour = self.payment_methods.by_id[pm_id].card.behaviour;
+        let base = self.base_url.clone();
+        let pi = self.pi(pi_id);
+        pi.payment_method = Some(pm_id.to_string());
+        pi.last_payment_error = None;
+        pi.next_action = None;
+        pi.three_ds_done = false;
+        match behaviour {
+            Behaviour::Authenticate { .. } if !pi.moto() => {
+                let source = new_id("src");
+                pi.status = Status::RequiresAction;
+                pi.next_action = Some(json!({
+                    "type": "use_stripe_sdk",
+                    "use_stripe_sdk": {
+                        "type": "three_d_secure_redirect",
+                        "source": source,
+                        "stripe_js": format!("{base}/v3/3ds-challenge.html?source={source}"),
+                    }
+                }));
+                pi.three_ds_source = Some(source);
+                self.emit_intent(ctx, "payment_intent.requires_action", pi_id);
+                Ok(())
+            }
+            Behaviour::Decline(d) => Err(self.decline(ctx, pi_id, pm_id, d)),
+            _ => {
+                self.authorize(ctx, pi_id, pm_id);
+                Ok(())
+            }
+        }
+    }
+
+    fn new_charge(&mut self, pi_id: &str, pm_id: &str, failure: Option<Decline>) -> String {
+        let pi = &self.intents.by_id[pi_id];
+        let card = self.payment_methods.by_id[pm_id].card.clone();
+        let id = new_id("ch");
+        let charge = Charge {
+            id: id.clone(),
+            created: now(),
+            amount: pi.amount,
+            amount_captured: 0,
+            amount_refunded: 0,
+            refunds_total: 0,
+            captured: false,
+            currency: pi.currency,
+            status: if failure.is_some() { "failed" } else { "pending" },
+            disputed: false,
+            failure,
+            payment_intent: pi_id.to_string(),
+            payment_method: pm_id.to_string(),
+            card,
+            three_d_secure: pi.three_ds_done,
+            description: pi.description.clone(),
+            metadata: pi.metadata.clone(),
+            receipt_email: pi.receipt_email.clone(),
+            refunds: Vec::new(),
+            calculated_statement_descriptor: format!(
+                "PAYDESK* {}",
+                pi.statement_descriptor_suffix.clone().unwrap_or_else(|| "SIMULATOR".into())
+            )
+            .chars()
+            .take(22)
+            .collect(),
+        };
+        self.charges.insert(id.clone(), charge);
+        self.pi(pi_id).latest_charge = Some(id.clone());
+        id
+    }
+
+    fn decline(&mut self, ctx: &Ctx, pi_id: &str, pm_id: &str, d: Decline) -> ApiError {
+        let charge_id = self.new_charge(pi_id, pm_id, Some(d));
+        let pm_json = objects::payment_method(&self.payment_methods.by_id[pm_id]);
+        let mut lpe = json!({
+            "type": "card_error",
+            "code": d.code,
+            "message": d.message,
+            "charge": charge_id,
+            "doc_url": format!("https://stripe.com/docs/error-codes/{}", d.code.replace('_', "-")),
+            "payment_method": pm_json,
+        });
+        if let Some(dc) = d.decline_code {
+            lpe["decline_code"] = json!(dc);
+        }
+        let pi = self.pi(pi_id);
+        pi.status = Status::RequiresPaymentMethod;
+        pi.payment_method = None;
+        pi.next_action = None;
+        pi.last_payment_error = Some(lpe);
+        self.emit_charge(ctx, "charge.failed", &charge_id);
+        self.emit_intent(ctx, "payment_intent.payment_failed", pi_id);
+        let mut err = ApiError::new(402, "card_error", d.message).with_code(d.code);
+        err.decline_code = d.decline_code.map(str::to_string);
+        err.param = match d.code {
+            "incorrect_cvc" => Some("cvc".into()),
+            "expired_card" => Some("exp_month".into()),
+            _ => None,
+        };
+        err.charge = Some(charge_id);
+        err.payment_method = Some(pm_json);
+        err.payment_intent = Some(self.intent_json(pi_id));
+        err
+    }
+
+    fn authorize(&mut self, ctx: &Ctx, pi_id: &str, pm_id: &str) {
+        self.new_charge(pi_id, pm_id, None);
+        if self.hold_processing {
+            self.pi(pi_id).status = Status::Processing;
+            self.emit_intent(ctx, "payment_intent.processing", pi_id);
+        } else {
+            self.finish_authorization(ctx, pi_id);
+        }
+    }
+
+    /// Completes every payment held in `processing`.
+    pub fn settle_processing(&mut self) -> usize {
+        let held: Vec<String> = self
+            .intents
+            .newest_first()
+            .filter(|pi| pi.status == Status::Processing)
+            .map(|pi| pi.id.clone())
+            .collect();
+        for id in &held {
+            self.finish_authorization(&Ctx::default(), id);
+        }
+        held.len()
+    }
+
+    fn finish_authorization(&mut self, ctx: &Ctx, pi_id: &str) {
+        let charge_id = self.intents.by_id[pi_id].latest_charge.clone().expect("authorized intents have a charge");
+        let manual = self.intents.by_id[pi_id].capture_method == "manual";
+        let amount = self.intents.by_id[pi_id].amount;
+        {
+            let ch = self.charges.get_mut(&charge_id).expect("charge exists");
+            ch.status = "succeeded";
+            if !manual {
+                ch.captured = true;
+                ch.amount_captured = amount;
+            }
+        }
+        let pi = self.pi(pi_id);
+        pi.next_action = None;
+        if manual {
+            pi.status = Status::RequiresCapture;
+            pi.amount_capturable = amount;
+        } else {
+            pi.status = Status::Succeeded;
+            pi.amount_received = amount;
+        }
+        self.emit_charge(ctx, "charge.succeeded", &charge_id);
+        if manual {
+            self.emit_intent(ctx, "payment_intent.amount_capturable_updated", pi_id);
+        } else {
+            self.emit_intent(ctx, "payment_intent.succeeded", pi_id);
+            self.maybe_dispute(&charge_id);
+        }
+    }
+
+    /// The dispute card is charged back as soon as the money moves; the dispute is not
+    /// part of the request that captured it, so its event carries no request id.
+    fn maybe_dispute(&mut self, charge_id: &str) {
+        let ch = &self.charges.by_id[charge_id];
+        if ch.card.behaviour != Behaviour::Dispute {
+            return;
+        }
+        let id = new_id("du");
+        let dispute = json!({
+            "id": id,
+            "object": "dispute",
+            "amount": ch.amount_captured,
+            "balance_transactions": [],
+            "charge": ch.id,
+            "created": now(),
+            "currency": ch.currency,
+            "evidence_details": {"due_by": now() + 7 * 86400, "has_evidence": false, "past_due": false, "submission_count": 0},
+            "is_charge_refundable": false,
+            "livemode": false,
+            "metadata": {},
+            "payment_intent": ch.payment_intent,
+            "reason": "fraudulent",
+            "status": "needs_response",
+        });
+        self.charges.get_mut(charge_id).expect("charge exists").disputed = true;
+        self.disputes.insert(id, dispute.clone());
+        self.emit(&Ctx::default(), "charge.dispute.created", dispute);
+    }
+
+    /// Completes or fails the 3-D Secure challenge identified by `source`.
+    pub fn authenticate(&mut self, source: &str, success: bool) -> Outcome<String> {
+        let pi_id = self
+            .intents
+            .by_id
+            .values()
+            .find(|pi| pi.three_ds_source.as_deref() == Some(source))
+            .map(|pi| pi.id.clone())
+            .ok_or_else(|| ApiError::no_such("source", source, "source", 404))?;
+        if self.intents.by_id[&pi_id].status != Status::RequiresAction {
+            return Err(ApiError::unexpected_state(
+                "This 3-D Secure challenge is no longer pending.",
+                self.intent_json(&pi_id),
+            ));
+        }
+        let ctx = Ctx::default();
+        let pm_id = self.intents.by_id[&pi_id].payment_method.clone().expect("requires_action has a payment method");
+        let pi = self.pi(&pi_id);
+        pi.three_ds_source = None;
+        if success {
+            pi.three_ds_done = true;
+            let after = match self.payment_methods.by_id[&pm_id].card.behaviour {
+                Behaviour::Authenticate { after } => after,
+                _ => None,
+            };
+            match after {
+                Some(d) => {
+                    self.decline(&ctx, &pi_id, &pm_id, d);
+                }
+                None => self.authorize(&ctx, &pi_id, &pm_id),
+            }
+        } else {
+            let pm_json = objects::payment_method(&self.payment_methods.by_id[&pm_id]);
+            let pi = self.pi(&pi_id);
+            pi.status = Status::RequiresPaymentMethod;
+            pi.payment_method = None;
+            pi.next_action = None;
+            pi.last_payment_error = Some(json!({
+                "type": "invalid_request_error",
+                "code": "payment_intent_authentication_failure",
+                "message": "The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.",
+                "doc_url": "https://stripe.com/docs/error-codes/payment-intent-authentication-failure",
+                "payment_method": pm_json,
+            }));
+            self.emit_intent(&ctx, "payment_intent.payment_failed", &pi_id);
+        }
+        Ok(pi_id)
+    }
+
+    pub fn capture(&mut self, ctx: &Ctx, pi_id: &str, amount_to_capture: Option<i64>) -> Outcome<()> {
+        let pi = self.intent(pi_id)?;
+        if pi.status != Status::RequiresCapture {
+            return Err(ApiError::unexpected_state(
+                format!(
+                    "This PaymentIntent could not be captured because it has a status of {}. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.",
+                    pi.status.as_str()
+                ),
+                objects::intent(pi),
+            ));
+        }
+        let capturable = pi.amount_capturable;
+        let amount = amount_to_capture.unwrap_or(capturable);
+        if amount <= 0 {
+            return Err(ApiError::invalid_request("Invalid positive integer", Some("amount_to_capture".into())));
+        }
+        if amount > capturable {
+            return Err(ApiError::invalid_request(
+                format!("The amount to capture ({amount}) cannot be greater than the amount capturable ({capturable})."),
+                Some("amount_to_capture".into()),
+            )
+            .with_code("amount_too_large"));
+        }
+        let charge_id = pi.latest_charge.clone().expect("requires_capture has a charge");
+        {
+            let ch = self.charges.get_mut(&charge_id).expect("charge exists");
+            ch.captured = true;
+            ch.amount_captured = amount;
+            ch.amount_refunded = ch.amount - amount;
+        }
+        let pi = self.pi(pi_id);
+        pi.amount_received = amount;
+        pi.amount_capturable = 0;
+        pi.status = Status::Succeeded;
+        self.emit_charge(ctx, "charge.captured", &charge_id);
+        self.emit_intent(ctx, "payment_intent.succeeded", pi_id);
+        self.maybe_dispute(&charge_id);
+        Ok(())
+    }
+
+    pub fn cancel(&mut self, ctx: &Ctx, pi_id: &str, reason: Option<String>) -> Outcome<()> {
+        let pi = self.intent(pi_id)?;
+        if matches!(pi.status, Status::Succeeded | Status::Canceled) {
+            return Err(ApiError::unexpected_state(
+                format!(
+                    "You cannot cancel this PaymentIntent because it has a status of {}. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.",
+                    pi.status.as_str()
+                ),
+                objects::intent(pi),
+            ));
+        }
+        let release = if pi.status == Status::RequiresCapture { pi.latest_charge.clone() } else { None };
+        let pi = self.pi(pi_id);
+        pi.status = Status::Canceled;
+        pi.canceled_at = Some(now());
+        pi.cancellation_reason = reason;
+        pi.amount_capturable = 0;
+        pi.next_action = None;
+        pi.three_ds_source = None;
+        if let Some(charge_id) = release {
+            let ch = self.charges.get_mut(&charge_id).expect("charge exists");
+            ch.amount_refunded = ch.amount;
+            self.emit_charge(ctx, "charge.refunded", &charge_id);
+        }
+        self.emit_intent(ctx, "payment_intent.canceled", pi_id);
+        Ok(())
+    }
+
+    /// Creates a refund of `charge_id`; returns the refund as it was when created.
+    pub fn refund(
+        &mut self,
+        ctx: &Ctx,
+        charge_id: &str,
+        amount: Option<i64>,
+        reason: Option<String>,
+        metadata: BTreeMap<String, String>,
+    ) -> Outcome<Value> {
+        let ch = &self.charges.by_id[charge_id];
+        if ch.disputed {
+            return Err(ApiError::invalid_request(
+                format!("Charge {} has been charged back; cannot issue a refund.", ch.id),
+                None,
+            )
+            .with_code("charge_disputed"));
+        }
+        let available = ch.amount_captured - ch.refunds_total;
+        if available <= 0 {
+            return Err(ApiError::invalid_request(format!("Charge {} has already been refunded.", ch.id), None)
+                .with_code("charge_already_refunded"));
+        }
+        let amount = amount.unwrap_or(available);
+        if amount <= 0 {
+            return Err(ApiError::invalid_request("Invalid positive integer", Some("amount".into())));
+        }
+        if amount > available {
+            return Err(ApiError::invalid_request(
+                format!("Refund amount ({amount}) is greater than unrefunded amount on charge ({available})"),
+                Some("amount".into()),
+            )
+            .with_code("amount_too_large"));
+        }
+        let fails = ch.card.behaviour == Behaviour::RefundFails;
+        let id = new_id("re");
+        let refund = Refund {
+            id: id.clone(),
+            created: now(),
+            amount,
+            charge: charge_id.to_string(),
+            payment_intent: ch.payment_intent.clone(),
+            currency: ch.currency,
+            reason,
+            status: "succeeded",
+            failure_reason: None,
+            metadata,
+        };
+        self.refunds.insert(id.clone(), refund);
+        let ch = self.charges.get_mut(charge_id).expect("charge exists");
+        ch.refunds_total += amount;
+        ch.amount_refunded += amount;
+        ch.refunds.push(id.clone());
+        let created = objects::refund(&self.refunds.by_id[&id]);
+        self.emit(ctx, "refund.created", created.clone());
+        self.emit_charge(ctx, "charge.refunded", charge_id);
+        if fails {
+            // Stripe documents this card's refund as succeeding first and failing later;
+            // the simulator fails it right after the creating call has its answer.
+            let r = self.refunds.get_mut(&id).expect("refund exists");
+            r.status = "failed";
+            r.failure_reason = Some("expired_or_canceled_card");
+            let ch = self.charges.get_mut(charge_id).expect("charge exists");
+            ch.refunds_total -= amount;
+            ch.amount_refunded -= amount;
+            let failed = objects::refund(&self.refunds.by_id[&id]);
+            self.emit(&Ctx::default(), "refund.failed", failed.clone());
+            self.emit(&Ctx::default(), "refund.updated", failed.clone());
+            self.emit(&Ctx::default(), "charge.refund.updated", failed);
+        }
+        Ok(created)
+    }
+}
