@@ -96,7 +96,7 @@ pub fn dispatch(store: &mut Store, req: &ApiRequest) -> Outcome<Value> {
     match (req.method, segs.as_slice()) {
         ("GET", ["v1", "account"]) => {
             p.check(ONLY_EXPAND)?;
-            Ok(objects::account(store))
+            expand(store, objects::account(store), p, false)
         }
         ("POST", ["v1", "payment_intents"]) => create_intent(store, req),
         ("GET", ["v1", "payment_intents"]) => {
@@ -181,17 +181,17 @@ pub fn dispatch(store: &mut Store, req: &ApiRequest) -> Outcome<Value> {
                 .filter(|e| kind.as_deref().is_none_or(|k| event_type_matches(k, &e.kind)))
                 .filter(|e| kinds.is_empty() || kinds.iter().any(|k| event_type_matches(k, &e.kind)))
                 .map(|e| (e.id.as_str(), e.created, objects::event(e, &version)));
-            list(items, p, "/v1/events")
+            expand(store, list(items, p, "/v1/events")?, p, true)
         }
         ("GET", ["v1", "events", id]) => {
             p.check(ONLY_EXPAND)?;
             let e = store.events.get(id).ok_or_else(|| ApiError::no_such("event", id, "id", 404))?;
-            Ok(objects::event(e, &store.api_version))
+            expand(store, objects::event(e, &store.api_version), p, false)
         }
         ("GET", ["v1", "payment_methods", id]) => {
             p.check(ONLY_EXPAND)?;
             let pm = store.payment_methods.get(id).ok_or_else(|| ApiError::no_such("PaymentMethod", id, "id", 404))?;
-            Ok(objects::payment_method(pm))
+            expand(store, objects::payment_method(pm), p, false)
         }
         ("POST", ["v1", "confirmation_tokens"]) => {
             if secret {
@@ -206,7 +206,7 @@ pub fn dispatch(store: &mut Store, req: &ApiRequest) -> Outcome<Value> {
         ("GET", ["v1", "confirmation_tokens", id]) => {
             p.check(ONLY_EXPAND)?;
             let t = store.tokens.get(id).ok_or_else(|| ApiError::no_such("confirmation_token", id, "id", 404))?;
-            Ok(objects::confirmation_token(t, store))
+            expand(store, objects::confirmation_token(t, store), p, false)
         }
         _ => Err(ApiError::unrecognized_url(req.method, req.path)),
     }

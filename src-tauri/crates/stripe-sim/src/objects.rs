@@ -205,6 +205,7 @@ pub fn charge(ch: &Charge, store: &Store) -> Value {
                 "overcapture": {"maximum_amount_capturable": ch.amount, "status": "unavailable"},
                 "regulated_status": "unregulated",
                 "three_d_secure": three_d_secure,
+                "transaction_link_id": null,
                 "wallet": null,
             },
             "type": "card",
