@@ -1,0 +1,243 @@
+// Browser-level test of the simulator's Stripe.js stand-in in headless Chromium.
+// An "app" page on its own origin loads <SIM>/v3/, mounts the Payment Element and pays;
+// the card is typed into the simulator's iframe, as a cashier would.
+// Usage: SIM_URL=http://127.0.0.1:PORT node browser.test.mjs   (prints PASS/FAIL lines)
+
+import http from 'node:http';
+import { chromium } from 'playwright-core';
+
+const SIM = process.env.SIM_URL;
+const SECRET = 'sk_test_paydesk_fake_key';
+const PK = 'pk_test_paydesk_fake_key';
+if (!SIM) throw new Error('SIM_URL is not set');
+
+async function api(method, path, params = {}) {
+  const body = new URLSearchParams(params).toString();
+  const url = `${SIM}${path}${method === 'GET' && body ? `?${body}` : ''}`;
+  const r = await fetch(url, {
+    method,
+    headers: { Authorization: `Bearer ${SECRET}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: method === 'GET' ? undefined : body,
+  });
+  return { status: r.status, body: await r.json() };
+}
+
+const APP_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Paydesk test app</title>
+<script src="${SIM}/v3/"></script></head>
+<body><h1>Checkout</h1><div id="payment-element"></div></body></html>`;
+
+function startApp() {
+  return new Promise((resolve) => {
+    const server = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(APP_PAGE);
+    });
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+let passed = 0;
+let failed = 0;
+async function test(name, fn) {
+  try {
+    await fn();
+    passed += 1;
+    console.log(`PASS browser: ${name}`);
+  } catch (e) {
+    failed += 1;
+    console.log(`FAIL browser: ${name}\n  ${(e && e.stack) || e}`);
+  }
+}
+function check(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+const appServer = await startApp();
+const APP = `http://127.0.0.1:${appServer.address().port}/`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+/** Opens the app page with a Payment Element mounted for `elementsOptions`. */
+async function openCheckout(elementsOptions) {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(15000);
+  await page.goto(APP);
+  await page.evaluate(
+    ([pk, options]) =>
+      new Promise((resolve) => {
+        window.stripe = Stripe(pk);
+        window.elements = window.stripe.elements(options);
+        window.changes = [];
+        const el = window.elements.create('payment');
+        el.on('change', (e) => window.changes.push(e));
+        el.on('ready', () => resolve());
+        el.mount('#payment-element');
+      }),
+    [PK, elementsOptions],
+  );
+  return page;
+}
+
+async function typeCard(page, { number, expiry = '12 / 34', cvc = '123', postal = '94103' }) {
+  const frame = page.frameLocator('iframe[name^="__privateStripeFrame"]');
+  await frame.locator('#number').pressSequentially(number);
+  await frame.locator('#expiry').pressSequentially(expiry.replace(/\D/g, ''));
+  await frame.locator('#cvc').pressSequentially(cvc);
+  await frame.locator('#postal').pressSequentially(postal);
+}
+
+/** Starts confirmPayment in the page; resolves with its result later. */
+function confirmInPage(page) {
+  return page.evaluate(() => window.stripe.confirmPayment({ elements: window.elements, redirect: 'if_required' }));
+}
+
+async function answerChallenge(page, button) {
+  const challenge = page.frameLocator('iframe[name="__stripeSim3ds"]');
+  await challenge.locator(`#${button}`).click();
+}
+
+async function newIntent(extra = {}) {
+  const r = await api('POST', '/v1/payment_intents', { amount: '2599', currency: 'usd', 'metadata[order_id]': 'browser', ...extra });
+  check(r.status === 200, `create intent: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+await test('type a card and confirm: the intent succeeds, verified server-side', async () => {
+  const pi = await newIntent();
+  const page = await openCheckout({ clientSecret: pi.client_secret });
+  await typeCard(page, { number: '4242424242424242' });
+  const complete = await page.evaluate(() => window.changes.at(-1));
+  check(complete && complete.complete === true && complete.value.type === 'card', `change event: ${JSON.stringify(complete)}`);
+  const result = await confirmInPage(page);
+  check(result.paymentIntent && result.paymentIntent.status === 'succeeded', `result: ${JSON.stringify(result)}`);
+  check(!result.error, 'no error');
+  const server = await api('GET', `/v1/payment_intents/${pi.id}`, { 'expand[]': 'latest_charge' });
+  check(server.body.status === 'succeeded', `server status ${server.body.status}`);
+  check(server.body.latest_charge.payment_method_details.card.last4 === '4242', 'last4 4242');
+  await page.close();
+});
+
+await test('card data never enters the app page', async () => {
+  const pi = await newIntent();
+  const page = await openCheckout({ clientSecret: pi.client_secret });
+  await typeCard(page, { number: '4242424242424242' });
+  const view = await page.evaluate(() => {
+    const frame = document.querySelector('iframe[name^="__privateStripeFrame"]');
+    let readable = true;
+    try {
+      readable = !!frame.contentDocument;
+    } catch {
+      readable = false;
+    }
+    return { inputs: document.querySelectorAll('input').length, html: document.documentElement.outerHTML, readable, changes: JSON.stringify(window.changes) };
+  });
+  check(view.inputs === 0, 'no input in the app page');
+  check(!view.readable, 'the card frame is cross-origin to the app');
+  check(!view.html.includes('4242 4242') && !view.changes.includes('4242'), 'the number is not in the page or its events');
+  await page.close();
+});
+
+await test('Luhn failure is refused in the browser before any request', async () => {
+  const pi = await newIntent();
+  const before = await api('GET', '/v1/events', { limit: '100' });
+  const page = await openCheckout({ clientSecret: pi.client_secret });
+  await typeCard(page, { number: '4242424242424241' });
+  const result = await confirmInPage(page);
+  check(result.error && result.error.type === 'validation_error' && result.error.code === 'invalid_number', `result: ${JSON.stringify(result)}`);
+  const shown = await page.frameLocator('iframe[name^="__privateStripeFrame"]').locator('#error').textContent();
+  check(/invalid/i.test(shown), `message shown: ${shown}`);
+  const after = await api('GET', '/v1/events', { limit: '100' });
+  check(after.body.data.length === before.body.data.length, 'no new events: nothing was sent');
+  const server = await api('GET', `/v1/payment_intents/${pi.id}`);
+  check(server.body.status === 'requires_payment_method' && server.body.latest_charge === null, 'intent untouched');
+  await page.close();
+});
+
+await test('expired card is refused in the browser', async () => {
+  const pi = await newIntent();
+  const page = await openCheckout({ clientSecret: pi.client_secret });
+  await typeCard(page, { number: '4242424242424242', expiry: '01 / 20' });
+  const result = await confirmInPage(page);
+  check(result.error && result.error.code === 'invalid_expiry_year_past', `result: ${JSON.stringify(result)}`);
+  await page.close();
+});
+
+await test('decline returns {error} with the decline code and the intent', async () => {
+  const pi = await newIntent();
+  const page = await openCheckout({ clientSecret: pi.client_secret });
+  await typeCard(page, { number: '4000000000009995' });
+  const result = await confirmInPage(page);
+  check(result.error && result.error.type === 'card_error' && result.error.decline_code === 'insufficient_funds', `result: ${JSON.stringify(result)}`);
+  check(result.error.payment_intent && result.error.payment_intent.status === 'requires_payment_method', 'intent back to requires_payment_method');
+  await page.close();
+});
+
+await test('3-D Secure challenge completed: the payment succeeds', async () => {
+  const pi = await newIntent();
+  const page = await openCheckout({ clientSecret: pi.client_secret });
+  await typeCard(page, { number: '4000002760003184' });
+  const pending = confirmInPage(page);
+  await answerChallenge(page, 'complete');
+  const result = await pending;
+  check(result.paymentIntent && result.paymentIntent.status === 'succeeded', `result: ${JSON.stringify(result)}`);
+  const overlays = await page.evaluate(() => document.querySelectorAll('[data-stripe-sim="3ds"]').length);
+  check(overlays === 0, 'the challenge is closed');
+  const server = await api('GET', `/v1/payment_intents/${pi.id}`);
+  check(server.body.status === 'succeeded', 'server agrees');
+  await page.close();
+});
+
+await test('3-D Secure challenge failed: {error} payment_intent_authentication_failure', async () => {
+  const pi = await newIntent();
+  const page = await openCheckout({ clientSecret: pi.client_secret });
+  await typeCard(page, { number: '4000002500003155' });
+  const pending = confirmInPage(page);
+  await answerChallenge(page, 'fail');
+  const result = await pending;
+  check(result.error && result.error.code === 'payment_intent_authentication_failure', `result: ${JSON.stringify(result)}`);
+  check(result.error.payment_intent.status === 'requires_payment_method', 'intent back to requires_payment_method');
+  await page.close();
+});
+
+await test('deferred elements + createConfirmationToken + server confirm + handleNextAction', async () => {
+  const page = await openCheckout({ mode: 'payment', amount: 1099, currency: 'usd' });
+  await typeCard(page, { number: '4000000000003220' });
+  const token = await page.evaluate(async () => {
+    const submitted = await window.elements.submit();
+    if (submitted.error) return submitted;
+    return window.stripe.createConfirmationToken({ elements: window.elements });
+  });
+  check(token.confirmationToken && token.confirmationToken.id.startsWith('ctoken_'), `token: ${JSON.stringify(token)}`);
+  const created = await api('POST', '/v1/payment_intents', {
+    amount: '1099',
+    currency: 'usd',
+    confirm: 'true',
+    confirmation_token: token.confirmationToken.id,
+  });
+  check(created.status === 200 && created.body.status === 'requires_action', `server confirm: ${JSON.stringify(created.body)}`);
+  const pending = page.evaluate((cs) => window.stripe.handleNextAction({ clientSecret: cs }), created.body.client_secret);
+  await answerChallenge(page, 'complete');
+  const result = await pending;
+  check(result.paymentIntent && result.paymentIntent.status === 'succeeded', `result: ${JSON.stringify(result)}`);
+  await page.close();
+});
+
+await test('retrievePaymentIntent and submit() validation', async () => {
+  const pi = await newIntent();
+  const page = await openCheckout({ clientSecret: pi.client_secret });
+  const empty = await page.evaluate(() => window.elements.submit());
+  check(empty.error && empty.error.code === 'incomplete_number', `submit on empty form: ${JSON.stringify(empty)}`);
+  const got = await page.evaluate((cs) => window.stripe.retrievePaymentIntent(cs), pi.client_secret);
+  check(got.paymentIntent && got.paymentIntent.id === pi.id && got.paymentIntent.metadata === undefined, `retrieve: ${JSON.stringify(got)}`);
+  await page.evaluate(() => window.elements.getElement('payment').unmount());
+  const frames = await page.evaluate(() => document.querySelectorAll('iframe').length);
+  check(frames === 0, 'unmount removes the frame');
+  await page.close();
+});
+
+await browser.close();
+appServer.close();
+console.log(`browser: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
