@@ -11,4 +11,4 @@ fn main() {
     .expect("tauri-build failed");
 }
 
-const COMMANDS: &[&str] = &["app_info"];
+const COMMANDS: &[&str] = &["app_info", "order_quote", "order_create", "order_list", "order_get"];

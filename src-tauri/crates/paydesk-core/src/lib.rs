@@ -1,8 +1,10 @@
 //! Paydesk's domain: money, orders and the SQLite store. Nothing here knows about Tauri
 //! or a window, so all of it builds and is tested headless.
 
+pub mod error;
 pub mod export;
 pub mod money;
 pub mod order;
 pub mod paths;
 pub mod store;
+pub mod view;

@@ -1,0 +1,135 @@
+//! The command line's grammar.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use paydesk_core::order::OrderStatus;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "paydesk",
+    version,
+    about = "Paydesk: a point of sale for card payments through Stripe.",
+    long_about = "Paydesk: a point of sale for card payments through Stripe.\n\nWith no subcommand, opens the cashier's window."
+)]
+pub struct Cli {
+    /// Where the database lives [env: PAYDESK_DATA_DIR; default: the OS data directory]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Print results, and errors as {"error": {code, message}}, as JSON on stdout
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create, show and list orders
+    #[command(subcommand)]
+    Order(OrderCommand),
+    /// Export the order history
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Copy the live database to a new file (safe while the app is running)
+    Backup {
+        /// The backup file to create; it must not exist yet
+        destination: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrderCommand {
+    /// Create an order from lines given as flags
+    New(NewOrder),
+    /// Show one order, by number (1042 or #1042) or id
+    Show {
+        reference: String,
+    },
+    /// List orders, newest first
+    List(ListOrders),
+}
+
+#[derive(Debug, Args)]
+pub struct NewOrder {
+    /// ISO 4217 currency code [default: the shop's default currency, else USD]
+    #[arg(long)]
+    pub currency: Option<String>,
+
+    /// An order line: "DESCRIPTION [xQTY] @ PRICE", e.g. "Flat white x2 @ 3.50" (repeatable)
+    #[arg(long = "line", value_name = "LINE", required = true)]
+    pub lines: Vec<String>,
+
+    /// Order discount: a percentage ("10%") or an amount ("5.00")
+    #[arg(long)]
+    pub discount: Option<String>,
+
+    /// A tax rate: "RATE%" or "NAME=RATE%", e.g. "Sales tax=8.875%" (repeatable)
+    #[arg(long = "tax", value_name = "TAX")]
+    pub taxes: Vec<String>,
+
+    /// The tax rates are included in the prices (VAT-style) instead of added to them
+    #[arg(long)]
+    pub tax_inclusive: bool,
+
+    /// Tip amount
+    #[arg(long)]
+    pub tip: Option<String>,
+
+    /// A note kept with the order
+    #[arg(long)]
+    pub note: Option<String>,
+
+    /// The customer's email, for the receipt
+    #[arg(long)]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListOrders {
+    /// Only orders in this status (draft, awaiting_payment, paid, refunded, voided, …)
+    #[arg(long, value_parser = parse_status)]
+    pub status: Option<OrderStatus>,
+    /// First business day, YYYY-MM-DD
+    #[arg(long, value_parser = parse_date)]
+    pub from: Option<NaiveDate>,
+    /// Last business day, YYYY-MM-DD
+    #[arg(long, value_parser = parse_date)]
+    pub to: Option<NaiveDate>,
+    /// An order number, a PaymentIntent id, or words from the items
+    #[arg(long)]
+    pub search: Option<String>,
+    /// How many orders (1-200)
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=200))]
+    pub limit: u32,
+    /// Only orders numbered below this (for the next page)
+    #[arg(long, value_name = "NUMBER")]
+    pub before: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Orders as CSV, oldest first
+    Csv {
+        /// File to write [default: standard output]
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// First business day, YYYY-MM-DD
+        #[arg(long, value_parser = parse_date)]
+        from: Option<NaiveDate>,
+        /// Last business day, YYYY-MM-DD
+        #[arg(long, value_parser = parse_date)]
+        to: Option<NaiveDate>,
+    },
+}
+
+fn parse_status(text: &str) -> Result<OrderStatus, String> {
+    text.parse().map_err(|error: paydesk_core::order::UnknownStatus| error.to_string())
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("\"{text}\" is not a date: use YYYY-MM-DD"))
+}

@@ -1,0 +1,47 @@
+//! Stable, machine-readable codes for every error the core reports. The window and the
+//! CLI's `--json` output show errors as `{code, message}`; the codes are part of that
+//! contract, the messages are for people.
+
+use crate::store::StoreError;
+
+pub trait ErrorCode {
+    fn code(&self) -> &'static str;
+}
+
+impl ErrorCode for StoreError {
+    fn code(&self) -> &'static str {
+        match self {
+            StoreError::DataDir { .. } => "data_dir",
+            StoreError::Corrupt(_) => "database_corrupt",
+            StoreError::TooNew { .. } => "database_too_new",
+            StoreError::OrderNotFound(_) => "order_not_found",
+            StoreError::InvalidOrder(_) => "invalid_order",
+            StoreError::Pricing(_) => "pricing",
+            StoreError::IllegalTransition(_) => "illegal_transition",
+            StoreError::Inconsistent(_) => "order_inconsistent",
+            StoreError::Backup { .. } => "backup_failed",
+            StoreError::Sqlite(_) => "database",
+        }
+    }
+}
+
+impl ErrorCode for crate::order::InvalidOrder {
+    fn code(&self) -> &'static str {
+        "invalid_order"
+    }
+}
+
+impl ErrorCode for crate::order::PricingError {
+    fn code(&self) -> &'static str {
+        "pricing"
+    }
+}
+
+impl ErrorCode for crate::export::ExportError {
+    fn code(&self) -> &'static str {
+        match self {
+            crate::export::ExportError::Store(error) => error.code(),
+            crate::export::ExportError::Io(_) => "export_write",
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! The JSON shapes the outside world sees, shared by the CLI's `--json` output and the
+//! window's IPC replies so the two can never drift apart. camelCase; every amount carries
+//! its minor units, its currency, and the text to show, so no caller formats money itself.
+
+use serde::Serialize;
+
+use crate::money::{Currency, Money, Rate};
+use crate::order::{OrderSpec, Quote};
+use crate::store::{Order, OrderEvent, OrderPage, OrderSummary};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MoneyView {
+    pub minor: i64,
+    pub currency: Currency,
+    /// "1234.50": machine-readable.
+    pub decimal: String,
+    /// "$1,234.50": for people.
+    pub display: String,
+}
+
+impl From<Money> for MoneyView {
+    fn from(money: Money) -> Self {
+        MoneyView {
+            minor: money.minor(),
+            currency: money.currency(),
+            decimal: money.to_decimal_string(),
+            display: money.display(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuoteView {
+    pub currency: Currency,
+    pub lines: Vec<QuoteLineView>,
+    pub subtotal: MoneyView,
+    pub discount: MoneyView,
+    pub tax_exclusive: MoneyView,
+    pub tax_inclusive: MoneyView,
+    pub taxes: Vec<TaxView>,
+    pub tip: MoneyView,
+    pub rounding: MoneyView,
+    pub total: MoneyView,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuoteLineView {
+    pub description: String,
+    pub quantity: i64,
+    pub unit_price: MoneyView,
+    pub total: MoneyView,
+    pub discount: MoneyView,
+    pub tax: MoneyView,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaxView {
+    pub name: String,
+    pub rate: String,
+    pub inclusive: bool,
+    pub amount: MoneyView,
+}
+
+impl QuoteView {
+    pub fn new(spec: &OrderSpec, quote: &Quote) -> Self {
+        QuoteView {
+            currency: spec.currency,
+            lines: spec
+                .lines
+                .iter()
+                .zip(&quote.lines)
+                .map(|(line, priced)| QuoteLineView {
+                    description: line.description.clone(),
+                    quantity: line.quantity,
+                    unit_price: line.unit_price.into(),
+                    total: priced.amount.into(),
+                    discount: priced.discount.into(),
+                    tax: priced.tax.into(),
+                })
+                .collect(),
+            subtotal: quote.subtotal.into(),
+            discount: quote.discount.into(),
+            tax_exclusive: quote.tax_exclusive.into(),
+            tax_inclusive: quote.tax_inclusive.into(),
+            taxes: quote
+                .taxes
+                .iter()
+                .map(|tax| TaxView {
+                    name: tax.name.clone(),
+                    rate: rate_text(tax.rate),
+                    inclusive: tax.inclusive,
+                    amount: tax.amount.into(),
+                })
+                .collect(),
+            tip: quote.tip.into(),
+            rounding: quote.rounding.into(),
+            total: quote.total.into(),
+        }
+    }
+}
+
+fn rate_text(rate: Rate) -> String {
+    rate.percent_string()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderSummaryView {
+    pub id: String,
+    pub number: i64,
+    pub status: crate::order::OrderStatus,
+    pub total: MoneyView,
+    /// The items, as one line ("Flat white ×2, Croissant").
+    pub description: String,
+    pub business_date: String,
+    pub created_at: String,
+}
+
+impl From<&OrderSummary> for OrderSummaryView {
+    fn from(order: &OrderSummary) -> Self {
+        OrderSummaryView {
+            id: order.id.to_string(),
+            number: order.number,
+            status: order.status,
+            total: order.total.into(),
+            description: order.summary.clone(),
+            business_date: order.business_date.clone(),
+            created_at: order.created_at.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderPageView {
+    pub orders: Vec<OrderSummaryView>,
+    pub next_before_number: Option<i64>,
+}
+
+impl From<&OrderPage> for OrderPageView {
+    fn from(page: &OrderPage) -> Self {
+        OrderPageView { orders: page.orders.iter().map(Into::into).collect(), next_before_number: page.next_before_number }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderView {
+    #[serde(flatten)]
+    pub summary: OrderSummaryView,
+    pub quote: QuoteView,
+    pub note: Option<String>,
+    pub customer_email: Option<String>,
+    pub updated_at: String,
+    pub events: Vec<OrderEvent>,
+}
+
+impl OrderView {
+    pub fn new(order: &Order, events: Vec<OrderEvent>) -> Self {
+        OrderView {
+            summary: OrderSummaryView {
+                id: order.id.to_string(),
+                number: order.number,
+                status: order.status,
+                total: order.quote.total.into(),
+                description: order.summary.clone(),
+                business_date: order.business_date.clone(),
+                created_at: order.created_at.clone(),
+            },
+            quote: QuoteView::new(&order.spec, &order.quote),
+            note: order.spec.note.clone(),
+            customer_email: order.spec.customer_email.clone(),
+            updated_at: order.updated_at.clone(),
+            events,
+        }
+    }
+}

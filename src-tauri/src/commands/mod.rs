@@ -1,0 +1,4 @@
+//! The window's commands, one file per area. Each is a short call into paydesk-core.
+
+pub mod app;
+pub mod orders;

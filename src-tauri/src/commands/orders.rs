@@ -1,0 +1,37 @@
+use paydesk_core::order::{Completeness, OrderInput};
+use paydesk_core::store::{OrderId, OrderQuery};
+use paydesk_core::view::{OrderPageView, OrderView, QuoteView};
+use tauri::State;
+
+use crate::error::{CommandError, CommandResult};
+use crate::state::AppState;
+
+/// Prices what the cashier has typed so far. Nothing is stored.
+#[tauri::command]
+pub fn order_quote(input: OrderInput) -> CommandResult<QuoteView> {
+    let spec = input.validate(Completeness::AllowEmpty)?;
+    let quote = spec.quote()?;
+    Ok(QuoteView::new(&spec, &quote))
+}
+
+#[tauri::command]
+pub fn order_create(state: State<'_, AppState>, input: OrderInput) -> CommandResult<OrderView> {
+    let spec = input.validate(Completeness::RequireLines)?;
+    let mut store = state.store()?;
+    let order = store.create_order(&spec, "entered at the till")?;
+    Ok(OrderView::new(&order, store.events(&order.id)?))
+}
+
+#[tauri::command]
+pub fn order_list(state: State<'_, AppState>, query: OrderQuery) -> CommandResult<OrderPageView> {
+    Ok(OrderPageView::from(&state.store()?.list_orders(&query)?))
+}
+
+#[tauri::command]
+pub fn order_get(state: State<'_, AppState>, id: String) -> CommandResult<OrderView> {
+    let id = OrderId::parse(&id)
+        .ok_or_else(|| CommandError { code: "order_not_found", message: format!("order {id} not found") })?;
+    let store = state.store()?;
+    let order = store.order(&id)?;
+    Ok(OrderView::new(&order, store.events(&order.id)?))
+}

@@ -1,0 +1,11 @@
+// No console window on Windows release builds; the CLI subcommands still print.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match paydesk_cli::parse() {
+        paydesk_cli::Invocation::Command(cli) => paydesk_cli::run(cli),
+        paydesk_cli::Invocation::OpenWindow(options) => paydesk::run_app(options),
+    }
+}

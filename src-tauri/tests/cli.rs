@@ -1,0 +1,206 @@
+//! The real `paydesk` binary, run as a user would from a shell: JSON output, errors, exit
+//! codes, and that bad input changes nothing.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+struct Run {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+}
+
+fn paydesk(data_dir: &Path, args: &[&str]) -> Run {
+    let output: Output = Command::new(env!("CARGO_BIN_EXE_paydesk"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("PAYDESK_DATA_DIR")
+        .env_remove("PAYDESK_LOG")
+        .output()
+        .expect("paydesk runs");
+    Run {
+        status: output.status.code().expect("exited normally"),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+fn new_coffee_order(dir: &Path) -> Value {
+    let run = paydesk(
+        dir,
+        &["order", "new", "--json", "--line", "Flat white x2 @ 3.50", "--line", "Croissant @ 2.25", "--tax", "Sales tax=8.875%"],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    run.json()
+}
+
+fn order_count(dir: &Path) -> usize {
+    let run = paydesk(dir, &["order", "list", "--json"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    run.json()["orders"].as_array().unwrap().len()
+}
+
+#[test]
+fn order_new_show_and_list_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let order = new_coffee_order(dir.path());
+    assert_eq!(order["number"], 1001);
+    assert_eq!(order["status"], "draft");
+    assert_eq!(order["total"]["minor"], 1007);
+    assert_eq!(order["total"]["display"], "$10.07");
+    assert_eq!(order["quote"]["lines"][0]["quantity"], 2);
+    assert_eq!(order["quote"]["taxes"][0]["rate"], "8.875%");
+
+    let shown = paydesk(dir.path(), &["order", "show", "#1001", "--json"]);
+    assert_eq!(shown.status, 0);
+    assert_eq!(shown.json(), order);
+    let by_id = paydesk(dir.path(), &["order", "show", order["id"].as_str().unwrap(), "--json"]);
+    assert_eq!(by_id.json()["number"], 1001);
+
+    let second = paydesk(dir.path(), &["order", "new", "--json", "--currency", "jpy", "--line", "Ramen x2 @ 980", "--discount", "10%"]);
+    assert_eq!(second.status, 0, "{}", second.stderr);
+    assert_eq!(second.json()["total"]["display"], "¥1,764");
+
+    let list = paydesk(dir.path(), &["order", "list", "--json", "--limit", "1"]);
+    let page = list.json();
+    assert_eq!(page["orders"][0]["number"], 1002);
+    assert_eq!(page["nextBeforeNumber"], 1002);
+    let rest = paydesk(dir.path(), &["order", "list", "--json", "--before", "1002"]);
+    assert_eq!(rest.json()["orders"][0]["number"], 1001);
+}
+
+#[test]
+fn human_output_reads_like_a_receipt() {
+    let dir = tempfile::tempdir().unwrap();
+    new_coffee_order(dir.path());
+    let shown = paydesk(dir.path(), &["order", "show", "1001"]);
+    assert_eq!(shown.status, 0);
+    assert!(shown.stdout.starts_with("Order #1001  draft"), "{}", shown.stdout);
+    assert!(shown.stdout.contains("Flat white"));
+    assert!(shown.stdout.lines().last().unwrap().trim_end().ends_with("$10.07"), "{}", shown.stdout);
+    let list = paydesk(dir.path(), &["order", "list"]);
+    assert!(list.stdout.contains("#1001") && list.stdout.contains("Flat white ×2, Croissant"), "{}", list.stdout);
+}
+
+#[test]
+fn bad_input_is_a_specific_error_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    new_coffee_order(dir.path());
+    let cases: &[(&[&str], &str, &str)] = &[
+        (&["--line", "Tea @ 1.999"], "invalid_order", "lines[0].unitPrice: USD amounts have at most 2 decimals"),
+        (&["--line", "Tea @ -1"], "invalid_order", "a negative amount is not allowed"),
+        (&["--line", "Tea x0 @ 1"], "invalid_order", "quantity must be a whole number from 1 to 9999"),
+        (&["--line", "Tea"], "usage", "expected \"DESCRIPTION [xQTY] @ PRICE\""),
+        (&["--line", "Tea @ 1", "--currency", "XYZ"], "invalid_order", "\"XYZ\" is not an ISO 4217 currency code"),
+        (&["--line", "Tea @ 1", "--discount", "150%"], "invalid_order", "between 0 and 100"),
+        (&["--line", "Tea @ 1", "--discount", "2.00"], "pricing", "the discount ($2.00) is more than the subtotal ($1.00)"),
+        (&["--line", "Tea @ 1", "--email", "nobody"], "invalid_order", "is not an email address"),
+        (&["--line", "Tea @ 1", "--tax", "VAT=abc"], "invalid_order", "is not a percentage"),
+        (&["--line", "Yacht @ 1,000,000"], "pricing", "over Stripe's maximum"),
+    ];
+    for (extra, code, message) in cases {
+        let mut args = vec!["order", "new", "--json"];
+        args.extend_from_slice(extra);
+        let run = paydesk(dir.path(), &args);
+        assert_eq!(run.status, 1, "{extra:?}: {}", run.stderr);
+        let error = &run.json()["error"];
+        assert_eq!(error["code"], *code, "{extra:?}");
+        assert!(error["message"].as_str().unwrap().contains(message), "{extra:?}: {error}");
+        assert!(run.stderr.contains(message), "{extra:?}: {}", run.stderr);
+    }
+    assert_eq!(order_count(dir.path()), 1);
+}
+
+#[test]
+fn usage_errors_exit_2_and_missing_orders_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let unknown = paydesk(dir.path(), &["order", "new", "--json", "--frobnicate"]);
+    assert_eq!(unknown.status, 2);
+    assert_eq!(unknown.json()["error"]["code"], "usage");
+    assert!(unknown.stderr.contains("--frobnicate"), "{}", unknown.stderr);
+
+    let no_lines = paydesk(dir.path(), &["order", "new"]);
+    assert_eq!(no_lines.status, 2);
+    assert!(no_lines.stderr.contains("--line"), "{}", no_lines.stderr);
+
+    let bad_status = paydesk(dir.path(), &["order", "list", "--status", "shipped"]);
+    assert_eq!(bad_status.status, 2);
+    assert!(bad_status.stderr.contains("\"shipped\" is not an order status"), "{}", bad_status.stderr);
+
+    let bad_date = paydesk(dir.path(), &["order", "list", "--from", "22/11/2026"]);
+    assert_eq!(bad_date.status, 2);
+    assert!(bad_date.stderr.contains("use YYYY-MM-DD"), "{}", bad_date.stderr);
+
+    let missing = paydesk(dir.path(), &["order", "show", "4242", "--json"]);
+    assert_eq!(missing.status, 1);
+    assert_eq!(missing.json()["error"]["code"], "order_not_found");
+
+    let version = paydesk(dir.path(), &["--version"]);
+    assert_eq!(version.status, 0);
+    assert!(version.stdout.starts_with("paydesk "), "{}", version.stdout);
+}
+
+#[test]
+fn csv_export_to_stdout_and_to_a_new_file_only() {
+    let dir = tempfile::tempdir().unwrap();
+    new_coffee_order(dir.path());
+    let stdout = paydesk(dir.path(), &["export", "csv"]);
+    assert_eq!(stdout.status, 0);
+    let lines: Vec<&str> = stdout.stdout.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[1].starts_with("1001,") && lines[1].contains(",USD,9.25,0.00,0.82,0.00,0.00,0.00,10.07,"), "{}", lines[1]);
+
+    let file = dir.path().join("orders.csv");
+    let written = paydesk(dir.path(), &["export", "csv", "--json", "--out", file.to_str().unwrap()]);
+    assert_eq!(written.status, 0, "{}", written.stderr);
+    assert_eq!(written.json()["exported"], 1);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), stdout.stdout);
+
+    let again = paydesk(dir.path(), &["export", "csv", "--json", "--out", file.to_str().unwrap()]);
+    assert_eq!(again.status, 1);
+    assert_eq!(again.json()["error"]["code"], "export_write");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), stdout.stdout);
+}
+
+#[test]
+fn backup_makes_a_database_another_till_can_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    new_coffee_order(&data);
+    let restored = dir.path().join("restored");
+    std::fs::create_dir(&restored).unwrap();
+    let target = restored.join("paydesk.sqlite3");
+    let backup = paydesk(&data, &["backup", target.to_str().unwrap(), "--json"]);
+    assert_eq!(backup.status, 0, "{}", backup.stderr);
+    assert_eq!(order_count(&restored), 1);
+
+    let refused = paydesk(&data, &["backup", target.to_str().unwrap(), "--json"]);
+    assert_eq!(refused.status, 1);
+    assert_eq!(refused.json()["error"]["code"], "backup_failed");
+}
+
+#[test]
+fn the_data_dir_comes_from_the_environment_and_logs_go_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_paydesk"))
+        .args(["order", "new", "--json", "--line", "Tea @ 2"])
+        .env("PAYDESK_DATA_DIR", dir.path())
+        .env_remove("PAYDESK_LOG_DIR")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(dir.path().join("paydesk.sqlite3").exists());
+    let logs: Vec<_> = std::fs::read_dir(dir.path().join("logs")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(logs.len(), 1, "{logs:?}");
+    let log = std::fs::read_to_string(dir.path().join("logs").join(&logs[0])).unwrap();
+    assert!(log.contains("order created"), "{log}");
+}
