@@ -188,6 +188,11 @@ pub fn dispatch(store: &mut Store, req: &ApiRequest) -> Outcome<Value> {
             let e = store.events.get(id).ok_or_else(|| ApiError::no_such("event", id, "id", 404))?;
             expand(store, objects::event(e, &store.api_version), p, false)
         }
+        ("GET", ["v1", "disputes", id]) => {
+            p.check(ONLY_EXPAND)?;
+            let d = store.disputes.get(id).ok_or_else(|| ApiError::no_such("dispute", id, "id", 404))?;
+            expand(store, d.clone(), p, false)
+        }
         ("GET", ["v1", "payment_methods", id]) => {
             p.check(ONLY_EXPAND)?;
             let pm = store.payment_methods.get(id).ok_or_else(|| ApiError::no_such("PaymentMethod", id, "id", 404))?;

@@ -37,12 +37,19 @@
 //! `GET /v1/account`; `POST|GET /v1/payment_intents`, `GET|POST /v1/payment_intents/:id`,
 //! `POST /v1/payment_intents/:id/{confirm,capture,cancel}`; `GET /v1/charges[/:id]`;
 //! `POST|GET /v1/refunds`, `GET|POST /v1/refunds/:id`; `GET /v1/events[/:id]`;
-//! `GET /v1/payment_methods/:id`; `POST /v1/confirmation_tokens` (publishable key),
+//! `GET /v1/disputes/:id`; `GET /v1/payment_methods/:id`; `POST /v1/confirmation_tokens` (publishable key),
 //! `POST /v1/test_helpers/confirmation_tokens`, `GET /v1/confirmation_tokens/:id`.
+//! The app's Content-Security-Policy must allow the simulator's origin in `script-src`
+//! (the script), `frame-src` (card frame and 3-D Secure page) and `connect-src` (the
+//! stand-in's calls from the page), exactly as it allows `js.stripe.com` / `api.stripe.com`.
+//!
 //! Simulator-only: `POST /_sim/3ds/authenticate` (the 3-D Secure test page's buttons)
 //! and, with [`SimConfig::test_control`], `POST /_sim/faults` and `POST /_sim/processing`.
 
 #![recursion_limit = "256"]
+// ApiError is the answer of a good share of requests and is built once per request;
+// boxing it would only add noise to every early return.
+#![allow(clippy::result_large_err)]
 
 mod api;
 mod cards;

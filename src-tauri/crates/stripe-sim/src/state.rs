@@ -257,7 +257,7 @@ impl Store {
     }
 
     pub fn intent_json(&self, id: &str) -> Value {
-        self.intents.get(id).map(|pi| objects::intent(pi)).unwrap_or(Value::Null)
+        self.intents.get(id).map(objects::intent).unwrap_or(Value::Null)
     }
 
     fn pi(&mut self, id: &str) -> &mut Intent {

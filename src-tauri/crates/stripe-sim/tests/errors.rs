@@ -29,7 +29,8 @@ async fn authentication_errors() {
 #[tokio::test]
 async fn parameter_errors_name_the_parameter() {
     let api = Api::new().await;
-    let cases: &[(&[(&str, &str)], &str, Option<&str>)] = &[
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, Option<&'a str>);
+    let cases: &[Case] = &[
         (&[("amount", "100"), ("currency", "usd"), ("colour", "red")], "colour", Some("parameter_unknown")),
         (&[("amount", "100"), ("currency", "usd"), ("payment_method_options[card][mote]", "true")], "payment_method_options[card][mote]", Some("parameter_unknown")),
         (&[("currency", "usd")], "amount", Some("parameter_missing")),

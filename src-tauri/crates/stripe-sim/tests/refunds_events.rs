@@ -91,6 +91,8 @@ async fn dispute_card_opens_a_dispute() {
     assert_eq!(disputes.len(), 1);
     assert_eq!(disputes[0]["data"]["object"]["object"], "dispute");
     assert_eq!(disputes[0]["data"]["object"]["payment_intent"], pi["id"]);
+    let dispute = api.get(&format!("/v1/disputes/{}", disputes[0]["data"]["object"]["id"].as_str().unwrap()), &[]).await;
+    assert_eq!(dispute.body["status"], "needs_response");
     let charge = api.get(&format!("/v1/charges/{}", pi["latest_charge"].as_str().unwrap()), &[]).await.body;
     assert_eq!(charge["disputed"], true);
     let refund = api.post("/v1/refunds", &[("payment_intent", pi["id"].as_str().unwrap())]).await;
