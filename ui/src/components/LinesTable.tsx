@@ -64,7 +64,7 @@ export function LinesTable({ lines, quoteLines, onChange, onRemove, stale = fals
               />
             </td>
             <td className="amount money" data-testid="line-total">
-              {totals?.[i]?.total.display ?? "…"}
+              {totals?.[i]?.total.display ?? (stale ? "…" : "—")}
             </td>
             <td className="actions">
               <button

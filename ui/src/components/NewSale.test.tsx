@@ -90,6 +90,8 @@ describe("NewSale", () => {
     expect(err.textContent).toBe("Line 1: “3.5.0” is not an amount");
     expect(err.getAttribute("data-code")).toBe("invalid_amount");
     expect(screen.queryByTestId("total-total")).toBeNull();
+    // The core said no: there is nothing to save until the price is fixed.
+    expect(screen.getByTestId("save-order")).toHaveProperty("disabled", true);
   });
 
   it("removes a line", async () => {

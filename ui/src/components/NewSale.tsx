@@ -46,7 +46,9 @@ export function NewSale({ onSaved, onShowOrders, debounceMs }: Props) {
     entryRef.current?.focus();
   };
 
-  const canSave = hasLines && built.ok && !saving;
+  // The core has already said this order is invalid (and the message is on screen).
+  const knownInvalid = error !== null && !pending;
+  const canSave = hasLines && built.ok && !saving && !knownInvalid;
 
   const save = async () => {
     if (!canSave || !built.ok) return;
@@ -82,7 +84,7 @@ export function NewSale({ onSaved, onShowOrders, debounceMs }: Props) {
           <div className="lines-scroll">
             <LinesTable
               lines={form.lines}
-              quoteLines={quote ? quote.lines : null}
+              quoteLines={quote && !error ? quote.lines : null}
               stale={pending}
               onChange={changeLine}
               onRemove={removeLine}
