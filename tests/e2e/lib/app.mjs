@@ -1,0 +1,86 @@
+// Launching the real Paydesk window through tauri-driver, one WebDriver session per launch.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Session, waitFor } from "./webdriver.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, "../../..");
+
+function required(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the end-to-end tests through tests/e2e/run.sh`);
+  return v;
+}
+
+export const DRIVER_URL = () => required("TAURI_DRIVER_URL");
+export const PAYDESK_BIN = () => required("PAYDESK_BIN");
+export const ARTIFACTS = process.env.PAYDESK_E2E_ARTIFACTS ?? join(repo, "tests/artifacts/e2e");
+const TMP = process.env.PAYDESK_E2E_TMP ?? tmpdir();
+
+export const byTestId = (id) => `[data-testid="${id}"]`;
+
+/** A fresh, empty data directory for one app (SQLite, logs) inside this run's temp dir. */
+export function newDataDir(name) {
+  mkdirSync(TMP, { recursive: true });
+  return mkdtempSync(join(TMP, `data-${name}-`));
+}
+
+/**
+ * Starts Paydesk on `dataDir` and waits until the UI has heard from the core
+ * (the mode badge shows DEMO/TEST/LIVE). Throws with the UI's own error if the core is unreachable.
+ */
+export async function launch({ dataDir }) {
+  const session = await Session.create(DRIVER_URL(), {
+    alwaysMatch: {
+      "tauri:options": { application: PAYDESK_BIN(), args: ["--data-dir", dataDir] },
+    },
+  });
+  try {
+    await waitFor(
+      "the mode badge to show the core's mode",
+      async () => {
+        const errs = await session.findAll(byTestId("core-error"));
+        if (errs.length > 0) throw new Error(`the UI says: ${await errs[0].text()}`);
+        const badge = await session.find(byTestId("mode-badge"));
+        return /^(DEMO|TEST|LIVE)$/.test(await badge.text());
+      },
+      { timeoutMs: 30_000 },
+    );
+  } catch (e) {
+    await screenshot(session, "launch-failure").catch(() => {});
+    await session.delete();
+    throw e;
+  }
+  return session;
+}
+
+/** Saves a PNG of the window to tests/artifacts/e2e/<name>.png and returns its path. */
+export async function screenshot(session, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = join(ARTIFACTS, `${name}.png`);
+  try {
+    writeFileSync(file, await session.screenshot());
+  } catch {
+    // Fall back to the whole X screen (ImageMagick), e.g. if the page is wedged.
+    execFileSync("/usr/bin/import", ["-window", "root", file], { timeout: 20_000 });
+  }
+  return file;
+}
+
+/** Runs `fn(session)` on a launched app; always saves a screenshot and ends the session. */
+export async function withApp({ dataDir, shot }, fn) {
+  const session = await launch({ dataDir });
+  let failed = false;
+  try {
+    return await fn(session);
+  } catch (e) {
+    failed = true;
+    throw e;
+  } finally {
+    if (shot) await screenshot(session, failed ? `${shot}.FAILED` : shot).catch(() => {});
+    await session.delete();
+  }
+}
