@@ -204,3 +204,42 @@ fn the_data_dir_comes_from_the_environment_and_logs_go_beside_it() {
     let log = std::fs::read_to_string(dir.path().join("logs").join(&logs[0])).unwrap();
     assert!(log.contains("order created"), "{log}");
 }
+
+#[test]
+fn the_simulator_subcommand_serves_stripe_on_loopback_until_stopped() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paydesk"))
+        .args(["--data-dir", dir.path().to_str().unwrap(), "simulator", "--port", "0", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first_line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first_line).unwrap();
+    let url: Value = serde_json::from_str(&first_line).unwrap();
+    let url = url["url"].as_str().unwrap().to_owned();
+    let address = url.trim_start_matches("http://").trim_end_matches('/');
+    assert!(address.starts_with("127.0.0.1:"), "{url}");
+
+    let request = |key: &str| {
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        write!(stream, "GET /v1/account HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {key}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    };
+    let ok = request("sk_test_paydesk_cli_made_up");
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+    let body: Value = serde_json::from_str(ok.split_once("\r\n\r\n").unwrap().1).unwrap();
+    assert_eq!(body["object"], "account");
+    assert_eq!(body["id"].as_str().map(|id| id.starts_with("acct_")), Some(true));
+    let live = request("sk_live_paydesk_cli_made_up");
+    assert!(live.starts_with("HTTP/1.1 401"), "{live}");
+
+    // SIGTERM ends it cleanly.
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}

@@ -39,6 +39,13 @@ pub enum Command {
         /// The backup file to create; it must not exist yet
         destination: PathBuf,
     },
+    /// Run the Stripe test-mode simulator on 127.0.0.1 until interrupted (for demos and
+    /// for testing other integrations; it accepts only test-mode keys)
+    Simulator {
+        /// Port to listen on (0 picks a free one)
+        #[arg(long, default_value_t = 12111)]
+        port: u16,
+    },
 }
 
 #[derive(Debug, Subcommand)]

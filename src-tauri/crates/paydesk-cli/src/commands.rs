@@ -66,12 +66,61 @@ pub(crate) fn dispatch(cli: &Cli, paths: &Paths, out: &mut dyn Write) -> Result<
                 None => store.export_csv(range, out).map(|_| ()).map_err(CliError::from),
             }
         }
+        Command::Simulator { port } => run_simulator(*port, cli.json, out),
         Command::Backup { destination } => {
             let store = Store::open_in(&paths.data_dir)?;
             store.backup_to(destination)?;
             let summary = serde_json::json!({ "backup": destination });
             print(out, cli.json, &summary, || format!("backed up {} to {}", store.path().display(), destination.display()))
         }
+    }
+}
+
+/// Serves until Ctrl-C (or SIGTERM). The URL is printed, and flushed, as soon as the
+/// simulator listens, so a script can read it and start.
+fn run_simulator(port: u16, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| CliError { code: "runtime", message: e.to_string() })?;
+    let config = stripe_sim::SimConfig { port, ..stripe_sim::SimConfig::default() };
+    let mut printed = Ok(());
+    let served = runtime.block_on(stripe_sim::serve(
+        config,
+        |url| {
+            // One line, even in JSON: a script reads it to learn the URL while we keep serving.
+            let announcement = if json {
+                serde_json::json!({ "url": url }).to_string()
+            } else {
+                format!("Stripe simulator listening on {url} (Ctrl-C to stop)")
+            };
+            printed = writeln!(out, "{announcement}")
+                .and_then(|()| out.flush())
+                .map_err(|e| CliError { code: "output", message: e.to_string() });
+            tracing::info!(url, "simulator listening");
+        },
+        shutdown_signal(),
+    ));
+    served.map_err(|e| CliError { code: "simulator", message: format!("cannot start the simulator on port {port}: {e}") })?;
+    printed
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
