@@ -1,0 +1,309 @@
+//! Typed views of the Stripe objects Paydesk reads. Every field Paydesk does not need is
+//! ignored, and enums have a catch-all, so a newer API version cannot break parsing.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer};
+
+use crate::keys::ClientSecret;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentIntentStatus {
+    RequiresPaymentMethod,
+    RequiresConfirmation,
+    RequiresAction,
+    Processing,
+    RequiresCapture,
+    Succeeded,
+    Canceled,
+    /// A status this version of Paydesk does not know; kept verbatim.
+    Unknown(String),
+}
+
+impl PaymentIntentStatus {
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentIntentStatus::RequiresPaymentMethod => "requires_payment_method",
+            PaymentIntentStatus::RequiresConfirmation => "requires_confirmation",
+            PaymentIntentStatus::RequiresAction => "requires_action",
+            PaymentIntentStatus::Processing => "processing",
+            PaymentIntentStatus::RequiresCapture => "requires_capture",
+            PaymentIntentStatus::Succeeded => "succeeded",
+            PaymentIntentStatus::Canceled => "canceled",
+            PaymentIntentStatus::Unknown(s) => s,
+        }
+    }
+}
+
+impl From<&str> for PaymentIntentStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "requires_payment_method" => PaymentIntentStatus::RequiresPaymentMethod,
+            "requires_confirmation" => PaymentIntentStatus::RequiresConfirmation,
+            "requires_action" => PaymentIntentStatus::RequiresAction,
+            "processing" => PaymentIntentStatus::Processing,
+            "requires_capture" => PaymentIntentStatus::RequiresCapture,
+            "succeeded" => PaymentIntentStatus::Succeeded,
+            "canceled" => PaymentIntentStatus::Canceled,
+            other => PaymentIntentStatus::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentIntentStatus {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(PaymentIntentStatus::from(String::deserialize(d)?.as_str()))
+    }
+}
+
+/// A field Stripe returns as an id unless it was expanded with `expand[]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Expandable<T> {
+    Id(String),
+    Object(Box<T>),
+}
+
+impl<T: HasId> Expandable<T> {
+    pub fn id(&self) -> &str {
+        match self {
+            Expandable::Id(id) => id,
+            Expandable::Object(o) => o.id(),
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&T> {
+        match self {
+            Expandable::Id(_) => None,
+            Expandable::Object(o) => Some(o),
+        }
+    }
+}
+
+pub trait HasId {
+    fn id(&self) -> &str;
+}
+
+/// Stripe sends `null` for absent collections in places; treat it like empty.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PaymentIntent {
+    pub id: String,
+    pub amount: i64,
+    #[serde(default)]
+    pub amount_capturable: i64,
+    #[serde(default)]
+    pub amount_received: i64,
+    pub currency: String,
+    pub status: PaymentIntentStatus,
+    #[serde(default)]
+    pub client_secret: Option<ClientSecret>,
+    #[serde(default)]
+    pub capture_method: String,
+    #[serde(default)]
+    pub latest_charge: Option<Expandable<Charge>>,
+    #[serde(default)]
+    pub last_payment_error: Option<ApiErrorBody>,
+    #[serde(default)]
+    pub next_action: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub metadata: BTreeMap<String, String>,
+    #[serde(default)]
+    pub created: i64,
+    #[serde(default)]
+    pub livemode: bool,
+    #[serde(default)]
+    pub cancellation_reason: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+impl HasId for PaymentIntent {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl PaymentIntent {
+    /// The expanded latest charge, when the intent was fetched with `expand[]=latest_charge`.
+    pub fn latest_charge_object(&self) -> Option<&Charge> {
+        self.latest_charge.as_ref().and_then(Expandable::as_object)
+    }
+
+    /// `next_action.type`, e.g. `use_stripe_sdk` or `redirect_to_url`.
+    pub fn next_action_type(&self) -> Option<&str> {
+        self.next_action.as_ref()?.get("type")?.as_str()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Charge {
+    pub id: String,
+    pub amount: i64,
+    #[serde(default)]
+    pub amount_captured: i64,
+    #[serde(default)]
+    pub amount_refunded: i64,
+    #[serde(default)]
+    pub refunded: bool,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default, deserialize_with = "id_or_object")]
+    pub payment_intent: Option<String>,
+    #[serde(default)]
+    pub payment_method_details: Option<PaymentMethodDetails>,
+    #[serde(default)]
+    pub disputed: bool,
+    #[serde(default)]
+    pub created: i64,
+}
+
+impl HasId for Charge {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PaymentMethodDetails {
+    #[serde(default)]
+    pub card: Option<CardDetails>,
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CardDetails {
+    #[serde(default)]
+    pub brand: String,
+    #[serde(default)]
+    pub last4: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Refund {
+    pub id: String,
+    pub amount: i64,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default, deserialize_with = "id_or_object")]
+    pub charge: Option<String>,
+    #[serde(default, deserialize_with = "id_or_object")]
+    pub payment_intent: Option<String>,
+    #[serde(default)]
+    pub failure_reason: Option<String>,
+    #[serde(default)]
+    pub created: i64,
+}
+
+/// Reads an expandable reference as its id whether or not it came back expanded.
+fn id_or_object<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Ref {
+        Id(String),
+        Object { id: String },
+    }
+    Ok(Option::<Ref>::deserialize(d)?.map(|r| match r {
+        Ref::Id(id) | Ref::Object { id } => id,
+    }))
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Event {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub created: i64,
+    pub data: EventData,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EventData {
+    pub object: serde_json::Value,
+}
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: String,
+    pub country: Option<String>,
+    pub default_currency: Option<String>,
+    /// The Dashboard display name, else the public business name.
+    pub display_name: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Account {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Named {
+            #[serde(default)]
+            name: Option<String>,
+            #[serde(default)]
+            display_name: Option<String>,
+        }
+        #[derive(Deserialize)]
+        struct Settings {
+            #[serde(default)]
+            dashboard: Option<Named>,
+        }
+        #[derive(Deserialize)]
+        struct Raw {
+            id: String,
+            #[serde(default)]
+            country: Option<String>,
+            #[serde(default)]
+            default_currency: Option<String>,
+            #[serde(default)]
+            settings: Option<Settings>,
+            #[serde(default)]
+            business_profile: Option<Named>,
+        }
+        let raw = Raw::deserialize(d)?;
+        let non_empty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+        let display_name = non_empty(raw.settings.and_then(|s| s.dashboard).and_then(|d| d.display_name))
+            .or_else(|| non_empty(raw.business_profile.and_then(|b| b.name)));
+        Ok(Account { id: raw.id, country: raw.country, default_currency: raw.default_currency, display_name })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ConfirmationToken {
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct List<T> {
+    pub data: Vec<T>,
+    #[serde(default)]
+    pub has_more: bool,
+}
+
+/// The body of Stripe's `{"error": {...}}`, also found as a PaymentIntent's
+/// `last_payment_error`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApiErrorBody {
+    #[serde(rename = "type")]
+    pub r#type: String,
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub decline_code: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub param: Option<String>,
+    #[serde(default)]
+    pub payment_intent: Option<Box<PaymentIntent>>,
+    #[serde(default)]
+    pub doc_url: Option<String>,
+}
