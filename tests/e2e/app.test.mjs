@@ -36,6 +36,10 @@ describe("Paydesk window", () => {
       assert.equal(await textOf(s, "total-subtotal"), "$9.25");
       assert.equal(await textOf(s, "total-tax"), "$0.82");
       assert.deepEqual(await allTexts(s, "line-total"), ["$7.00", "$2.25"]);
+      const taxLabel = await s.execute(
+        `return document.querySelector('[data-testid="total-tax"]').previousElementSibling.textContent`,
+      );
+      assert.equal(taxLabel, "Sales tax 8.875%");
     });
   });
 
@@ -70,13 +74,14 @@ describe("Paydesk window", () => {
   });
 
   it("shows the core's error inline when a price is not an amount, and recovers when it is fixed", async () => {
-    await withApp({ dataDir: newDataDir("invalid"), shot: "06-invalid" }, async (s) => {
+    await withApp({ dataDir: newDataDir("invalid"), shot: "06b-invalid-fixed" }, async (s) => {
       await addLine(s, "Flat white", 1, "3.5.0");
       const err = await s.waitForElement(byTestId("quote-error"));
       const msg = await err.text();
       assert.ok(msg.length > 0, "the error message is shown");
       assert.doesNotMatch(msg, /\[object Object\]|undefined/);
       assert.equal((await s.findAll(byTestId("total-total"))).length, 0, "no total is shown for an invalid order");
+      await screenshot(s, "06-invalid");
       assert.equal(await (await s.find(byTestId("save-order"))).enabled(), false, "Save is disabled");
       assert.equal(await (await s.find(byTestId("line-total"))).text(), "—");
 

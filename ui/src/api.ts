@@ -8,7 +8,8 @@ export type Mode = "demo" | "test" | "live";
 
 export type AppInfo = { version: string; mode: Mode; dataDir: string };
 
-export type MoneyView = { minor: number; currency: string; display: string };
+/** `display` is for people ("$1,234.50"); `decimal` ("1234.50") is machine-readable. */
+export type MoneyView = { minor: number; currency: string; display: string; decimal?: string };
 
 export type LineInput = { description: string; quantity: number; unitPrice: string };
 
@@ -37,9 +38,13 @@ export type QuoteLine = {
   tax: MoneyView;
 };
 
+export type TaxView = { name: string; rate: string; inclusive: boolean; amount: MoneyView };
+
 export type Quote = {
   currency: string;
   lines: QuoteLine[];
+  /** Per tax, when the core sends them. */
+  taxes?: TaxView[];
   subtotal: MoneyView;
   discount: MoneyView;
   taxExclusive: MoneyView;
@@ -56,6 +61,7 @@ export type OrderSummary = {
   total: MoneyView;
   createdAt: string;
   description: string;
+  businessDate?: string;
 };
 
 export type OrderEvent = {
@@ -70,6 +76,7 @@ export type OrderView = OrderSummary & {
   quote: Quote;
   note: string | null;
   customerEmail: string | null;
+  updatedAt?: string;
   events: OrderEvent[];
 };
 

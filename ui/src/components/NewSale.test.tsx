@@ -137,3 +137,22 @@ describe("NewSale", () => {
     expect(screen.getAllByTestId("line-row")).toHaveLength(1);
   });
 });
+
+describe("tax label", () => {
+  it.each(["8.875", "8.875%"])("names the tax and its rate when the core lists the taxes (rate %s)", async (rate) => {
+    invokeMock.mockImplementation(async (cmd: string) => {
+      if (cmd === "order_quote")
+        return {
+          ...quoteCoffee,
+          taxes: [{ name: "Sales tax", rate, inclusive: false, amount: quoteCoffee.taxExclusive }],
+        };
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    const user = userEvent.setup();
+    render(<NewSale debounceMs={0} />);
+    await addLine(user, "Flat white", "2", "3.50");
+    await user.type(screen.getByTestId("tax-rate"), "8.875");
+    const tax = await screen.findByTestId("total-tax");
+    await waitFor(() => expect(tax.previousElementSibling?.textContent).toBe("Sales tax 8.875%"));
+  });
+});

@@ -141,6 +141,24 @@ export function NewSale({ onSaved, onShowOrders, debounceMs }: Props) {
         >
           {saving ? "Saving…" : "Save order"} <kbd>Ctrl+Enter</kbd>
         </button>
+        <dl className="shortcuts" aria-label="Keyboard shortcuts">
+          <dt>
+            <kbd>Enter</kbd>
+          </dt>
+          <dd>add the item</dd>
+          <dt>
+            <kbd>Esc</kbd>
+          </dt>
+          <dd>clear the item being typed</dd>
+          <dt>
+            <kbd>Ctrl+Enter</kbd>
+          </dt>
+          <dd>save the order</dd>
+          <dt>
+            <kbd>F2</kbd> <kbd>F3</kbd>
+          </dt>
+          <dd>new sale, recent orders</dd>
+        </dl>
         {saved && (
           <div className="saved" role="status" data-testid="saved-order">
             <div>

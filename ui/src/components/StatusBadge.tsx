@@ -1,22 +1,16 @@
 import { humanize } from "../format";
 
+// The core's order statuses (paydesk-core OrderStatus, snake_case on the wire).
 const TONE: Record<string, string> = {
-  paid: "good",
-  succeeded: "good",
-  captured: "good",
-  authorized: "info",
-  open: "neutral",
   draft: "neutral",
-  pending: "neutral",
+  awaiting_payment: "warn",
+  action_required: "warn",
   processing: "info",
-  requires_action: "warn",
-  requires_payment: "warn",
+  authorized: "info",
+  paid: "good",
   partially_refunded: "warn",
   refunded: "muted",
   voided: "muted",
-  canceled: "muted",
-  failed: "bad",
-  disputed: "bad",
 };
 
 export function StatusBadge({ status }: { status: string }) {

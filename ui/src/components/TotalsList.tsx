@@ -11,18 +11,29 @@ function Row({ label, money, testId, muted }: { label: string; money: MoneyView;
   );
 }
 
+/** "Sales tax 8.875%" when the core says which taxes make up the amount, else `fallback`. */
+function taxName(quote: Quote, inclusive: boolean, fallback: string): string {
+  const taxes = (quote.taxes ?? []).filter((t) => t.inclusive === inclusive);
+  const t = taxes.length === 1 ? taxes[0] : undefined;
+  // The core may send the rate as "8.875" or already as "8.875%".
+  if (t) return `${t.name} ${t.rate.endsWith("%") ? t.rate : `${t.rate}%`}`;
+  return fallback;
+}
+
 /** The core's totals, as the core formatted them. Rows that are zero are left out. */
 export function TotalsList({ quote, taxLabel = "Tax" }: { quote: Quote; taxLabel?: string }) {
   const nz = (m: MoneyView) => m.minor !== 0;
+  const exclusiveLabel = taxName(quote, false, taxLabel);
+  const inclusiveLabel = `${taxName(quote, true, taxLabel)} (included)`;
   return (
     <dl className="totals">
       <Row label="Subtotal" money={quote.subtotal} testId="total-subtotal" />
       {nz(quote.discount) && <Row label="Discount" money={quote.discount} testId="total-discount" />}
       {(nz(quote.taxExclusive) || !nz(quote.taxInclusive)) && (
-        <Row label={taxLabel} money={quote.taxExclusive} testId="total-tax" />
+        <Row label={exclusiveLabel} money={quote.taxExclusive} testId="total-tax" />
       )}
       {nz(quote.taxInclusive) && (
-        <Row label={`${taxLabel} (included)`} money={quote.taxInclusive} testId="total-tax-included" muted />
+        <Row label={inclusiveLabel} money={quote.taxInclusive} testId="total-tax-included" muted />
       )}
       {nz(quote.tip) && <Row label="Tip" money={quote.tip} testId="total-tip" />}
       {nz(quote.rounding) && <Row label="Rounding" money={quote.rounding} testId="total-rounding" muted />}

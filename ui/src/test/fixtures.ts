@@ -36,7 +36,7 @@ export const quoteCoffee: Quote = {
 export const summary = (number: number, over: Partial<OrderSummary> = {}): OrderSummary => ({
   id: `ord_${number}`,
   number,
-  status: "open",
+  status: "draft",
   total: usd(1007, "$10.07"),
   createdAt: "2026-03-01T10:15:00Z",
   description: "2 × Flat white, Croissant",
@@ -48,6 +48,6 @@ export const orderView = (number: number, over: Partial<OrderView> = {}): OrderV
   quote: quoteCoffee,
   note: null,
   customerEmail: null,
-  events: [{ at: "2026-03-01T10:15:00Z", kind: "created", fromStatus: null, toStatus: "open", cause: "cashier saved the order" }],
+  events: [{ at: "2026-03-01T10:15:00Z", kind: "created", fromStatus: null, toStatus: "draft", cause: "cashier saved the order" }],
   ...over,
 });
