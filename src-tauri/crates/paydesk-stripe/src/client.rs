@@ -1,87 +1,433 @@
-//! The HTTP client.
+//! The HTTP client: every request Paydesk makes to Stripe is built and sent here.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use crate::error::StripeError;
+use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::error::{scrub, StripeError};
 use crate::keys::{Mode, SecretKey};
-use crate::models::{Account, Charge, ConfirmationToken, Event, List, PaymentIntent, Refund};
-use crate::params::{CancellationReason, ConfirmPaymentIntent, CreatePaymentIntent, CreateRefund, ListParams, UpdatePaymentIntent};
+use crate::models::{Account, ApiErrorBody, Charge, ConfirmationToken, Event, List, PaymentIntent, Refund};
+use crate::params::{
+    encode_component, CancellationReason, ConfirmPaymentIntent, CreatePaymentIntent, CreateRefund, Form, ListParams,
+    UpdatePaymentIntent,
+};
 use crate::retry::{IdempotencyKey, RetryPolicy};
+use crate::{STRIPE_API_BASE, STRIPE_VERSION};
 
-/// Where requests go.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const PAYDESK_USER_AGENT: &str = concat!("Paydesk/", env!("CARGO_PKG_VERSION"));
+
+/// Where requests go: Stripe itself, or a simulator on this machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Endpoint {
     Stripe,
+    /// A normalized `scheme://host:port` on 127.0.0.1, localhost or [::1].
     Loopback(String),
 }
 
 impl Endpoint {
+    /// Accepts only loopback origins, so a misconfigured setting cannot send the key to
+    /// another host.
     pub fn loopback(url: &str) -> Result<Endpoint, StripeError> {
-        let _ = url;
-        todo!()
+        let refuse = |why: &str| StripeError::Configuration { message: format!("{why}: {}", scrub(url)) };
+        let parsed = reqwest::Url::parse(url.trim()).map_err(|_| refuse("not a URL"))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(refuse("a loopback endpoint must be http:// or https://"));
+        }
+        let host = parsed.host_str().unwrap_or_default();
+        if !matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
+            return Err(refuse("a loopback endpoint must be on 127.0.0.1, localhost or [::1]"));
+        }
+        if !parsed.username().is_empty()
+            || parsed.password().is_some()
+            || parsed.query().is_some()
+            || parsed.fragment().is_some()
+            || !matches!(parsed.path(), "" | "/")
+        {
+            return Err(refuse("a loopback endpoint is only scheme://host:port"));
+        }
+        let port = parsed.port().map(|p| format!(":{p}")).unwrap_or_default();
+        Ok(Endpoint::Loopback(format!("{}://{host}{port}", parsed.scheme())))
+    }
+
+    fn base(&self) -> &str {
+        match self {
+            Endpoint::Stripe => STRIPE_API_BASE,
+            Endpoint::Loopback(base) => base,
+        }
     }
 }
 
+/// A Stripe API client bound to one key; cheap to clone.
 #[derive(Clone)]
 pub struct StripeClient {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
+    http: reqwest::Client,
     key: SecretKey,
+    base: String,
+    /// Multiplies every backoff wait; 1.0 except in tests.
+    backoff_scale: f64,
+}
+
+/// What one attempt came back with, before deciding whether to retry.
+enum Attempt {
+    Answered { status: StatusCode, headers: HeaderMap, body: Vec<u8> },
+    Failed { message: String, may_have_reached: bool },
 }
 
 impl StripeClient {
     pub fn new(key: SecretKey, endpoint: Endpoint) -> Result<StripeClient, StripeError> {
-        let _ = endpoint;
-        Ok(StripeClient { inner: Arc::new(Inner { key }) })
+        if key.mode() == Mode::Live && matches!(endpoint, Endpoint::Loopback(_)) {
+            return Err(StripeError::Configuration {
+                message: "a live key is only ever sent to api.stripe.com, never to a loopback endpoint".into(),
+            });
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .user_agent(PAYDESK_USER_AGENT)
+            .build()
+            .map_err(|e| StripeError::Configuration { message: format!("cannot build the HTTP client: {e}") })?;
+        let base = endpoint.base().to_string();
+        Ok(StripeClient { inner: Arc::new(Inner { http, key, base, backoff_scale: 1.0 }) })
     }
+
+    /// Shrinks (or stretches) every retry wait, so tests exercise retries without
+    /// waiting for real backoff.
+    #[doc(hidden)]
+    pub fn with_backoff_scale(self, scale: f64) -> StripeClient {
+        let mut inner = (*self.inner).clone();
+        inner.backoff_scale = scale.max(0.0);
+        StripeClient { inner: Arc::new(inner) }
+    }
+
     pub fn mode(&self) -> Mode {
         self.inner.key.mode()
     }
+
     pub fn key_last4(&self) -> String {
         self.inner.key.last4()
     }
+
     pub async fn retrieve_account(&self, policy: RetryPolicy) -> Result<Account, StripeError> {
-        todo!("{policy:?}")
+        self.get("/v1/account", &Form::default(), policy).await
     }
+
+    /// Checks that the key works with the cheapest call a restricted key is likely to be
+    /// allowed (listing one PaymentIntent), for keys that cannot read the account.
     pub async fn probe_key(&self, policy: RetryPolicy) -> Result<(), StripeError> {
-        todo!("{policy:?}")
+        let mut q = Form::default();
+        q.push("limit", "1");
+        self.get::<serde_json::Value>("/v1/payment_intents", &q, policy).await.map(drop)
     }
-    pub async fn create_payment_intent(&self, params: &CreatePaymentIntent, key: &IdempotencyKey, policy: RetryPolicy) -> Result<PaymentIntent, StripeError> {
-        todo!("{params:?}{key}{policy:?}")
+
+    pub async fn create_payment_intent(
+        &self,
+        params: &CreatePaymentIntent,
+        key: &IdempotencyKey,
+        policy: RetryPolicy,
+    ) -> Result<PaymentIntent, StripeError> {
+        self.post("/v1/payment_intents", params.form(), key, policy).await
     }
+
+    /// Always expands `latest_charge`, so the card brand and last four come with it.
     pub async fn retrieve_payment_intent(&self, id: &str, policy: RetryPolicy) -> Result<PaymentIntent, StripeError> {
-        todo!("{id}{policy:?}")
+        let mut q = Form::default();
+        q.push("expand[]", "latest_charge");
+        self.get(&format!("/v1/payment_intents/{}", encode_component(id)), &q, policy).await
     }
-    pub async fn update_payment_intent(&self, id: &str, params: &UpdatePaymentIntent, key: &IdempotencyKey, policy: RetryPolicy) -> Result<PaymentIntent, StripeError> {
-        todo!("{id}{params:?}{key}{policy:?}")
+
+    pub async fn update_payment_intent(
+        &self,
+        id: &str,
+        params: &UpdatePaymentIntent,
+        key: &IdempotencyKey,
+        policy: RetryPolicy,
+    ) -> Result<PaymentIntent, StripeError> {
+        self.post(&format!("/v1/payment_intents/{}", encode_component(id)), params.form(), key, policy).await
     }
-    pub async fn confirm_payment_intent(&self, id: &str, params: &ConfirmPaymentIntent, key: &IdempotencyKey, policy: RetryPolicy) -> Result<PaymentIntent, StripeError> {
-        todo!("{id}{params:?}{key}{policy:?}")
+
+    pub async fn confirm_payment_intent(
+        &self,
+        id: &str,
+        params: &ConfirmPaymentIntent,
+        key: &IdempotencyKey,
+        policy: RetryPolicy,
+    ) -> Result<PaymentIntent, StripeError> {
+        self.post(&format!("/v1/payment_intents/{}/confirm", encode_component(id)), params.form(), key, policy).await
     }
-    pub async fn capture_payment_intent(&self, id: &str, amount_to_capture: Option<i64>, key: &IdempotencyKey, policy: RetryPolicy) -> Result<PaymentIntent, StripeError> {
-        todo!("{id}{amount_to_capture:?}{key}{policy:?}")
+
+    pub async fn capture_payment_intent(
+        &self,
+        id: &str,
+        amount_to_capture: Option<i64>,
+        key: &IdempotencyKey,
+        policy: RetryPolicy,
+    ) -> Result<PaymentIntent, StripeError> {
+        let mut f = Form::default();
+        if let Some(a) = amount_to_capture {
+            f.push("amount_to_capture", a.to_string());
+        }
+        self.post(&format!("/v1/payment_intents/{}/capture", encode_component(id)), f, key, policy).await
     }
-    pub async fn cancel_payment_intent(&self, id: &str, reason: Option<CancellationReason>, key: &IdempotencyKey, policy: RetryPolicy) -> Result<PaymentIntent, StripeError> {
-        todo!("{id}{reason:?}{key}{policy:?}")
+
+    pub async fn cancel_payment_intent(
+        &self,
+        id: &str,
+        reason: Option<CancellationReason>,
+        key: &IdempotencyKey,
+        policy: RetryPolicy,
+    ) -> Result<PaymentIntent, StripeError> {
+        let mut f = Form::default();
+        if let Some(r) = reason {
+            f.push("cancellation_reason", r.as_str());
+        }
+        self.post(&format!("/v1/payment_intents/{}/cancel", encode_component(id)), f, key, policy).await
     }
+
     pub async fn list_payment_intents(&self, params: &ListParams, policy: RetryPolicy) -> Result<List<PaymentIntent>, StripeError> {
-        todo!("{params:?}{policy:?}")
+        self.get("/v1/payment_intents", &params.form(), policy).await
     }
+
     pub async fn create_refund(&self, params: &CreateRefund, key: &IdempotencyKey, policy: RetryPolicy) -> Result<Refund, StripeError> {
-        todo!("{params:?}{key}{policy:?}")
+        self.post("/v1/refunds", params.form(), key, policy).await
     }
+
     pub async fn retrieve_refund(&self, id: &str, policy: RetryPolicy) -> Result<Refund, StripeError> {
-        todo!("{id}{policy:?}")
+        self.get(&format!("/v1/refunds/{}", encode_component(id)), &Form::default(), policy).await
     }
+
     pub async fn retrieve_charge(&self, id: &str, policy: RetryPolicy) -> Result<Charge, StripeError> {
-        todo!("{id}{policy:?}")
+        self.get(&format!("/v1/charges/{}", encode_component(id)), &Form::default(), policy).await
     }
+
     pub async fn list_events(&self, params: &ListParams, policy: RetryPolicy) -> Result<List<Event>, StripeError> {
-        todo!("{params:?}{policy:?}")
+        self.get("/v1/events", &params.form(), policy).await
     }
-    pub async fn create_test_confirmation_token(&self, payment_method: &str, key: &IdempotencyKey, policy: RetryPolicy) -> Result<ConfirmationToken, StripeError> {
-        todo!("{payment_method}{key}{policy:?}")
+
+    /// Test mode only: Stripe creates ConfirmationTokens for server-side tests through a
+    /// test helper; refused before sending with a live key.
+    pub async fn create_test_confirmation_token(
+        &self,
+        payment_method: &str,
+        key: &IdempotencyKey,
+        policy: RetryPolicy,
+    ) -> Result<ConfirmationToken, StripeError> {
+        if self.mode() == Mode::Live {
+            return Err(StripeError::Configuration {
+                message: "test confirmation tokens exist only in test mode; this is a live key".into(),
+            });
+        }
+        let mut f = Form::default();
+        f.push("payment_method", payment_method);
+        self.post("/v1/test_helpers/confirmation_tokens", f, key, policy).await
     }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str, query: &Form, policy: RetryPolicy) -> Result<T, StripeError> {
+        self.send(Method::GET, path, query, None, policy).await
+    }
+
+    async fn post<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        form: Form,
+        key: &IdempotencyKey,
+        policy: RetryPolicy,
+    ) -> Result<T, StripeError> {
+        self.send(Method::POST, path, &form, Some(key), policy).await
+    }
+
+    /// Sends one logical request, retrying what Stripe says (or the transport shows) is
+    /// safe to retry. POST retries reuse `idem`, so Stripe applies the request at most once.
+    async fn send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        params: &Form,
+        idem: Option<&IdempotencyKey>,
+        policy: RetryPolicy,
+    ) -> Result<T, StripeError> {
+        let encoded = params.encode();
+        let mut url = format!("{}{path}", self.inner.base);
+        let body = if method == Method::GET {
+            if !params.is_empty() {
+                url = format!("{url}?{encoded}");
+            }
+            None
+        } else {
+            Some(encoded)
+        };
+        let attempts = policy.max_retries() + 1;
+        for attempt in 1..=attempts {
+            let span = tracing::info_span!("stripe_request", method = %method, path, attempt);
+            let outcome = self.attempt(&method, &url, body.as_deref(), idem, policy).instrument(span.clone()).await;
+            let last = attempt == attempts;
+            let (retry, wait_hint, result) = match outcome {
+                Attempt::Answered { status, headers, body } => {
+                    let request_id = header(&headers, "request-id");
+                    if status.is_success() {
+                        return decode(&body, &method, path);
+                    }
+                    let should_retry = header(&headers, "stripe-should-retry");
+                    let retry = match should_retry.as_deref() {
+                        Some("true") => true,
+                        Some("false") => false,
+                        _ => status == StatusCode::CONFLICT || status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error(),
+                    };
+                    let retry_after = header(&headers, RETRY_AFTER.as_str())
+                        .and_then(|v| v.trim().parse::<f64>().ok())
+                        .filter(|s| s.is_finite() && *s >= 0.0)
+                        .map(Duration::from_secs_f64);
+                    (retry, retry_after, map_error(status, &body, request_id))
+                }
+                Attempt::Failed { message, may_have_reached } => (
+                    true,
+                    None,
+                    StripeError::Connection { message, request_may_have_reached_stripe: may_have_reached },
+                ),
+            };
+            if !retry || last {
+                return Err(result);
+            }
+            let wait = self.backoff(policy, attempt, wait_hint);
+            span.in_scope(|| tracing::info!(error = result.code(), wait_ms = wait.as_millis() as u64, "retrying Stripe request"));
+            tokio::time::sleep(wait).await;
+        }
+        unreachable!("the last attempt always returns")
+    }
+
+    async fn attempt(
+        &self,
+        method: &Method,
+        url: &str,
+        body: Option<&str>,
+        idem: Option<&IdempotencyKey>,
+        policy: RetryPolicy,
+    ) -> Attempt {
+        let started = Instant::now();
+        let mut req = self
+            .inner
+            .http
+            .request(method.clone(), url)
+            .timeout(policy.attempt_timeout())
+            .header(AUTHORIZATION, format!("Bearer {}", self.inner.key.expose()))
+            .header("Stripe-Version", STRIPE_VERSION)
+            .header(USER_AGENT, PAYDESK_USER_AGENT);
+        if let Some(k) = idem {
+            req = req.header("Idempotency-Key", k.as_str());
+        }
+        if let Some(b) = body {
+            req = req.header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(b.to_string());
+        }
+        let elapsed_ms = || started.elapsed().as_millis() as u64;
+        let resp = match req.send().await {
+            Ok(r) => r,
+            Err(e) => return transport_failure(&e, elapsed_ms()),
+        };
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        match resp.bytes().await {
+            Ok(body) => {
+                tracing::info!(
+                    status = status.as_u16(),
+                    request_id = header(&headers, "request-id").as_deref().unwrap_or(""),
+                    elapsed_ms = elapsed_ms(),
+                    "Stripe answered"
+                );
+                Attempt::Answered { status, headers, body: body.to_vec() }
+            }
+            Err(e) => transport_failure(&e, elapsed_ms()),
+        }
+    }
+
+    /// Exponential backoff with full jitter, or Stripe's `Retry-After`; never above the
+    /// policy's cap.
+    fn backoff(&self, policy: RetryPolicy, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        let cap = policy.cap();
+        let wait = match retry_after {
+            Some(hint) => hint.min(cap),
+            None => {
+                let ceiling = policy.base().saturating_mul(1u32 << (attempt - 1).min(16)).min(cap);
+                ceiling.mul_f64(rand::random::<f64>())
+            }
+        };
+        wait.mul_f64(self.inner.backoff_scale)
+    }
+}
+
+fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+fn transport_failure(e: &reqwest::Error, elapsed_ms: u64) -> Attempt {
+    // A refused or failed connection never carried the request; anything later
+    // (a timeout, a reset while waiting for the answer) may have been applied.
+    let may_have_reached = !e.is_connect();
+    let what = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else {
+        "connection lost before the answer arrived"
+    };
+    tracing::warn!(elapsed_ms, may_have_reached, "Stripe request failed: {what}");
+    Attempt::Failed { message: what.to_string(), may_have_reached }
+}
+
+fn decode<T: DeserializeOwned>(body: &[u8], method: &Method, path: &str) -> Result<T, StripeError> {
+    serde_json::from_slice(body)
+        .map_err(|e| StripeError::Decode { message: format!("{method} {path}: {}", scrub(&e.to_string())) })
+}
+
+fn map_error(status: StatusCode, body: &[u8], request_id: Option<String>) -> StripeError {
+    let parsed = parse_error_body(body);
+    let message = parsed
+        .as_ref()
+        .and_then(|e| e.message.as_deref())
+        .map(scrub)
+        .unwrap_or_else(|| format!("HTTP {} without a Stripe error body", status.as_u16()));
+    let kind = parsed.as_ref().map(|e| e.r#type.as_str()).unwrap_or_default();
+    if kind == "card_error" {
+        let e = parsed.expect("card_error came from a parsed body");
+        return StripeError::Card {
+            code: e.code,
+            decline_code: e.decline_code,
+            message,
+            payment_intent: e.payment_intent,
+            request_id,
+        };
+    }
+    if kind == "idempotency_error" {
+        return StripeError::Idempotency { message };
+    }
+    match status.as_u16() {
+        401 => StripeError::Authentication { message },
+        403 => StripeError::Permission { message },
+        404 => StripeError::NotFound { message },
+        409 => StripeError::Idempotency { message },
+        429 => StripeError::RateLimited { message },
+        400..=499 => {
+            let (code, param) = parsed.map(|e| (e.code, e.param)).unwrap_or_default();
+            StripeError::InvalidRequest { code, param, message, request_id }
+        }
+        status => StripeError::Api { status, message },
+    }
+}
+
+/// Reads `{"error": {...}}`; an embedded PaymentIntent that does not parse is dropped
+/// rather than losing the error's code and message with it.
+fn parse_error_body(body: &[u8]) -> Option<ApiErrorBody> {
+    let mut error = serde_json::from_slice::<serde_json::Value>(body).ok()?.get_mut("error")?.take();
+    if let Ok(parsed) = serde_json::from_value::<ApiErrorBody>(error.clone()) {
+        return Some(parsed);
+    }
+    error.as_object_mut()?.remove("payment_intent");
+    serde_json::from_value(error).ok()
 }

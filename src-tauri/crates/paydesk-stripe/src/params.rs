@@ -32,7 +32,7 @@ impl Form {
 
 /// `application/x-www-form-urlencoded` escaping; brackets are escaped too, which Stripe
 /// decodes like any other character.
-fn encode_component(s: &str) -> String {
+pub(crate) fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
