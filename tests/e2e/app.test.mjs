@@ -80,16 +80,21 @@ describe("Paydesk window", () => {
       const msg = await err.text();
       assert.ok(msg.length > 0, "the error message is shown");
       assert.doesNotMatch(msg, /\[object Object\]|undefined/);
+      // The core names the field it rejected; the UI words it and marks that input.
+      assert.equal(await err.attribute("data-field"), "lines[0].unitPrice");
+      assert.match(msg, /^Line 1 price: /);
+      const price = await s.find('[aria-label="Line 1 unit price"]');
+      assert.equal(await price.attribute("aria-invalid"), "true");
       assert.equal((await s.findAll(byTestId("total-total"))).length, 0, "no total is shown for an invalid order");
       await screenshot(s, "06-invalid");
       assert.equal(await (await s.find(byTestId("save-order"))).enabled(), false, "Save is disabled");
       assert.equal(await (await s.find(byTestId("line-total"))).text(), "—");
 
       // Fixing the price in place brings the total back.
-      const price = await s.find('[aria-label="Line 1 unit price"]');
       await price.type(Keys.BACKSPACE.repeat(5) + "3.50");
       await waitForTotal(s, "$3.50");
       assert.equal(await (await s.find(byTestId("save-order"))).enabled(), true, "Save is enabled again");
+      assert.equal(await price.attribute("aria-invalid"), null);
     });
   });
 

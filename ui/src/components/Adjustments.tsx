@@ -4,10 +4,13 @@ type Props = {
   form: SaleForm;
   onChange: (patch: Partial<SaleForm>) => void;
   currencyLocked: boolean;
+  /** The core's path of the field it rejected, e.g. `taxes[0].rate` or `tip`. */
+  invalidField?: string | null;
 };
 
 /** Discount, tax, tip and currency, as the cashier types them (strings, never numbers). */
-export function Adjustments({ form, onChange, currencyLocked }: Props) {
+export function Adjustments({ form, onChange, currencyLocked, invalidField = null }: Props) {
+  const is = (re: RegExp) => (invalidField !== null && re.test(invalidField)) || undefined;
   return (
     <div className="adjustments">
       <fieldset className="adj">
@@ -26,6 +29,7 @@ export function Adjustments({ form, onChange, currencyLocked }: Props) {
           <input
             aria-label={form.discountKind === "percent" ? "Discount percent" : "Discount amount"}
             data-testid="discount-value"
+            aria-invalid={is(/^discount/)}
             value={form.discountValue}
             disabled={form.discountKind === "none"}
             inputMode="decimal"
@@ -40,6 +44,7 @@ export function Adjustments({ form, onChange, currencyLocked }: Props) {
           <input
             aria-label="Tax name"
             data-testid="tax-name"
+            aria-invalid={is(/^taxes\[\d+\]\.name$/)}
             className="tax-name"
             value={form.taxName}
             maxLength={40}
@@ -49,6 +54,7 @@ export function Adjustments({ form, onChange, currencyLocked }: Props) {
             <input
               aria-label="Tax rate percent"
               data-testid="tax-rate"
+              aria-invalid={is(/^taxes\[\d+\]\.rate$/)}
               value={form.taxRate}
               inputMode="decimal"
               placeholder="0"
@@ -73,6 +79,7 @@ export function Adjustments({ form, onChange, currencyLocked }: Props) {
           <input
             aria-label="Tip amount"
             data-testid="tip"
+            aria-invalid={is(/^tip$/)}
             value={form.tip}
             inputMode="decimal"
             placeholder="0.00"

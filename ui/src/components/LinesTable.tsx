@@ -1,4 +1,5 @@
 import type { QuoteLine } from "../api";
+import { lineOf } from "../errors";
 import type { DraftLine } from "../sale";
 
 type Props = {
@@ -9,10 +10,12 @@ type Props = {
   onRemove: (key: number) => void;
   /** The totals shown are from before the last edit; a new quote is on its way. */
   stale?: boolean;
+  /** The core's path of the field it rejected, e.g. `lines[0].unitPrice`. */
+  invalidField?: string | null;
 };
 
 /** The order's lines, editable in place. Totals per line come from the core's quote. */
-export function LinesTable({ lines, quoteLines, onChange, onRemove, stale = false }: Props) {
+export function LinesTable({ lines, quoteLines, onChange, onRemove, stale = false, invalidField = null }: Props) {
   if (lines.length === 0) {
     return (
       <div className="empty" data-testid="lines-empty">
@@ -21,6 +24,8 @@ export function LinesTable({ lines, quoteLines, onChange, onRemove, stale = fals
     );
   }
   const totals = quoteLines && quoteLines.length === lines.length ? quoteLines : null;
+  const bad = lineOf(invalidField);
+  const invalid = (i: number, name: string) => (bad !== null && bad.index === i && bad.name === name) || undefined;
   return (
     <table className={`lines${stale ? " stale" : ""}`} data-testid="lines-table">
       <thead>
@@ -42,6 +47,7 @@ export function LinesTable({ lines, quoteLines, onChange, onRemove, stale = fals
             <td>
               <input
                 aria-label={`Line ${i + 1} description`}
+                aria-invalid={invalid(i, "description")}
                 value={l.description}
                 maxLength={200}
                 onChange={(e) => onChange(l.key, { description: e.target.value })}
@@ -50,6 +56,7 @@ export function LinesTable({ lines, quoteLines, onChange, onRemove, stale = fals
             <td className="qty">
               <input
                 aria-label={`Line ${i + 1} quantity`}
+                aria-invalid={invalid(i, "quantity")}
                 value={l.quantity}
                 inputMode="numeric"
                 onChange={(e) => onChange(l.key, { quantity: e.target.value })}
@@ -58,6 +65,7 @@ export function LinesTable({ lines, quoteLines, onChange, onRemove, stale = fals
             <td className="price">
               <input
                 aria-label={`Line ${i + 1} unit price`}
+                aria-invalid={invalid(i, "unitPrice")}
                 value={l.unitPrice}
                 inputMode="decimal"
                 onChange={(e) => onChange(l.key, { unitPrice: e.target.value })}

@@ -89,6 +89,8 @@ describe("NewSale", () => {
     const err = await screen.findByTestId("quote-error");
     expect(err.textContent).toBe("Line 1: “3.5.0” is not an amount");
     expect(err.getAttribute("data-code")).toBe("invalid_amount");
+    // Not worded as "<field>: ...": shown as is, and no input is marked.
+    expect(document.querySelectorAll('[aria-invalid="true"]')).toHaveLength(0);
     expect(screen.queryByTestId("total-total")).toBeNull();
     // The core said no: there is nothing to save until the price is fixed.
     expect(screen.getByTestId("save-order")).toHaveProperty("disabled", true);
@@ -154,5 +156,23 @@ describe("tax label", () => {
     await user.type(screen.getByTestId("tax-rate"), "8.875");
     const tax = await screen.findByTestId("total-tax");
     await waitFor(() => expect(tax.previousElementSibling?.textContent).toBe("Sales tax 8.875%"));
+  });
+});
+
+describe("field errors", () => {
+  it("words the core's field path and marks the input it names", async () => {
+    invokeMock.mockImplementation(async (cmd: string) => {
+      if (cmd === "order_quote") throw { code: "invalid_order", message: 'lines[1].unitPrice: "2.2.5" is not an amount' };
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    const user = userEvent.setup();
+    render(<NewSale debounceMs={0} />);
+    await addLine(user, "Flat white", "2", "3.50");
+    await addLine(user, "Croissant", "1", "2.2.5");
+    const err = await screen.findByTestId("quote-error");
+    expect(err.textContent).toBe('Line 2 price: "2.2.5" is not an amount');
+    expect(err.getAttribute("data-field")).toBe("lines[1].unitPrice");
+    const marked = [...document.querySelectorAll('[aria-invalid="true"]')];
+    expect(marked.map((e) => e.getAttribute("aria-label"))).toEqual(["Line 2 unit price"]);
   });
 });

@@ -1,5 +1,6 @@
 import { useCallback, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { api, ApiError, type OrderView } from "../api";
+import { parseFieldError } from "../errors";
 import { useQuote } from "../hooks/useQuote";
 import { emptySale, toOrderInput, type DraftLine, type SaleForm } from "../sale";
 import { Adjustments } from "./Adjustments";
@@ -49,6 +50,7 @@ export function NewSale({ onSaved, onShowOrders, debounceMs }: Props) {
   // The core has already said this order is invalid (and the message is on screen).
   const knownInvalid = error !== null && !pending;
   const canSave = hasLines && built.ok && !saving && !knownInvalid;
+  const invalidField = error ? parseFieldError(error.message).field : null;
 
   const save = async () => {
     if (!canSave || !built.ok) return;
@@ -86,13 +88,14 @@ export function NewSale({ onSaved, onShowOrders, debounceMs }: Props) {
               lines={form.lines}
               quoteLines={quote && !error ? quote.lines : null}
               stale={pending}
+              invalidField={invalidField}
               onChange={changeLine}
               onRemove={removeLine}
             />
           </div>
         </section>
         <section className="card" aria-label="Adjustments">
-          <Adjustments form={form} onChange={patch} currencyLocked={hasLines} />
+          <Adjustments form={form} onChange={patch} currencyLocked={hasLines} invalidField={invalidField} />
         </section>
       </div>
       <aside className="sale-side">
@@ -110,6 +113,7 @@ export function NewSale({ onSaved, onShowOrders, debounceMs }: Props) {
             <input
               type="email"
               data-testid="customer-email"
+              aria-invalid={invalidField === "customerEmail" || undefined}
               value={form.customerEmail}
               maxLength={254}
               autoComplete="off"
@@ -120,6 +124,7 @@ export function NewSale({ onSaved, onShowOrders, debounceMs }: Props) {
             <span>Note (optional)</span>
             <textarea
               data-testid="note"
+              aria-invalid={invalidField === "note" || undefined}
               rows={2}
               maxLength={500}
               value={form.note}

@@ -1,4 +1,5 @@
 import type { ApiError, Quote } from "../api";
+import { parseFieldError } from "../errors";
 import { TotalsList } from "./TotalsList";
 
 type Props = {
@@ -22,9 +23,10 @@ export function TotalsPanel({ quote, error, localError, pending, hasLines, taxLa
       </p>
     );
   } else if (error) {
+    const { field, text } = parseFieldError(error.message);
     body = (
-      <p className="inline-error" role="alert" data-testid="quote-error" data-code={error.code}>
-        {error.message}
+      <p className="inline-error" role="alert" data-testid="quote-error" data-code={error.code} data-field={field ?? undefined}>
+        {text}
       </p>
     );
   } else if (quote) {
