@@ -10,10 +10,12 @@ use tracing::Instrument;
 
 use crate::error::{scrub, StripeError};
 use crate::keys::{Mode, SecretKey};
-use crate::models::{Account, ApiErrorBody, Charge, ConfirmationToken, Event, List, PaymentIntent, Refund};
+use crate::models::{
+    Account, ApiErrorBody, Charge, ConfirmationToken, Event, List, PaymentIntent, Refund,
+};
 use crate::params::{
-    encode_component, CancellationReason, ConfirmPaymentIntent, CreatePaymentIntent, CreateRefund, Form, ListParams,
-    UpdatePaymentIntent,
+    encode_component, CancellationReason, ConfirmPaymentIntent, CreatePaymentIntent, CreateRefund,
+    Form, ListParams, UpdatePaymentIntent,
 };
 use crate::retry::{IdempotencyKey, RetryPolicy};
 use crate::{STRIPE_API_BASE, STRIPE_VERSION};
@@ -33,14 +35,18 @@ impl Endpoint {
     /// Accepts only loopback origins, so a misconfigured setting cannot send the key to
     /// another host.
     pub fn loopback(url: &str) -> Result<Endpoint, StripeError> {
-        let refuse = |why: &str| StripeError::Configuration { message: format!("{why}: {}", scrub(url)) };
+        let refuse = |why: &str| StripeError::Configuration {
+            message: format!("{why}: {}", scrub(url)),
+        };
         let parsed = reqwest::Url::parse(url.trim()).map_err(|_| refuse("not a URL"))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(refuse("a loopback endpoint must be http:// or https://"));
         }
         let host = parsed.host_str().unwrap_or_default();
         if !matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
-            return Err(refuse("a loopback endpoint must be on 127.0.0.1, localhost or [::1]"));
+            return Err(refuse(
+                "a loopback endpoint must be on 127.0.0.1, localhost or [::1]",
+            ));
         }
         if !parsed.username().is_empty()
             || parsed.password().is_some()
@@ -51,7 +57,10 @@ impl Endpoint {
             return Err(refuse("a loopback endpoint is only scheme://host:port"));
         }
         let port = parsed.port().map(|p| format!(":{p}")).unwrap_or_default();
-        Ok(Endpoint::Loopback(format!("{}://{host}{port}", parsed.scheme())))
+        Ok(Endpoint::Loopback(format!(
+            "{}://{host}{port}",
+            parsed.scheme()
+        )))
     }
 
     fn base(&self) -> &str {
@@ -79,24 +88,42 @@ struct Inner {
 
 /// What one attempt came back with, before deciding whether to retry.
 enum Attempt {
-    Answered { status: StatusCode, headers: HeaderMap, body: Vec<u8> },
-    Failed { message: String, may_have_reached: bool },
+    Answered {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Vec<u8>,
+    },
+    Failed {
+        message: String,
+        may_have_reached: bool,
+    },
 }
 
 impl StripeClient {
     pub fn new(key: SecretKey, endpoint: Endpoint) -> Result<StripeClient, StripeError> {
         if key.mode() == Mode::Live && matches!(endpoint, Endpoint::Loopback(_)) {
             return Err(StripeError::Configuration {
-                message: "a live key is only ever sent to api.stripe.com, never to a loopback endpoint".into(),
+                message:
+                    "a live key is only ever sent to api.stripe.com, never to a loopback endpoint"
+                        .into(),
             });
         }
         let http = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .user_agent(PAYDESK_USER_AGENT)
             .build()
-            .map_err(|e| StripeError::Configuration { message: format!("cannot build the HTTP client: {e}") })?;
+            .map_err(|e| StripeError::Configuration {
+                message: format!("cannot build the HTTP client: {e}"),
+            })?;
         let base = endpoint.base().to_string();
-        Ok(StripeClient { inner: Arc::new(Inner { http, key, base, backoff_scale: 1.0 }) })
+        Ok(StripeClient {
+            inner: Arc::new(Inner {
+                http,
+                key,
+                base,
+                backoff_scale: 1.0,
+            }),
+        })
     }
 
     /// Shrinks (or stretches) every retry wait, so tests exercise retries without
@@ -105,7 +132,9 @@ impl StripeClient {
     pub fn with_backoff_scale(self, scale: f64) -> StripeClient {
         let mut inner = (*self.inner).clone();
         inner.backoff_scale = scale.max(0.0);
-        StripeClient { inner: Arc::new(inner) }
+        StripeClient {
+            inner: Arc::new(inner),
+        }
     }
 
     pub fn mode(&self) -> Mode {
@@ -125,7 +154,9 @@ impl StripeClient {
     pub async fn probe_key(&self, policy: RetryPolicy) -> Result<(), StripeError> {
         let mut q = Form::default();
         q.push("limit", "1");
-        self.get::<serde_json::Value>("/v1/payment_intents", &q, policy).await.map(drop)
+        self.get::<serde_json::Value>("/v1/payment_intents", &q, policy)
+            .await
+            .map(drop)
     }
 
     pub async fn create_payment_intent(
@@ -134,14 +165,24 @@ impl StripeClient {
         key: &IdempotencyKey,
         policy: RetryPolicy,
     ) -> Result<PaymentIntent, StripeError> {
-        self.post("/v1/payment_intents", params.form(), key, policy).await
+        self.post("/v1/payment_intents", params.form(), key, policy)
+            .await
     }
 
     /// Always expands `latest_charge`, so the card brand and last four come with it.
-    pub async fn retrieve_payment_intent(&self, id: &str, policy: RetryPolicy) -> Result<PaymentIntent, StripeError> {
+    pub async fn retrieve_payment_intent(
+        &self,
+        id: &str,
+        policy: RetryPolicy,
+    ) -> Result<PaymentIntent, StripeError> {
         let mut q = Form::default();
         q.push("expand[]", "latest_charge");
-        self.get(&format!("/v1/payment_intents/{}", encode_component(id)), &q, policy).await
+        self.get(
+            &format!("/v1/payment_intents/{}", encode_component(id)),
+            &q,
+            policy,
+        )
+        .await
     }
 
     pub async fn update_payment_intent(
@@ -151,7 +192,13 @@ impl StripeClient {
         key: &IdempotencyKey,
         policy: RetryPolicy,
     ) -> Result<PaymentIntent, StripeError> {
-        self.post(&format!("/v1/payment_intents/{}", encode_component(id)), params.form(), key, policy).await
+        self.post(
+            &format!("/v1/payment_intents/{}", encode_component(id)),
+            params.form(),
+            key,
+            policy,
+        )
+        .await
     }
 
     pub async fn confirm_payment_intent(
@@ -161,7 +208,13 @@ impl StripeClient {
         key: &IdempotencyKey,
         policy: RetryPolicy,
     ) -> Result<PaymentIntent, StripeError> {
-        self.post(&format!("/v1/payment_intents/{}/confirm", encode_component(id)), params.form(), key, policy).await
+        self.post(
+            &format!("/v1/payment_intents/{}/confirm", encode_component(id)),
+            params.form(),
+            key,
+            policy,
+        )
+        .await
     }
 
     pub async fn capture_payment_intent(
@@ -175,7 +228,13 @@ impl StripeClient {
         if let Some(a) = amount_to_capture {
             f.push("amount_to_capture", a.to_string());
         }
-        self.post(&format!("/v1/payment_intents/{}/capture", encode_component(id)), f, key, policy).await
+        self.post(
+            &format!("/v1/payment_intents/{}/capture", encode_component(id)),
+            f,
+            key,
+            policy,
+        )
+        .await
     }
 
     pub async fn cancel_payment_intent(
@@ -189,26 +248,64 @@ impl StripeClient {
         if let Some(r) = reason {
             f.push("cancellation_reason", r.as_str());
         }
-        self.post(&format!("/v1/payment_intents/{}/cancel", encode_component(id)), f, key, policy).await
+        self.post(
+            &format!("/v1/payment_intents/{}/cancel", encode_component(id)),
+            f,
+            key,
+            policy,
+        )
+        .await
     }
 
-    pub async fn list_payment_intents(&self, params: &ListParams, policy: RetryPolicy) -> Result<List<PaymentIntent>, StripeError> {
-        self.get("/v1/payment_intents", &params.form(), policy).await
+    pub async fn list_payment_intents(
+        &self,
+        params: &ListParams,
+        policy: RetryPolicy,
+    ) -> Result<List<PaymentIntent>, StripeError> {
+        self.get("/v1/payment_intents", &params.form(), policy)
+            .await
     }
 
-    pub async fn create_refund(&self, params: &CreateRefund, key: &IdempotencyKey, policy: RetryPolicy) -> Result<Refund, StripeError> {
+    pub async fn create_refund(
+        &self,
+        params: &CreateRefund,
+        key: &IdempotencyKey,
+        policy: RetryPolicy,
+    ) -> Result<Refund, StripeError> {
         self.post("/v1/refunds", params.form(), key, policy).await
     }
 
-    pub async fn retrieve_refund(&self, id: &str, policy: RetryPolicy) -> Result<Refund, StripeError> {
-        self.get(&format!("/v1/refunds/{}", encode_component(id)), &Form::default(), policy).await
+    pub async fn retrieve_refund(
+        &self,
+        id: &str,
+        policy: RetryPolicy,
+    ) -> Result<Refund, StripeError> {
+        self.get(
+            &format!("/v1/refunds/{}", encode_component(id)),
+            &Form::default(),
+            policy,
+        )
+        .await
     }
 
-    pub async fn retrieve_charge(&self, id: &str, policy: RetryPolicy) -> Result<Charge, StripeError> {
-        self.get(&format!("/v1/charges/{}", encode_component(id)), &Form::default(), policy).await
+    pub async fn retrieve_charge(
+        &self,
+        id: &str,
+        policy: RetryPolicy,
+    ) -> Result<Charge, StripeError> {
+        self.get(
+            &format!("/v1/charges/{}", encode_component(id)),
+            &Form::default(),
+            policy,
+        )
+        .await
     }
 
-    pub async fn list_events(&self, params: &ListParams, policy: RetryPolicy) -> Result<List<Event>, StripeError> {
+    pub async fn list_events(
+        &self,
+        params: &ListParams,
+        policy: RetryPolicy,
+    ) -> Result<List<Event>, StripeError> {
         self.get("/v1/events", &params.form(), policy).await
     }
 
@@ -222,15 +319,22 @@ impl StripeClient {
     ) -> Result<ConfirmationToken, StripeError> {
         if self.mode() == Mode::Live {
             return Err(StripeError::Configuration {
-                message: "test confirmation tokens exist only in test mode; this is a live key".into(),
+                message: "test confirmation tokens exist only in test mode; this is a live key"
+                    .into(),
             });
         }
         let mut f = Form::default();
         f.push("payment_method", payment_method);
-        self.post("/v1/test_helpers/confirmation_tokens", f, key, policy).await
+        self.post("/v1/test_helpers/confirmation_tokens", f, key, policy)
+            .await
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str, query: &Form, policy: RetryPolicy) -> Result<T, StripeError> {
+    async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &Form,
+        policy: RetryPolicy,
+    ) -> Result<T, StripeError> {
         self.send(Method::GET, path, query, None, policy).await
     }
 
@@ -241,7 +345,8 @@ impl StripeClient {
         key: &IdempotencyKey,
         policy: RetryPolicy,
     ) -> Result<T, StripeError> {
-        self.send(Method::POST, path, &form, Some(key), policy).await
+        self.send(Method::POST, path, &form, Some(key), policy)
+            .await
     }
 
     /// Sends one logical request, retrying what Stripe says (or the transport shows) is
@@ -267,10 +372,17 @@ impl StripeClient {
         let attempts = policy.max_retries() + 1;
         for attempt in 1..=attempts {
             let span = tracing::info_span!("stripe_request", method = %method, path, attempt);
-            let outcome = self.attempt(&method, &url, body.as_deref(), idem, policy).instrument(span.clone()).await;
+            let outcome = self
+                .attempt(&method, &url, body.as_deref(), idem, policy)
+                .instrument(span.clone())
+                .await;
             let last = attempt == attempts;
             let (retry, wait_hint, result) = match outcome {
-                Attempt::Answered { status, headers, body } => {
+                Attempt::Answered {
+                    status,
+                    headers,
+                    body,
+                } => {
                     let request_id = header(&headers, "request-id");
                     if status.is_success() {
                         return decode(&body, &method, path);
@@ -279,7 +391,11 @@ impl StripeClient {
                     let retry = match should_retry.as_deref() {
                         Some("true") => true,
                         Some("false") => false,
-                        _ => status == StatusCode::CONFLICT || status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error(),
+                        _ => {
+                            status == StatusCode::CONFLICT
+                                || status == StatusCode::TOO_MANY_REQUESTS
+                                || status.is_server_error()
+                        }
                     };
                     let retry_after = header(&headers, RETRY_AFTER.as_str())
                         .and_then(|v| v.trim().parse::<f64>().ok())
@@ -287,17 +403,29 @@ impl StripeClient {
                         .map(Duration::from_secs_f64);
                     (retry, retry_after, map_error(status, &body, request_id))
                 }
-                Attempt::Failed { message, may_have_reached } => (
+                Attempt::Failed {
+                    message,
+                    may_have_reached,
+                } => (
                     true,
                     None,
-                    StripeError::Connection { message, request_may_have_reached_stripe: may_have_reached },
+                    StripeError::Connection {
+                        message,
+                        request_may_have_reached_stripe: may_have_reached,
+                    },
                 ),
             };
             if !retry || last {
                 return Err(result);
             }
             let wait = self.backoff(policy, attempt, wait_hint);
-            span.in_scope(|| tracing::info!(error = result.code(), wait_ms = wait.as_millis() as u64, "retrying Stripe request"));
+            span.in_scope(|| {
+                tracing::info!(
+                    error = result.code(),
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying Stripe request"
+                )
+            });
             tokio::time::sleep(wait).await;
         }
         unreachable!("the last attempt always returns")
@@ -324,7 +452,9 @@ impl StripeClient {
             req = req.header("Idempotency-Key", k.as_str());
         }
         if let Some(b) = body {
-            req = req.header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(b.to_string());
+            req = req
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(b.to_string());
         }
         let elapsed_ms = || started.elapsed().as_millis() as u64;
         let resp = match req.send().await {
@@ -341,7 +471,11 @@ impl StripeClient {
                     elapsed_ms = elapsed_ms(),
                     "Stripe answered"
                 );
-                Attempt::Answered { status, headers, body: body.to_vec() }
+                Attempt::Answered {
+                    status,
+                    headers,
+                    body: body.to_vec(),
+                }
             }
             Err(e) => transport_failure(&e, elapsed_ms()),
         }
@@ -349,12 +483,20 @@ impl StripeClient {
 
     /// Exponential backoff with full jitter, or Stripe's `Retry-After`; never above the
     /// policy's cap.
-    fn backoff(&self, policy: RetryPolicy, attempt: u32, retry_after: Option<Duration>) -> Duration {
+    fn backoff(
+        &self,
+        policy: RetryPolicy,
+        attempt: u32,
+        retry_after: Option<Duration>,
+    ) -> Duration {
         let cap = policy.cap();
         let wait = match retry_after {
             Some(hint) => hint.min(cap),
             None => {
-                let ceiling = policy.base().saturating_mul(1u32 << (attempt - 1).min(16)).min(cap);
+                let ceiling = policy
+                    .base()
+                    .saturating_mul(1u32 << (attempt - 1).min(16))
+                    .min(cap);
                 ceiling.mul_f64(rand::random::<f64>())
             }
         };
@@ -363,7 +505,10 @@ impl StripeClient {
 }
 
 fn header(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 fn transport_failure(e: &reqwest::Error, elapsed_ms: u64) -> Attempt {
@@ -377,13 +522,21 @@ fn transport_failure(e: &reqwest::Error, elapsed_ms: u64) -> Attempt {
     } else {
         "connection lost before the answer arrived"
     };
-    tracing::warn!(elapsed_ms, may_have_reached, "Stripe request failed: {what}");
-    Attempt::Failed { message: what.to_string(), may_have_reached }
+    tracing::warn!(
+        elapsed_ms,
+        may_have_reached,
+        "Stripe request failed: {what}"
+    );
+    Attempt::Failed {
+        message: what.to_string(),
+        may_have_reached,
+    }
 }
 
 fn decode<T: DeserializeOwned>(body: &[u8], method: &Method, path: &str) -> Result<T, StripeError> {
-    serde_json::from_slice(body)
-        .map_err(|e| StripeError::Decode { message: format!("{method} {path}: {}", scrub(&e.to_string())) })
+    serde_json::from_slice(body).map_err(|e| StripeError::Decode {
+        message: format!("{method} {path}: {}", scrub(&e.to_string())),
+    })
 }
 
 fn map_error(status: StatusCode, body: &[u8], request_id: Option<String>) -> StripeError {
@@ -393,7 +546,10 @@ fn map_error(status: StatusCode, body: &[u8], request_id: Option<String>) -> Str
         .and_then(|e| e.message.as_deref())
         .map(scrub)
         .unwrap_or_else(|| format!("HTTP {} without a Stripe error body", status.as_u16()));
-    let kind = parsed.as_ref().map(|e| e.r#type.as_str()).unwrap_or_default();
+    let kind = parsed
+        .as_ref()
+        .map(|e| e.r#type.as_str())
+        .unwrap_or_default();
     if kind == "card_error" {
         let e = parsed.expect("card_error came from a parsed body");
         return StripeError::Card {
@@ -415,7 +571,12 @@ fn map_error(status: StatusCode, body: &[u8], request_id: Option<String>) -> Str
         429 => StripeError::RateLimited { message },
         400..=499 => {
             let (code, param) = parsed.map(|e| (e.code, e.param)).unwrap_or_default();
-            StripeError::InvalidRequest { code, param, message, request_id }
+            StripeError::InvalidRequest {
+                code,
+                param,
+                message,
+                request_id,
+            }
         }
         status => StripeError::Api { status, message },
     }
@@ -424,10 +585,146 @@ fn map_error(status: StatusCode, body: &[u8], request_id: Option<String>) -> Str
 /// Reads `{"error": {...}}`; an embedded PaymentIntent that does not parse is dropped
 /// rather than losing the error's code and message with it.
 fn parse_error_body(body: &[u8]) -> Option<ApiErrorBody> {
-    let mut error = serde_json::from_slice::<serde_json::Value>(body).ok()?.get_mut("error")?.take();
+    let mut error = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()?
+        .get_mut("error")?
+        .take();
     if let Ok(parsed) = serde_json::from_value::<ApiErrorBody>(error.clone()) {
         return Some(parsed);
     }
     error.as_object_mut()?.remove("payment_intent");
     serde_json::from_value(error).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(status: u16, body: &str) -> StripeError {
+        map_error(
+            StatusCode::from_u16(status).unwrap(),
+            body.as_bytes(),
+            Some("req_1".into()),
+        )
+    }
+
+    #[test]
+    fn stripe_errors_map_by_type_then_status() {
+        let e = |t: &str, extra: &str| {
+            format!(r#"{{"error":{{"type":"{t}","message":"msg"{extra}}}}}"#)
+        };
+        assert!(matches!(
+            err(402, &e("card_error", r#","code":"card_declined""#)),
+            StripeError::Card { .. }
+        ));
+        assert!(matches!(
+            err(400, &e("idempotency_error", "")),
+            StripeError::Idempotency { .. }
+        ));
+        assert!(matches!(
+            err(409, &e("invalid_request_error", "")),
+            StripeError::Idempotency { .. }
+        ));
+        assert!(matches!(
+            err(401, &e("invalid_request_error", "")),
+            StripeError::Authentication { .. }
+        ));
+        assert!(matches!(
+            err(403, &e("invalid_request_error", "")),
+            StripeError::Permission { .. }
+        ));
+        assert!(matches!(
+            err(
+                404,
+                &e("invalid_request_error", r#","code":"resource_missing""#)
+            ),
+            StripeError::NotFound { .. }
+        ));
+        assert!(matches!(
+            err(429, &e("invalid_request_error", r#","code":"rate_limit""#)),
+            StripeError::RateLimited { .. }
+        ));
+        assert!(matches!(
+            err(503, &e("api_error", "")),
+            StripeError::Api { status: 503, .. }
+        ));
+        match err(
+            400,
+            &e(
+                "invalid_request_error",
+                r#","code":"parameter_missing","param":"amount""#,
+            ),
+        ) {
+            StripeError::InvalidRequest {
+                code,
+                param,
+                message,
+                request_id,
+            } => {
+                assert_eq!(
+                    (code.as_deref(), param.as_deref()),
+                    (Some("parameter_missing"), Some("amount"))
+                );
+                assert_eq!(
+                    (message.as_str(), request_id.as_deref()),
+                    ("msg", Some("req_1"))
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn error_bodies_that_are_not_stripe_json_still_map() {
+        assert!(matches!(
+            err(502, "<html>Bad gateway</html>"),
+            StripeError::Api { status: 502, .. }
+        ));
+        // A malformed embedded intent costs only the intent, not the decline code.
+        let body = r#"{"error":{"type":"card_error","code":"card_declined","decline_code":"lost_card","payment_intent":{"id":1}}}"#;
+        assert!(
+            matches!(err(402, body), StripeError::Card { decline_code: Some(d), payment_intent: None, .. } if d == "lost_card")
+        );
+    }
+
+    #[test]
+    fn stripe_messages_are_scrubbed_of_keys() {
+        let body = r#"{"error":{"type":"invalid_request_error","message":"Invalid API Key provided: sk_test_abcdefgh1234"}}"#;
+        assert!(!err(401, body).to_string().contains("sk_test_abcdefgh1234"));
+    }
+
+    #[test]
+    fn backoff_is_jittered_below_the_exponential_ceiling_and_the_cap() {
+        let client = StripeClient::new(
+            SecretKey::parse("sk_test_paydesk_fake_key_1").unwrap(),
+            Endpoint::Stripe,
+        )
+        .unwrap();
+        for attempt in 1..=8 {
+            let ceiling =
+                (Duration::from_millis(300) * (1 << (attempt - 1))).min(Duration::from_secs(2));
+            assert!(client.backoff(RetryPolicy::Interactive, attempt, None) <= ceiling);
+            assert!(
+                client.backoff(RetryPolicy::Background, attempt, None) <= Duration::from_secs(30)
+            );
+        }
+        let hint = Some(Duration::from_secs(120));
+        assert_eq!(
+            client.backoff(RetryPolicy::Interactive, 1, hint),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            client.backoff(RetryPolicy::Background, 1, hint),
+            Duration::from_secs(30)
+        );
+        assert_eq!(
+            client.backoff(RetryPolicy::Background, 1, Some(Duration::from_secs(3))),
+            Duration::from_secs(3)
+        );
+        let fast = client.with_backoff_scale(0.001);
+        assert_eq!(
+            fast.backoff(RetryPolicy::Interactive, 1, hint),
+            Duration::from_millis(2)
+        );
+    }
 }

@@ -15,7 +15,12 @@ pub enum StripeError {
         request_id: Option<String>,
     },
     #[error("Stripe refused the request{}: {message}", param.as_deref().map(|p| format!(" (parameter {p})")).unwrap_or_default())]
-    InvalidRequest { code: Option<String>, param: Option<String>, message: String, request_id: Option<String> },
+    InvalidRequest {
+        code: Option<String>,
+        param: Option<String>,
+        message: String,
+        request_id: Option<String>,
+    },
     #[error("Stripe did not accept the API key: {message}")]
     Authentication { message: String },
     #[error("the API key is not allowed to do this: {message}")]
@@ -29,7 +34,10 @@ pub enum StripeError {
     #[error("Stripe answered HTTP {status}: {message}")]
     Api { status: u16, message: String },
     #[error("could not reach Stripe: {message}")]
-    Connection { message: String, request_may_have_reached_stripe: bool },
+    Connection {
+        message: String,
+        request_may_have_reached_stripe: bool,
+    },
     #[error("could not read Stripe's answer: {message}")]
     Decode { message: String },
     #[error("Stripe client configuration: {message}")]
@@ -57,7 +65,8 @@ impl StripeError {
     /// Stripe's `Request-Id` for the failed call, when Stripe answered one worth quoting.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            StripeError::Card { request_id, .. } | StripeError::InvalidRequest { request_id, .. } => request_id.as_deref(),
+            StripeError::Card { request_id, .. }
+            | StripeError::InvalidRequest { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -66,7 +75,10 @@ impl StripeError {
     /// arrived, so the caller must look before trying again with a new idempotency key.
     pub fn outcome_unknown(&self) -> bool {
         match self {
-            StripeError::Connection { request_may_have_reached_stripe, .. } => *request_may_have_reached_stripe,
+            StripeError::Connection {
+                request_may_have_reached_stripe,
+                ..
+            } => *request_may_have_reached_stripe,
             StripeError::Api { .. } | StripeError::Decode { .. } => true,
             _ => false,
         }
@@ -159,7 +171,9 @@ pub(crate) fn scrub(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
-        let is_key = ["sk_test_", "sk_live_", "rk_test_", "rk_live_"].iter().any(|p| word.starts_with(p));
+        let is_key = ["sk_test_", "sk_live_", "rk_test_", "rk_live_"]
+            .iter()
+            .any(|p| word.starts_with(p));
         if is_key || word.contains("_secret_") {
             out.push_str("[redacted]");
         } else {
@@ -189,6 +203,9 @@ mod tests {
             scrub("Invalid API Key provided: sk_test_abc_123; see pi_1_secret_2."),
             "Invalid API Key provided: [redacted]; see [redacted]."
         );
-        assert_eq!(scrub("No such payment_intent: 'pi_123'"), "No such payment_intent: 'pi_123'");
+        assert_eq!(
+            scrub("No such payment_intent: 'pi_123'"),
+            "No such payment_intent: 'pi_123'"
+        );
     }
 }

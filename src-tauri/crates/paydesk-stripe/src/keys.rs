@@ -30,7 +30,9 @@ impl fmt::Display for Mode {
 /// Why a pasted key was refused; the messages are shown to the person pasting it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyFormatError {
-    #[error("the key is empty; paste the secret key from the Stripe Dashboard (Developers → API keys)")]
+    #[error(
+        "the key is empty; paste the secret key from the Stripe Dashboard (Developers → API keys)"
+    )]
     Empty,
     #[error("that is a publishable key (pk_…); paste the secret key here")]
     PublishableNotSecret,
@@ -52,7 +54,8 @@ const SECRET_PREFIXES: [(&str, Mode, bool); 4] = [
     ("rk_test_", Mode::Test, true),
     ("rk_live_", Mode::Live, true),
 ];
-const PUBLISHABLE_PREFIXES: [(&str, Mode); 2] = [("pk_test_", Mode::Test), ("pk_live_", Mode::Live)];
+const PUBLISHABLE_PREFIXES: [(&str, Mode); 2] =
+    [("pk_test_", Mode::Test), ("pk_live_", Mode::Live)];
 const MIN_BODY_LEN: usize = 8;
 
 fn check_body(body: &str) -> Result<(), KeyFormatError> {
@@ -92,7 +95,11 @@ impl SecretKey {
             .copied()
             .ok_or(KeyFormatError::BadSecretPrefix)?;
         check_body(&raw[prefix.len()..])?;
-        Ok(SecretKey { raw: raw.to_string(), mode, restricted })
+        Ok(SecretKey {
+            raw: raw.to_string(),
+            mode,
+            restricted,
+        })
     }
 
     pub fn mode(&self) -> Mode {
@@ -114,7 +121,10 @@ impl SecretKey {
     }
 
     fn prefix(&self) -> &'static str {
-        SECRET_PREFIXES.iter().find(|(p, _, _)| self.raw.starts_with(p)).map_or("sk_", |(p, _, _)| p)
+        SECRET_PREFIXES
+            .iter()
+            .find(|(p, _, _)| self.raw.starts_with(p))
+            .map_or("sk_", |(p, _, _)| p)
     }
 }
 
@@ -152,7 +162,10 @@ impl PublishableKey {
             .copied()
             .ok_or(KeyFormatError::BadPublishablePrefix)?;
         check_body(&raw[prefix.len()..])?;
-        Ok(PublishableKey { raw: raw.to_string(), mode })
+        Ok(PublishableKey {
+            raw: raw.to_string(),
+            mode,
+        })
     }
 
     pub fn mode(&self) -> Mode {

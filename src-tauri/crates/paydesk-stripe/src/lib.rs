@@ -15,12 +15,12 @@ pub use client::{Endpoint, StripeClient};
 pub use error::StripeError;
 pub use keys::{ClientSecret, KeyFormatError, Mode, PublishableKey, SecretKey};
 pub use models::{
-    Account, ApiErrorBody, CardDetails, Charge, ConfirmationToken, Event, EventData, Expandable, HasId, List,
-    PaymentIntent, PaymentIntentStatus, PaymentMethodDetails, Refund,
+    Account, ApiErrorBody, CardDetails, Charge, ConfirmationToken, Event, EventData, Expandable,
+    HasId, List, PaymentIntent, PaymentIntentStatus, PaymentMethodDetails, Refund,
 };
 pub use params::{
-    CancellationReason, CaptureMethod, ConfirmPaymentIntent, CreatePaymentIntent, CreateRefund, ListParams,
-    PaymentMethods, RefundReason, UpdatePaymentIntent,
+    CancellationReason, CaptureMethod, ConfirmPaymentIntent, CreatePaymentIntent, CreateRefund,
+    ListParams, PaymentMethods, RefundReason, UpdatePaymentIntent,
 };
 pub use retry::{IdempotencyKey, RetryPolicy};
 

@@ -270,9 +270,18 @@ impl<'de> Deserialize<'de> for Account {
         }
         let raw = Raw::deserialize(d)?;
         let non_empty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
-        let display_name = non_empty(raw.settings.and_then(|s| s.dashboard).and_then(|d| d.display_name))
-            .or_else(|| non_empty(raw.business_profile.and_then(|b| b.name)));
-        Ok(Account { id: raw.id, country: raw.country, default_currency: raw.default_currency, display_name })
+        let display_name = non_empty(
+            raw.settings
+                .and_then(|s| s.dashboard)
+                .and_then(|d| d.display_name),
+        )
+        .or_else(|| non_empty(raw.business_profile.and_then(|b| b.name)));
+        Ok(Account {
+            id: raw.id,
+            country: raw.country,
+            default_currency: raw.default_currency,
+            display_name,
+        })
     }
 }
 

@@ -26,7 +26,11 @@ impl Form {
     }
 
     pub(crate) fn encode(&self) -> String {
-        self.0.iter().map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v))).collect::<Vec<_>>().join("&")
+        self.0
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
+            .collect::<Vec<_>>()
+            .join("&")
     }
 }
 
@@ -36,7 +40,9 @@ pub(crate) fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -93,7 +99,10 @@ impl CreatePaymentIntent {
         }
         f.push_metadata(&self.metadata);
         f.push_opt("description", self.description.as_deref());
-        f.push_opt("statement_descriptor_suffix", self.statement_descriptor_suffix.as_deref());
+        f.push_opt(
+            "statement_descriptor_suffix",
+            self.statement_descriptor_suffix.as_deref(),
+        );
         f.push_opt("receipt_email", self.receipt_email.as_deref());
         if self.confirm {
             f.push("confirm", "true");
@@ -249,7 +258,14 @@ mod tests {
             "amount=1099&currency=eur&capture_method=manual&payment_method_types%5B%5D=card\
              &metadata%5Border_id%5D=o+1%262&payment_method_options%5Bcard%5D%5Bmoto%5D=true"
         );
-        let l = ListParams { types: vec!["charge.refunded".into()], created_gte: Some(5), ..Default::default() };
-        assert_eq!(l.form().encode(), "created%5Bgte%5D=5&types%5B%5D=charge.refunded");
+        let l = ListParams {
+            types: vec!["charge.refunded".into()],
+            created_gte: Some(5),
+            ..Default::default()
+        };
+        assert_eq!(
+            l.form().encode(),
+            "created%5Bgte%5D=5&types%5B%5D=charge.refunded"
+        );
     }
 }

@@ -11,10 +11,21 @@ async fn server_errors_are_retried_with_the_same_key_and_applied_once() {
     let h = harness().await;
     let (logs, _guard) = Logs::capture();
     h.sim.faults().fail_next(2, Failure::ServerError, None);
-    let pi = h.client.create_payment_intent(&usd(1000), &ikey(), I).await.unwrap();
+    let pi = h
+        .client
+        .create_payment_intent(&usd(1000), &ikey(), I)
+        .await
+        .unwrap();
     assert_eq!(logs.attempts(), 3);
     assert_eq!(h.intent_count().await, 1);
-    assert_eq!(h.client.retrieve_payment_intent(&pi.id, I).await.unwrap().amount, 1000);
+    assert_eq!(
+        h.client
+            .retrieve_payment_intent(&pi.id, I)
+            .await
+            .unwrap()
+            .amount,
+        1000
+    );
 }
 
 #[tokio::test]
@@ -30,12 +41,23 @@ async fn rate_limits_are_retried() {
 async fn should_retry_false_is_never_retried() {
     let h = harness().await;
     let (logs, _guard) = Logs::capture();
-    h.sim.faults().fail_next(1, Failure::ServerError, Some(false));
-    let err = h.client.create_payment_intent(&usd(1000), &ikey(), I).await.unwrap_err();
-    assert!(matches!(err, StripeError::Api { status: 500, .. }), "{err:?}");
+    h.sim
+        .faults()
+        .fail_next(1, Failure::ServerError, Some(false));
+    let err = h
+        .client
+        .create_payment_intent(&usd(1000), &ikey(), I)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StripeError::Api { status: 500, .. }),
+        "{err:?}"
+    );
     assert_eq!(logs.attempts(), 1);
 
-    h.sim.faults().fail_next(1, Failure::RateLimited, Some(false));
+    h.sim
+        .faults()
+        .fail_next(1, Failure::RateLimited, Some(false));
     let err = h.client.retrieve_account(I).await.unwrap_err();
     assert!(matches!(err, StripeError::RateLimited { .. }), "{err:?}");
     assert_eq!(logs.attempts(), 2);
@@ -47,17 +69,32 @@ async fn exhausted_retries_surface_the_last_error() {
     let h = harness().await;
     let (logs, _guard) = Logs::capture();
     h.sim.faults().fail_next(3, Failure::ServerError, None);
-    let err = h.client.create_payment_intent(&usd(1000), &ikey(), I).await.unwrap_err();
-    assert!(matches!(err, StripeError::Api { status: 500, .. }), "{err:?}");
+    let err = h
+        .client
+        .create_payment_intent(&usd(1000), &ikey(), I)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StripeError::Api { status: 500, .. }),
+        "{err:?}"
+    );
     assert_eq!(err.code(), "stripe_api");
     assert!(err.outcome_unknown());
     assert_eq!(logs.attempts(), 3, "Interactive: one try and two retries");
 
     h.sim.faults().fail_next(6, Failure::RateLimited, None);
-    let err = h.client.retrieve_account(RetryPolicy::Background).await.unwrap_err();
+    let err = h
+        .client
+        .retrieve_account(RetryPolicy::Background)
+        .await
+        .unwrap_err();
     assert!(matches!(err, StripeError::RateLimited { .. }), "{err:?}");
     assert_eq!(err.code(), "stripe_rate_limited");
-    assert_eq!(logs.attempts(), 3 + 6, "Background: one try and five retries");
+    assert_eq!(
+        logs.attempts(),
+        3 + 6,
+        "Background: one try and five retries"
+    );
     assert_eq!(h.intent_count().await, 0);
 }
 
@@ -66,9 +103,17 @@ async fn lost_response_is_retried_and_replayed_not_duplicated() {
     let h = harness().await;
     let (logs, _guard) = Logs::capture();
     h.sim.faults().lose_next_responses(1);
-    let pi = h.client.create_payment_intent(&usd(1234), &ikey(), I).await.unwrap();
+    let pi = h
+        .client
+        .create_payment_intent(&usd(1234), &ikey(), I)
+        .await
+        .unwrap();
     assert_eq!(logs.attempts(), 2);
-    let all = h.client.list_payment_intents(&Default::default(), I).await.unwrap();
+    let all = h
+        .client
+        .list_payment_intents(&Default::default(), I)
+        .await
+        .unwrap();
     assert_eq!(all.data.len(), 1);
     assert_eq!(all.data[0].id, pi.id);
 
@@ -77,10 +122,20 @@ async fn lost_response_is_retried_and_replayed_not_duplicated() {
     assert_eq!(confirmed.status, PaymentIntentStatus::Succeeded);
     let events = h
         .client
-        .list_events(&paydesk_stripe::ListParams { types: vec!["charge.succeeded".into()], ..Default::default() }, I)
+        .list_events(
+            &paydesk_stripe::ListParams {
+                types: vec!["charge.succeeded".into()],
+                ..Default::default()
+            },
+            I,
+        )
         .await
         .unwrap();
-    assert_eq!(events.data.len(), 1, "one charge despite the retried confirm");
+    assert_eq!(
+        events.data.len(),
+        1,
+        "one charge despite the retried confirm"
+    );
 }
 
 #[tokio::test]
@@ -91,7 +146,13 @@ async fn responses_lost_on_every_attempt_leave_the_outcome_unknown() {
     h.sim.faults().lose_next_responses(3);
     let err = h.client.retrieve_account(I).await.unwrap_err();
     assert!(
-        matches!(err, StripeError::Connection { request_may_have_reached_stripe: true, .. }),
+        matches!(
+            err,
+            StripeError::Connection {
+                request_may_have_reached_stripe: true,
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert!(err.outcome_unknown());
@@ -104,10 +165,18 @@ async fn a_persisted_key_replays_the_original_answer() {
     let h = harness().await;
     let key = IdempotencyKey::new();
     h.sim.faults().lose_next_responses(1);
-    let pi = h.client.create_payment_intent(&usd(1000), &key, I).await.unwrap();
+    let pi = h
+        .client
+        .create_payment_intent(&usd(1000), &key, I)
+        .await
+        .unwrap();
     // As after a restart: the same key, read back from storage.
     let persisted = IdempotencyKey::from_persisted(key.to_string());
-    let again = h.client.create_payment_intent(&usd(1000), &persisted, I).await.unwrap();
+    let again = h
+        .client
+        .create_payment_intent(&usd(1000), &persisted, I)
+        .await
+        .unwrap();
     assert_eq!(again.id, pi.id);
     assert_eq!(h.intent_count().await, 1);
 }
@@ -120,9 +189,18 @@ async fn nothing_listening_is_a_connection_error_that_never_reached_stripe() {
     };
     let client = client_for(&format!("http://127.0.0.1:{port}"));
     let (logs, _guard) = Logs::capture();
-    let err = client.create_payment_intent(&usd(1000), &ikey(), I).await.unwrap_err();
+    let err = client
+        .create_payment_intent(&usd(1000), &ikey(), I)
+        .await
+        .unwrap_err();
     assert!(
-        matches!(err, StripeError::Connection { request_may_have_reached_stripe: false, .. }),
+        matches!(
+            err,
+            StripeError::Connection {
+                request_may_have_reached_stripe: false,
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert_eq!(err.code(), "stripe_connection");
@@ -134,14 +212,25 @@ async fn nothing_listening_is_a_connection_error_that_never_reached_stripe() {
 async fn client_errors_are_not_retried() {
     let h = harness().await;
     let (logs, _guard) = Logs::capture();
-    let err = h.client.create_payment_intent(&usd(1), &ikey(), I).await.unwrap_err();
+    let err = h
+        .client
+        .create_payment_intent(&usd(1), &ikey(), I)
+        .await
+        .unwrap_err();
     assert!(matches!(err, StripeError::InvalidRequest { .. }), "{err:?}");
     assert_eq!(logs.attempts(), 1);
-    let err = h.client.retrieve_payment_intent("pi_missing", RetryPolicy::Background).await.unwrap_err();
+    let err = h
+        .client
+        .retrieve_payment_intent("pi_missing", RetryPolicy::Background)
+        .await
+        .unwrap_err();
     assert!(matches!(err, StripeError::NotFound { .. }), "{err:?}");
     assert_eq!(logs.attempts(), 2);
     let pi = h.create(&usd(1000)).await;
-    let err = h.confirm_with(&pi.id, "pm_card_chargeDeclined").await.unwrap_err();
+    let err = h
+        .confirm_with(&pi.id, "pm_card_chargeDeclined")
+        .await
+        .unwrap_err();
     assert!(matches!(err, StripeError::Card { .. }), "{err:?}");
     assert_eq!(logs.attempts(), 4);
 }
@@ -150,8 +239,15 @@ async fn client_errors_are_not_retried() {
 async fn reusing_a_key_with_other_parameters_is_an_idempotency_error() {
     let h = harness().await;
     let key = ikey();
-    h.client.create_payment_intent(&usd(1000), &key, I).await.unwrap();
-    let err = h.client.create_payment_intent(&usd(2000), &key, I).await.unwrap_err();
+    h.client
+        .create_payment_intent(&usd(1000), &key, I)
+        .await
+        .unwrap();
+    let err = h
+        .client
+        .create_payment_intent(&usd(2000), &key, I)
+        .await
+        .unwrap_err();
     assert!(matches!(err, StripeError::Idempotency { .. }), "{err:?}");
     assert_eq!(err.code(), "stripe_idempotency");
     assert_eq!(h.intent_count().await, 1);
@@ -169,13 +265,21 @@ async fn a_request_still_running_under_the_same_key_is_a_conflict_retried_then_r
     };
     paused.arrived().await;
     let (logs, guard) = Logs::capture();
-    let err = h.client.create_payment_intent(&usd(1000), &key, I).await.unwrap_err();
+    let err = h
+        .client
+        .create_payment_intent(&usd(1000), &key, I)
+        .await
+        .unwrap_err();
     assert!(matches!(err, StripeError::Idempotency { .. }), "{err:?}");
     assert_eq!(logs.attempts(), 3, "409 is retried");
     drop(guard);
     paused.release();
     let pi = first.await.unwrap().unwrap();
-    let replayed = h.client.create_payment_intent(&usd(1000), &key, I).await.unwrap();
+    let replayed = h
+        .client
+        .create_payment_intent(&usd(1000), &key, I)
+        .await
+        .unwrap();
     assert_eq!(replayed.id, pi.id);
     assert_eq!(h.intent_count().await, 1);
 }

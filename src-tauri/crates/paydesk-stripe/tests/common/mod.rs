@@ -5,8 +5,8 @@ use std::fmt::Debug;
 use std::sync::{Arc, Mutex};
 
 use paydesk_stripe::{
-    ConfirmPaymentIntent, CreatePaymentIntent, Endpoint, IdempotencyKey, PaymentIntent, RetryPolicy, SecretKey,
-    StripeClient,
+    ConfirmPaymentIntent, CreatePaymentIntent, Endpoint, IdempotencyKey, PaymentIntent,
+    RetryPolicy, SecretKey, StripeClient,
 };
 use stripe_sim::{SimConfig, Simulator};
 use tracing::field::{Field, Visit};
@@ -25,7 +25,9 @@ pub struct Harness {
 }
 
 pub async fn harness() -> Harness {
-    let sim = Simulator::start(SimConfig::default()).await.expect("simulator starts");
+    let sim = Simulator::start(SimConfig::default())
+        .await
+        .expect("simulator starts");
     let client = client_for(sim.base_url());
     Harness { sim, client }
 }
@@ -33,7 +35,9 @@ pub async fn harness() -> Harness {
 pub fn client_for(base_url: &str) -> StripeClient {
     let endpoint = Endpoint::loopback(base_url).expect("loopback endpoint");
     // Retries wait microseconds instead of hundreds of milliseconds.
-    StripeClient::new(SecretKey::parse(KEY).expect("test key"), endpoint).expect("client").with_backoff_scale(0.001)
+    StripeClient::new(SecretKey::parse(KEY).expect("test key"), endpoint)
+        .expect("client")
+        .with_backoff_scale(0.001)
 }
 
 pub fn ikey() -> IdempotencyKey {
@@ -41,23 +45,45 @@ pub fn ikey() -> IdempotencyKey {
 }
 
 pub fn usd(amount: i64) -> CreatePaymentIntent {
-    CreatePaymentIntent { amount, currency: "usd".into(), ..Default::default() }
+    CreatePaymentIntent {
+        amount,
+        currency: "usd".into(),
+        ..Default::default()
+    }
 }
 
 impl Harness {
     pub async fn create(&self, params: &CreatePaymentIntent) -> PaymentIntent {
-        self.client.create_payment_intent(params, &ikey(), I).await.expect("create")
+        self.client
+            .create_payment_intent(params, &ikey(), I)
+            .await
+            .expect("create")
     }
 
-    pub async fn confirm_with(&self, id: &str, pm: &str) -> Result<PaymentIntent, paydesk_stripe::StripeError> {
-        let params = ConfirmPaymentIntent { payment_method: Some(pm.into()), ..Default::default() };
-        self.client.confirm_payment_intent(id, &params, &ikey(), I).await
+    pub async fn confirm_with(
+        &self,
+        id: &str,
+        pm: &str,
+    ) -> Result<PaymentIntent, paydesk_stripe::StripeError> {
+        let params = ConfirmPaymentIntent {
+            payment_method: Some(pm.into()),
+            ..Default::default()
+        };
+        self.client
+            .confirm_payment_intent(id, &params, &ikey(), I)
+            .await
     }
 
     pub async fn intent_count(&self) -> usize {
         let list = self
             .client
-            .list_payment_intents(&paydesk_stripe::ListParams { limit: Some(100), ..Default::default() }, I)
+            .list_payment_intents(
+                &paydesk_stripe::ListParams {
+                    limit: Some(100),
+                    ..Default::default()
+                },
+                I,
+            )
             .await
             .expect("list");
         list.data.len()
@@ -73,7 +99,8 @@ impl Logs {
     /// one thread) until the guard drops.
     pub fn capture() -> (Logs, DefaultGuard) {
         let logs = Logs::default();
-        let guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(logs.clone()));
+        let guard =
+            tracing::subscriber::set_default(tracing_subscriber::registry().with(logs.clone()));
         (logs, guard)
     }
 
@@ -83,7 +110,10 @@ impl Logs {
 
     /// How many attempts reached the wire and got an answer or a transport failure.
     pub fn attempts(&self) -> usize {
-        self.lines().iter().filter(|l| l.contains("Stripe answered") || l.contains("Stripe request failed")).count()
+        self.lines()
+            .iter()
+            .filter(|l| l.contains("Stripe answered") || l.contains("Stripe request failed"))
+            .count()
     }
 }
 
@@ -96,7 +126,12 @@ impl Visit for Text {
 }
 
 impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Logs {
-    fn on_new_span(&self, attrs: &tracing::span::Attributes<'_>, _: &tracing::span::Id, _: Context<'_, S>) {
+    fn on_new_span(
+        &self,
+        attrs: &tracing::span::Attributes<'_>,
+        _: &tracing::span::Id,
+        _: Context<'_, S>,
+    ) {
         if attrs.metadata().target().starts_with("paydesk_stripe") {
             let mut t = Text(format!("span {}", attrs.metadata().name()));
             attrs.record(&mut t);
