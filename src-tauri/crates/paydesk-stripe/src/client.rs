@@ -84,6 +84,17 @@ struct Inner {
     base: String,
     /// Multiplies every backoff wait; 1.0 except in tests.
     backoff_scale: f64,
+    /// Replaces the policy's per-attempt timeout; only tests set it.
+    attempt_timeout: Option<Duration>,
+}
+
+impl std::fmt::Debug for StripeClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StripeClient")
+            .field("key", &self.inner.key)
+            .field("base", &self.inner.base)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What one attempt came back with, before deciding whether to retry.
@@ -122,6 +133,7 @@ impl StripeClient {
                 key,
                 base,
                 backoff_scale: 1.0,
+                attempt_timeout: None,
             }),
         })
     }
@@ -132,6 +144,16 @@ impl StripeClient {
     pub fn with_backoff_scale(self, scale: f64) -> StripeClient {
         let mut inner = (*self.inner).clone();
         inner.backoff_scale = scale.max(0.0);
+        StripeClient {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// Gives up on each attempt after `timeout`, so tests can exercise timeouts quickly.
+    #[doc(hidden)]
+    pub fn with_attempt_timeout(self, timeout: Duration) -> StripeClient {
+        let mut inner = (*self.inner).clone();
+        inner.attempt_timeout = Some(timeout);
         StripeClient {
             inner: Arc::new(inner),
         }
@@ -444,7 +466,11 @@ impl StripeClient {
             .inner
             .http
             .request(method.clone(), url)
-            .timeout(policy.attempt_timeout())
+            .timeout(
+                self.inner
+                    .attempt_timeout
+                    .unwrap_or(policy.attempt_timeout()),
+            )
             .header(AUTHORIZATION, format!("Bearer {}", self.inner.key.expose()))
             .header("Stripe-Version", STRIPE_VERSION)
             .header(USER_AGENT, PAYDESK_USER_AGENT);

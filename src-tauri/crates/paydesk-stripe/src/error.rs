@@ -79,7 +79,10 @@ impl StripeError {
                 request_may_have_reached_stripe,
                 ..
             } => *request_may_have_reached_stripe,
-            StripeError::Api { .. } | StripeError::Decode { .. } => true,
+            // A 409 means another request with the same key is still running.
+            StripeError::Api { .. }
+            | StripeError::Decode { .. }
+            | StripeError::Idempotency { .. } => true,
             _ => false,
         }
     }

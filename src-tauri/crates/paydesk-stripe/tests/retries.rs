@@ -271,6 +271,7 @@ async fn a_request_still_running_under_the_same_key_is_a_conflict_retried_then_r
         .await
         .unwrap_err();
     assert!(matches!(err, StripeError::Idempotency { .. }), "{err:?}");
+    assert!(err.outcome_unknown(), "the first request may still succeed");
     assert_eq!(logs.attempts(), 3, "409 is retried");
     drop(guard);
     paused.release();
@@ -282,4 +283,51 @@ async fn a_request_still_running_under_the_same_key_is_a_conflict_retried_then_r
         .unwrap();
     assert_eq!(replayed.id, pi.id);
     assert_eq!(h.intent_count().await, 1);
+}
+
+#[tokio::test]
+async fn a_timed_out_attempt_is_retried() {
+    let h = harness().await;
+    let client = h
+        .client
+        .clone()
+        .with_attempt_timeout(std::time::Duration::from_millis(50));
+    let (logs, _guard) = Logs::capture();
+    let mut paused = h.sim.faults().pause_next_request();
+    let account = client.retrieve_account(I).await.unwrap();
+    assert!(account.id.starts_with("acct_"));
+    paused.arrived().await;
+    let lines = logs.lines().join("\n");
+    assert!(
+        lines.contains("timed out") && lines.contains("may_have_reached=true"),
+        "{lines}"
+    );
+    assert_eq!(logs.attempts(), 2);
+    paused.release();
+}
+
+#[tokio::test]
+async fn a_timed_out_post_is_retried_with_its_key_and_applied_once() {
+    let h = harness().await;
+    let client = h
+        .client
+        .clone()
+        .with_attempt_timeout(std::time::Duration::from_millis(50));
+    let mut paused = h.sim.faults().pause_next_request();
+    let pi = client
+        .create_payment_intent(&usd(1000), &ikey(), I)
+        .await
+        .unwrap();
+    paused.arrived().await;
+    paused.release();
+    // The simulator drops a request whose client went away before it was applied.
+    assert_eq!(h.intent_count().await, 1);
+    assert_eq!(
+        h.client
+            .retrieve_payment_intent(&pi.id, I)
+            .await
+            .unwrap()
+            .amount,
+        1000
+    );
 }
