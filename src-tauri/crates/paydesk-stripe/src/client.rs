@@ -108,6 +108,9 @@ enum Attempt {
         message: String,
         may_have_reached: bool,
     },
+    /// The request could not even be built (e.g. a persisted idempotency key that is not
+    /// a valid header value); retrying cannot help.
+    Unsendable(String),
 }
 
 impl StripeClient {
@@ -425,6 +428,7 @@ impl StripeClient {
                         .map(Duration::from_secs_f64);
                     (retry, retry_after, map_error(status, &body, request_id))
                 }
+                Attempt::Unsendable(message) => return Err(StripeError::Configuration { message }),
                 Attempt::Failed {
                     message,
                     may_have_reached,
@@ -538,6 +542,11 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 fn transport_failure(e: &reqwest::Error, elapsed_ms: u64) -> Attempt {
+    if e.is_builder() {
+        return Attempt::Unsendable(
+            "the request could not be built (an invalid header value?)".into(),
+        );
+    }
     // A refused or failed connection never carried the request; anything later
     // (a timeout, a reset while waiting for the answer) may have been applied.
     let may_have_reached = !e.is_connect();

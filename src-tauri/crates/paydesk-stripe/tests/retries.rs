@@ -331,3 +331,18 @@ async fn a_timed_out_post_is_retried_with_its_key_and_applied_once() {
         1000
     );
 }
+
+#[tokio::test]
+async fn an_unsendable_key_fails_at_once_without_retries() {
+    let h = harness().await;
+    let (logs, _guard) = Logs::capture();
+    let bad = IdempotencyKey::from_persisted("line\nbreak".into());
+    let err = h
+        .client
+        .create_payment_intent(&usd(1000), &bad, I)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StripeError::Configuration { .. }), "{err:?}");
+    assert_eq!(logs.attempts(), 0);
+    assert_eq!(h.intent_count().await, 0);
+}
