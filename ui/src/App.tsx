@@ -44,7 +44,7 @@ export function App() {
       <main className="content">
         {/* The sale stays mounted so a half-typed order survives a look at the orders list. */}
         <div hidden={view !== "sale"} className="view">
-          <NewSale onSaved={(o) => setLastSaved(o.number)} onShowOrders={() => setView("orders")} />
+          <NewSale active={view === "sale"} onSaved={(o) => setLastSaved(o.number)} onShowOrders={() => setView("orders")} />
         </div>
         {view === "orders" && (
           <div className="view">

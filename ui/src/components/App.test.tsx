@@ -57,6 +57,6 @@ describe("App shell", () => {
     expect((await screen.findAllByTestId("order-row")).map((r) => r.getAttribute("data-number"))).toEqual(["2", "1"]);
     await user.keyboard("{F2}");
     expect(screen.queryByTestId("orders-table")).toBeNull();
-    expect(screen.getByTestId("entry-description")).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByTestId("entry-description"));
   });
 });

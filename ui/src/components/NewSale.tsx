@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { api, ApiError, type OrderView } from "../api";
 import { parseFieldError } from "../errors";
 import { useQuote } from "../hooks/useQuote";
@@ -9,6 +9,8 @@ import { LinesTable } from "./LinesTable";
 import { TotalsPanel } from "./TotalsPanel";
 
 type Props = {
+  /** The screen is showing: put the cursor in the description field. */
+  active?: boolean;
   onSaved?: (order: OrderView) => void;
   onShowOrders?: () => void;
   debounceMs?: number;
@@ -17,12 +19,16 @@ type Props = {
 let nextKey = 1;
 
 /** The "New sale" screen: line entry, adjustments, live totals from the core, save. */
-export function NewSale({ onSaved, onShowOrders, debounceMs }: Props) {
+export function NewSale({ active = true, onSaved, onShowOrders, debounceMs }: Props) {
   const [form, setForm] = useState<SaleForm>(() => emptySale());
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState<OrderView | null>(null);
   const entryRef = useRef<LineEntryHandle>(null);
+
+  useEffect(() => {
+    if (active) entryRef.current?.focus();
+  }, [active]);
 
   const built = useMemo(() => toOrderInput(form), [form]);
   const hasLines = form.lines.length > 0;

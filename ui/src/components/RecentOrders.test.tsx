@@ -47,6 +47,17 @@ describe("RecentOrders", () => {
     expect(invokeMock).toHaveBeenCalledWith("order_get", { id: "ord_2" });
   });
 
+  it("puts the cursor on the order just saved, and moves with the arrow keys", async () => {
+    invokeMock.mockResolvedValue({ orders: [summary(3), summary(2), summary(1)], nextBeforeNumber: null });
+    const user = userEvent.setup();
+    render(<RecentOrders highlightNumber={2} />);
+    await waitFor(() => expect(document.activeElement?.getAttribute("data-number")).toBe("2"));
+    await user.keyboard("{ArrowDown}");
+    expect(document.activeElement?.getAttribute("data-number")).toBe("1");
+    await user.keyboard("{ArrowUp}{ArrowUp}");
+    expect(document.activeElement?.getAttribute("data-number")).toBe("3");
+  });
+
   it("shows the core's error when the list fails", async () => {
     invokeMock.mockRejectedValue({ code: "db_locked", message: "The order database is busy" });
     render(<RecentOrders />);

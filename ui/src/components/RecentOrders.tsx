@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { api, ApiError, type OrderSummary, type OrderView } from "../api";
 import { formatWhen } from "../format";
 import { OrderDetail } from "./OrderDetail";
@@ -17,6 +17,8 @@ export function RecentOrders({ highlightNumber = null }: Props) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [detail, setDetail] = useState<OrderView | null>(null);
   const [detailError, setDetailError] = useState<ApiError | null>(null);
+  const bodyRef = useRef<HTMLTableSectionElement>(null);
+  const focused = useRef(false);
 
   const load = useCallback(async (beforeNumber?: number) => {
     setLoading(true);
@@ -35,6 +37,14 @@ export function RecentOrders({ highlightNumber = null }: Props) {
   useEffect(() => {
     void load();
   }, [load]);
+
+  // Keyboard-first: once the list is in, the cursor is on the order just saved (or the newest).
+  useEffect(() => {
+    if (focused.current || orders.length === 0 || !bodyRef.current) return;
+    focused.current = true;
+    const rows = [...bodyRef.current.querySelectorAll<HTMLElement>("tr")];
+    (rows.find((r) => r.dataset.number === String(highlightNumber)) ?? rows[0])?.focus();
+  }, [orders, highlightNumber]);
 
   const select = useCallback(async (id: string) => {
     setSelectedId(id);
@@ -92,7 +102,7 @@ export function RecentOrders({ highlightNumber = null }: Props) {
                   <th className="amount">Total</th>
                 </tr>
               </thead>
-              <tbody>
+              <tbody ref={bodyRef}>
                 {orders.map((o) => (
                   <tr
                     key={o.id}
