@@ -73,29 +73,31 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, shutdown: im
 
 async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, LostResponse> {
     let request_id = format!("req_{}", random_chars(14));
-    let method = req.method().as_str().to_string();
-    let path = req.uri().path().to_string();
-    let query = req.uri().query().unwrap_or("").to_string();
-    let headers = req.headers().clone();
-    let origin = header(&headers, "origin").map(str::to_string);
-    let body = match Limited::new(req.into_body(), MAX_BODY).collect().await {
+    // The request head is taken apart rather than copied: nothing below needs the Request.
+    let (parts, body) = req.into_parts();
+    let method = parts.method.as_str();
+    let path = parts.uri.path();
+    let query = parts.uri.query().unwrap_or("");
+    let headers = &parts.headers;
+    let origin = header(headers, "origin");
+    let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(b) => b.to_bytes(),
         Err(_) => {
             let e = ApiError::invalid_request("The request body could not be read or is too large.", None);
-            return Ok(finish(error_response(&e, &request_id), &shared, origin.as_deref(), &request_id));
+            return Ok(finish(error_response(&e, &request_id), &shared, origin, &request_id));
         }
     };
-    let resp = match (method.as_str(), path.as_str()) {
+    let resp = match (method, path) {
         ("OPTIONS", _) => Response::builder().status(204).body(Full::new(Bytes::new())).expect("static response"),
         ("GET", "/v3" | "/v3/") => asset("application/javascript; charset=utf-8", crate::js::STRIPE_JS),
         ("GET", "/v3/elements-inner-payment.html") => frame_asset(crate::js::PAYMENT_FRAME),
         ("GET", "/v3/3ds-challenge.html") => frame_asset(crate::js::CHALLENGE_PAGE),
         ("POST", "/_sim/3ds/authenticate") => authenticate(&shared, &body, &request_id),
-        (_, p) if p.starts_with("/_sim/") && shared.config.test_control => test_control(&shared, &method, p, &body, &request_id),
-        (_, p) if p.starts_with("/v1/") => api(&shared, &method, &path, &query, &headers, &body, &request_id).await?,
-        _ => error_response(&ApiError::unrecognized_url(&method, &path), &request_id),
+        (_, p) if p.starts_with("/_sim/") && shared.config.test_control => test_control(&shared, method, p, &body, &request_id),
+        (_, p) if p.starts_with("/v1/") => api(&shared, method, path, query, headers, &body, &request_id).await?,
+        _ => error_response(&ApiError::unrecognized_url(method, path), &request_id),
     };
-    Ok(finish(resp, &shared, origin.as_deref(), &request_id))
+    Ok(finish(resp, &shared, origin, &request_id))
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -158,16 +160,26 @@ fn frame_asset(body: &'static str) -> Resp {
 }
 
 fn json_response(status: u16, body: &Value) -> Resp {
+    json_bytes_response(status, serde_json::to_vec_pretty(body).expect("serializable"))
+}
+
+/// A JSON answer whose body is already serialized.
+fn json_bytes_response(status: u16, body: Vec<u8>) -> Resp {
     Response::builder()
         .status(status)
         .header("content-type", "application/json")
         .header("cache-control", "no-cache, no-store")
-        .body(Full::new(Bytes::from(serde_json::to_vec_pretty(body).expect("serializable"))))
+        .body(Full::new(Bytes::from(body)))
         .expect("valid response")
 }
 
 fn error_response(e: &ApiError, request_id: &str) -> Resp {
-    let mut r = json_response(e.status, &e.body(request_id));
+    error_bytes_response(e, serde_json::to_vec_pretty(&e.body(request_id)).expect("serializable"))
+}
+
+/// `error_response` with `e.body(..)` already serialized.
+fn error_bytes_response(e: &ApiError, body: Vec<u8>) -> Resp {
+    let mut r = json_bytes_response(e.status, body);
     if let Some(retry) = e.should_retry {
         r.headers_mut().insert("stripe-should-retry", HeaderValue::from_static(if retry { "true" } else { "false" }));
     }
@@ -316,11 +328,11 @@ async fn api(
     body: &[u8],
     request_id: &str,
 ) -> Result<Resp, LostResponse> {
-    let version = header(headers, "stripe-version")
-        .map(str::to_string)
-        .unwrap_or_else(|| shared.store.lock().expect("store lock").api_version.clone());
+    // The store's api_version is the configured one and never changes, so it is read
+    // from the config instead of taking the store lock once more per request.
+    let version = header(headers, "stripe-version").unwrap_or(&shared.config.api_version);
     let mut resp = api_inner(shared, method, path, query, headers, body, request_id).await?;
-    if let Ok(v) = HeaderValue::from_str(&version) {
+    if let Ok(v) = HeaderValue::from_str(version) {
         resp.headers_mut().insert("stripe-version", v);
     }
     Ok(resp)
@@ -382,20 +394,23 @@ async fn api_inner(
         let mut store = shared.store.lock().expect("store lock");
         api::dispatch(&mut store, &request)
     };
+    // Serialized once (outside the store lock) for both the answer and the idempotency
+    // record, instead of cloning the JSON tree for the latter.
     let (status, body) = match &outcome {
-        Ok(v) => (200, v.clone()),
-        Err(e) => (e.status, e.body(request_id)),
+        Ok(v) => (200, serde_json::to_vec_pretty(v).expect("serializable")),
+        Err(e) => (e.status, serde_json::to_vec_pretty(&e.body(request_id)).expect("serializable")),
     };
     if let (Some(f), true) = (in_flight, status == 200 || status == 402) {
         // Stripe saves results of requests that ran; validation failures are not saved.
-        f.finish(Saved { status, body: serde_json::to_string_pretty(&body).expect("serializable"), request_id: request_id.to_string() });
+        let saved = String::from_utf8(body.clone()).expect("serde_json writes UTF-8");
+        f.finish(Saved { status, body: saved, request_id: request_id.to_string() });
     }
     if shared.faults.take_lost() {
         return Err(LostResponse);
     }
     let mut resp = match outcome {
-        Ok(v) => json_response(200, &v),
-        Err(e) => error_response(&e, request_id),
+        Ok(_) => json_bytes_response(200, body),
+        Err(e) => error_bytes_response(&e, body),
     };
     if let Some(k) = idem_key.and_then(|k| HeaderValue::from_str(&k).ok()) {
         resp.headers_mut().insert("idempotency-key", k);

@@ -165,7 +165,10 @@ pub struct Event {
     pub id: String,
     pub created: i64,
     pub kind: String,
-    pub object: Value,
+    /// The object as it was when the event happened, kept as compact JSON text: a
+    /// snapshot is written once and read rarely, and the text is a fraction of the size of
+    /// a `Value` tree (which made every request grow the heap by kilobytes).
+    pub object: Box<str>,
     pub request_id: Option<String>,
     pub idempotency_key: Option<String>,
 }
@@ -245,7 +248,7 @@ impl Store {
             id: id.clone(),
             created: now(),
             kind: kind.to_string(),
-            object,
+            object: serde_json::to_string(&object).expect("serializable").into_boxed_str(),
             request_id: ctx.request_id.clone(),
             idempotency_key: ctx.idempotency_key.clone(),
         };
