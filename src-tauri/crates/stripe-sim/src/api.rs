@@ -579,11 +579,13 @@ fn create_intent(store: &mut Store, req: &ApiRequest) -> Outcome<Value> {
     };
     store.intents.insert(id.clone(), intent);
     let created = store.intent_json(&id);
-    store.emit(&req.ctx, "payment_intent.created", created);
+    store.emit_snapshot(&req.ctx, "payment_intent.created", &created);
     if let (true, Some(chosen)) = (confirm, chosen) {
         run_confirm(store, &req.ctx, &id, chosen)?;
+        return render_intent(store, req, &id);
     }
-    render_intent(store, req, &id)
+    // Unchanged since the snapshot: answer with it rather than rendering it again.
+    render_intent_value(store, req, created)
 }
 
 fn run_confirm(store: &mut Store, ctx: &Ctx, pi_id: &str, chosen: Chosen) -> Outcome<()> {
@@ -619,7 +621,12 @@ fn client_visible_intent<'a>(store: &'a Store, req: &ApiRequest, id: &str) -> Ou
 }
 
 fn render_intent(store: &Store, req: &ApiRequest, id: &str) -> Outcome<Value> {
-    let full = expand(store, store.intent_json(id), &req.params, false)?;
+    render_intent_value(store, req, store.intent_json(id))
+}
+
+/// [`render_intent`] from the intent's JSON already at hand.
+fn render_intent_value(store: &Store, req: &ApiRequest, json: Value) -> Outcome<Value> {
+    let full = expand(store, json, &req.params, false)?;
     Ok(match req.key {
         Key::Secret(_) => full,
         Key::Publishable(_) => objects::intent_for_client(&full),

@@ -243,12 +243,17 @@ impl Store {
     }
 
     pub fn emit(&mut self, ctx: &Ctx, kind: &str, object: Value) {
+        self.emit_snapshot(ctx, kind, &object);
+    }
+
+    /// [`Store::emit`] for a caller that still needs `object` afterwards.
+    pub fn emit_snapshot(&mut self, ctx: &Ctx, kind: &str, object: &Value) {
         let id = new_id("evt");
         let ev = Event {
             id: id.clone(),
             created: now(),
             kind: kind.to_string(),
-            object: serde_json::to_string(&object).expect("serializable").into_boxed_str(),
+            object: serde_json::to_string(object).expect("serializable").into_boxed_str(),
             request_id: ctx.request_id.clone(),
             idempotency_key: ctx.idempotency_key.clone(),
         };
