@@ -36,6 +36,7 @@ die() { echo "bench.sh: $*" >&2; exit 1; }
 
 WORK="$(mktemp -d)"
 SERVER_PID=""
+BENCH_PID=""
 stop_server() {
   local pid="$SERVER_PID"
   SERVER_PID=""
@@ -49,6 +50,10 @@ stop_server() {
   wait "$pid" 2>/dev/null || true
 }
 cleanup() {
+  if [ -n "$BENCH_PID" ]; then
+    kill -TERM "$BENCH_PID" 2>/dev/null || true # timeout(1) passes it on to the bench
+    wait "$BENCH_PID" 2>/dev/null || true
+  fi
   stop_server
   rm -rf "$WORK"
 }
@@ -106,12 +111,19 @@ measure() {
   [ -n "$url" ] && args+=(--url "$url")
   before=0
   [ -n "$SERVER_PID" ] && before="$(cpu_ticks "$SERVER_PID")"
-  if ! out="$(timeout $((MAX_SECONDS * 2 + 30)) "$BENCH" "${args[@]}" 2>&1)"; then
-    echo "$out" | grep -v '^RESULT' >&2
-    echo "bench.sh: $label $mix failed" >&2
+  # In the background and waited for, so that a signal to this script runs its traps at
+  # once instead of after the measurement.
+  timeout $((MAX_SECONDS * 2 + 30)) "$BENCH" "${args[@]}" >"$WORK/bench.out" 2>&1 &
+  BENCH_PID=$!
+  local status=0
+  wait "$BENCH_PID" || status=$?
+  BENCH_PID=""
+  out="$(cat "$WORK/bench.out")"
+  echo "$out" | grep -v '^RESULT' || true
+  if [ "$status" != 0 ]; then
+    echo "bench.sh: $label $mix failed (exit status $status)" >&2
     FAILED=1
   fi
-  echo "$out" | grep -v '^RESULT' || true
   local line server_us="-"
   line="$(echo "$out" | grep '^RESULT' || true)"
   [ -n "$line" ] || return 0
