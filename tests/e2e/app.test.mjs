@@ -2,6 +2,7 @@
 // driven through tauri-driver. Run with tests/e2e/run.sh (it sets up the display, the
 // session bus, the keyring and the driver, and passes PAYDESK_BIN).
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
 import { describe, it } from "node:test";
 import { byTestId, newDataDir, withApp } from "./lib/app.mjs";
 import { addLine, allTexts, findOrderRow, saveOrder, screenshot, textOf, waitForTotal } from "./lib/ui.mjs";
@@ -9,8 +10,12 @@ import { Keys } from "./lib/webdriver.mjs";
 
 describe("Paydesk window", () => {
   it("opens titled Paydesk, in DEMO mode, with the no-real-money banner", async () => {
-    await withApp({ dataDir: newDataDir("launch"), shot: "01-launch" }, async (s) => {
+    const dataDir = newDataDir("launch");
+    await withApp({ dataDir, shot: "01-launch" }, async (s) => {
       assert.equal(await s.title(), "Paydesk");
+      // The app runs on the data dir it was given (runs are isolated), and created its files there.
+      assert.equal(await (await s.find(".version")).attribute("title"), `Data: ${dataDir}`);
+      assert.ok(readdirSync(dataDir).length > 0, `nothing written to ${dataDir}`);
       assert.equal(await textOf(s, "mode-badge"), "DEMO");
       assert.match(await textOf(s, "demo-banner"), /No real money moves/);
       // The cashier can start typing at once.

@@ -62,6 +62,10 @@ export async function screenshot(session, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = join(ARTIFACTS, `${name}.png`);
   try {
+    // Let WebKit paint what the DOM now holds: two animation frames, then the snapshot.
+    await session
+      .executeAsync("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));")
+      .catch(() => {});
     writeFileSync(file, await session.screenshot());
   } catch {
     // Fall back to the whole X screen (ImageMagick), e.g. if the page is wedged.
