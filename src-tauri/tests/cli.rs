@@ -209,14 +209,24 @@ fn the_data_dir_comes_from_the_environment_and_logs_go_beside_it() {
 fn the_simulator_subcommand_serves_stripe_on_loopback_until_stopped() {
     use std::io::{BufRead, BufReader, Read, Write};
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_paydesk"))
-        .args(["--data-dir", dir.path().to_str().unwrap(), "simulator", "--port", "0", "--json"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    /// Kills the server if the test fails before stopping it, so no process outlives the test.
+    struct KillOnDrop(std::process::Child);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_paydesk"))
+            .args(["--data-dir", dir.path().to_str().unwrap(), "simulator", "--port", "0", "--json"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let mut first_line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first_line).unwrap();
+    BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut first_line).unwrap();
     let url: Value = serde_json::from_str(&first_line).unwrap();
     let url = url["url"].as_str().unwrap().to_owned();
     let address = url.trim_start_matches("http://").trim_end_matches('/');
@@ -238,8 +248,8 @@ fn the_simulator_subcommand_serves_stripe_on_loopback_until_stopped() {
     assert!(live.starts_with("HTTP/1.1 401"), "{live}");
 
     // SIGTERM ends it cleanly.
-    let pid = child.id().to_string();
+    let pid = child.0.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    let status = child.wait().unwrap();
+    let status = child.0.wait().unwrap();
     assert_eq!(status.code(), Some(0));
 }

@@ -3,8 +3,11 @@
 
 pub mod error;
 pub mod export;
+pub mod keys;
 pub mod money;
 pub mod order;
 pub mod paths;
+pub mod payments;
+pub mod secrets;
 pub mod store;
 pub mod view;

@@ -75,18 +75,27 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Los
     let request_id = format!("req_{}", random_chars(14));
     // The request head is taken apart rather than copied: nothing below needs the Request.
     let (parts, body) = req.into_parts();
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => {
+            let e = ApiError::invalid_request("The request body could not be read or is too large.", None);
+            let origin = header(&parts.headers, "origin");
+            return Ok(finish(error_response(&e, &request_id), &shared, origin, &request_id));
+        }
+    };
+    // Stripe carries out a request it has received even if the caller hangs up (a crashed
+    // till, a dropped connection); so does the simulator: the work runs in its own task,
+    // which outlives this connection's future.
+    let work = tokio::spawn(respond(shared, parts, body, request_id));
+    work.await.unwrap_or(Err(LostResponse))
+}
+
+async fn respond(shared: Arc<Shared>, parts: hyper::http::request::Parts, body: Bytes, request_id: String) -> Result<Resp, LostResponse> {
     let method = parts.method.as_str();
     let path = parts.uri.path();
     let query = parts.uri.query().unwrap_or("");
     let headers = &parts.headers;
     let origin = header(headers, "origin");
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(_) => {
-            let e = ApiError::invalid_request("The request body could not be read or is too large.", None);
-            return Ok(finish(error_response(&e, &request_id), &shared, origin, &request_id));
-        }
-    };
     let resp = match (method, path) {
         ("OPTIONS", _) => Response::builder().status(204).body(Full::new(Bytes::new())).expect("static response"),
         ("GET", "/v3" | "/v3/") => asset("application/javascript; charset=utf-8", crate::js::STRIPE_JS),

@@ -62,8 +62,11 @@ impl OrderStatus {
             Authorized => matches!(next, Paid | Voided),
             Paid => matches!(next, PartiallyRefunded | Refunded),
             // Each further partial refund is a transition of its own, recorded in the log.
-            PartiallyRefunded => matches!(next, PartiallyRefunded | Refunded),
-            Refunded | Voided => false,
+            // A refund Stripe first reports as succeeded can still fail later (the money
+            // never left), which takes the order back.
+            PartiallyRefunded => matches!(next, PartiallyRefunded | Refunded | Paid),
+            Refunded => matches!(next, PartiallyRefunded | Paid),
+            Voided => false,
         }
     }
 
@@ -75,7 +78,8 @@ impl OrderStatus {
         }
     }
 
-    /// No further change can happen to the order's money.
+    /// No further change can happen to the order's money. (A refunded order is not final:
+    /// its refund may still fail.)
     pub fn is_final(self) -> bool {
         OrderStatus::ALL.iter().all(|next| !self.can_become(*next))
     }
@@ -146,6 +150,9 @@ mod tests {
         (Paid, Refunded),
         (PartiallyRefunded, PartiallyRefunded),
         (PartiallyRefunded, Refunded),
+        (PartiallyRefunded, Paid),
+        (Refunded, PartiallyRefunded),
+        (Refunded, Paid),
     ];
 
     #[test]
@@ -174,7 +181,7 @@ mod tests {
     #[test]
     fn final_and_editable_states() {
         let finals: Vec<_> = OrderStatus::ALL.into_iter().filter(|s| s.is_final()).collect();
-        assert_eq!(finals, vec![Refunded, Voided]);
+        assert_eq!(finals, vec![Voided]);
         assert!(Draft.is_editable());
         assert!(!AwaitingPayment.is_editable());
     }

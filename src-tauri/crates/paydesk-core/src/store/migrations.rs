@@ -118,6 +118,24 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX refunds_by_order ON refunds (order_id);
     "#,
+    // 2: the exact parameters of each create request, so an attempt interrupted by a crash or
+    // a lost response is re-sent identically under its idempotency key (Stripe replays it, or
+    // runs it once if it never arrived); and the keys of captures and cancellations.
+    r#"
+    ALTER TABLE payment_attempts ADD COLUMN request TEXT CHECK (request IS NULL OR json_valid(request));
+
+    CREATE TABLE order_operations (
+        id               INTEGER PRIMARY KEY,
+        order_id         TEXT NOT NULL REFERENCES orders (id) ON DELETE RESTRICT,
+        kind             TEXT NOT NULL CHECK (kind IN ('capture', 'cancel', 'confirm')),
+        idempotency_key  TEXT NOT NULL UNIQUE,
+        amount           INTEGER,
+        status           TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX order_operations_pending ON order_operations (order_id, kind) WHERE status = 'pending';
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -6,6 +6,7 @@
 
 mod migrations;
 mod orders;
+mod payments;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 pub use migrations::SCHEMA_VERSION;
 pub use orders::{Order, OrderEvent, OrderId, OrderPage, OrderQuery, OrderSummary, MAX_PAGE};
+pub use payments::{OrderPayment, PaymentAttempt, PaymentFacts, RefundRecord, SYNCED};
 
 use crate::order::{IllegalTransition, InvalidOrder, PricingError};
 

@@ -31,6 +31,11 @@ impl OrderId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// An id read back from the database, which only ever holds ids this type wrote.
+    pub(super) fn from_stored(id: String) -> OrderId {
+        OrderId(id)
+    }
 }
 
 impl fmt::Display for OrderId {
@@ -185,16 +190,9 @@ impl Store {
     pub fn transition(&mut self, id: &OrderId, next: OrderStatus, cause: &str) -> Result<Order, StoreError> {
         let (now, _) = self.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let current: String = tx
-            .query_row("SELECT status FROM orders WHERE id = ?1", [id.as_str()], |row| row.get(0))
-            .optional()?
-            .ok_or_else(|| StoreError::OrderNotFound(id.to_string()))?;
-        let current = parse_status(&current)?;
+        let current = order_status(&tx, id)?;
         current.transition(next)?;
-        tx.execute(
-            "UPDATE orders SET status = ?1, updated_at = ?2 WHERE id = ?3",
-            params![next.as_str(), now, id.as_str()],
-        )?;
+        set_status(&tx, id, next, &now)?;
         append_event(&tx, id, &now, "status_changed", Some(current), next, cause)?;
         tx.commit()?;
         tracing::info!(order = %id, from = current.as_str(), to = next.as_str(), cause, "order status changed");
@@ -422,7 +420,7 @@ fn read_order_row(row: &Row<'_>) -> rusqlite::Result<OrderRow> {
     })
 }
 
-fn append_event(
+pub(super) fn append_event(
     tx: &Transaction<'_>,
     id: &OrderId,
     at: &str,
@@ -438,7 +436,7 @@ fn append_event(
     Ok(())
 }
 
-fn parse_status(text: &str) -> Result<OrderStatus, StoreError> {
+pub(super) fn parse_status(text: &str) -> Result<OrderStatus, StoreError> {
     text.parse().map_err(|_| StoreError::Corrupt(format!("unknown order status \"{text}\" in the database")))
 }
 
@@ -460,4 +458,20 @@ fn summarize(spec: &OrderSpec) -> String {
 
 fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+pub(super) fn order_status(tx: &Transaction<'_>, order_id: &OrderId) -> Result<OrderStatus, StoreError> {
+    let status: String = tx
+        .query_row("SELECT status FROM orders WHERE id = ?1", [order_id.as_str()], |row| row.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::OrderNotFound(order_id.to_string()))?;
+    parse_status(&status)
+}
+
+pub(super) fn set_status(tx: &Transaction<'_>, order_id: &OrderId, status: OrderStatus, now: &str) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE orders SET status = ?1, updated_at = ?2 WHERE id = ?3",
+        params![status.as_str(), now, order_id.as_str()],
+    )?;
+    Ok(())
 }

@@ -1,0 +1,136 @@
+//! The shop's Stripe keys. The secret key is verified against Stripe, then kept only in the
+//! OS keyring; the settings table keeps what may be shown: the publishable key, the mode,
+//! the account, and the secret's last four characters.
+
+use paydesk_stripe::{Endpoint, Mode, PublishableKey, RetryPolicy, SecretKey, StripeClient, StripeError};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ErrorCode;
+use crate::secrets::{Keyring, VaultError};
+use crate::store::{Store, StoreError};
+
+const KEYS_SETTING: &str = "stripe_keys";
+/// Only builds made for testing may point a configured key at a local Stripe stand-in; a
+/// release build always talks to api.stripe.com.
+pub const API_BASE_ENV: &str = "PAYDESK_STRIPE_API_BASE";
+
+/// What is shown about the configured keys: never the secret itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyStatus {
+    pub mode: Mode,
+    pub secret_last4: String,
+    pub restricted: bool,
+    pub publishable_key: String,
+    pub account_id: Option<String>,
+    pub account_name: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeysError {
+    #[error("{0}")]
+    Format(#[from] paydesk_stripe::KeyFormatError),
+    #[error("the secret key is a {secret:?} key but the publishable key is a {publishable:?} key; use a pair from the same mode")]
+    ModeMismatch { secret: Mode, publishable: Mode },
+    #[error("Stripe did not accept the secret key: {}", .0.cashier_message())]
+    Rejected(StripeError),
+    #[error(transparent)]
+    Keyring(#[from] VaultError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("no Stripe keys are set")]
+    NotConfigured,
+    #[error("the keyring no longer holds the Stripe secret key; set the keys again")]
+    MissingSecret,
+    #[error("{0}")]
+    Endpoint(String),
+}
+
+impl ErrorCode for KeysError {
+    fn code(&self) -> &'static str {
+        match self {
+            KeysError::Format(_) => "key_format",
+            KeysError::ModeMismatch { .. } => "key_mode_mismatch",
+            KeysError::Rejected(_) => "key_rejected",
+            KeysError::Keyring(VaultError::Unavailable(_)) => "keyring_unavailable",
+            KeysError::Keyring(_) => "keyring",
+            KeysError::Store(error) => error.code(),
+            KeysError::NotConfigured => "keys_not_configured",
+            KeysError::MissingSecret => "keys_missing_secret",
+            KeysError::Endpoint(_) => "stripe_endpoint",
+        }
+    }
+}
+
+/// Where configured keys are sent: Stripe itself, unless this is a test build and
+/// `PAYDESK_STRIPE_API_BASE` names a loopback address (a simulator).
+pub fn configured_endpoint() -> Result<Endpoint, KeysError> {
+    if cfg!(any(debug_assertions, feature = "test-endpoints")) {
+        if let Some(base) = std::env::var(API_BASE_ENV).ok().filter(|base| !base.is_empty()) {
+            return Endpoint::loopback(&base).map_err(|e| KeysError::Endpoint(e.to_string()));
+        }
+    }
+    Ok(Endpoint::Stripe)
+}
+
+/// Checks the pair, verifies the secret with Stripe, stores it in the keyring, then records
+/// what may be shown. Nothing is stored unless every step succeeds.
+pub async fn set_keys(store: &std::sync::Mutex<Store>, keyring: &Keyring, secret: &str, publishable: &str, endpoint: Endpoint) -> Result<KeyStatus, KeysError> {
+    let secret = SecretKey::parse(secret)?;
+    let publishable = PublishableKey::parse(publishable)?;
+    if secret.mode() != publishable.mode() {
+        return Err(KeysError::ModeMismatch { secret: secret.mode(), publishable: publishable.mode() });
+    }
+    let client = StripeClient::new(secret.clone(), endpoint).map_err(KeysError::Rejected)?;
+    let (account_id, account_name) = match client.retrieve_account(RetryPolicy::Interactive).await {
+        Ok(account) => (Some(account.id), account.display_name),
+        // A restricted key may lack account access; a cheap list proves it works.
+        Err(StripeError::Permission { .. }) if secret.is_restricted() => {
+            client.probe_key(RetryPolicy::Interactive).await.map_err(KeysError::Rejected)?;
+            (None, None)
+        }
+        Err(error) => return Err(KeysError::Rejected(error)),
+    };
+    let status = KeyStatus {
+        mode: secret.mode(),
+        secret_last4: secret.last4(),
+        restricted: secret.is_restricted(),
+        publishable_key: publishable.as_str().to_owned(),
+        account_id,
+        account_name,
+    };
+    keyring.store(&secret)?;
+    let json = serde_json::to_string(&status).expect("key status serializes");
+    let saved = lock(store).set_setting(KEYS_SETTING, &json);
+    if let Err(error) = saved {
+        // Keep the keyring and the settings in step: no half-configured keys.
+        let _ = keyring.remove();
+        return Err(error.into());
+    }
+    tracing::info!(mode = ?status.mode, last4 = %status.secret_last4, "Stripe keys set");
+    Ok(status)
+}
+
+pub fn key_status(store: &Store) -> Result<Option<KeyStatus>, KeysError> {
+    Ok(store.setting(KEYS_SETTING)?.and_then(|json| serde_json::from_str(&json).ok()))
+}
+
+pub fn remove_keys(store: &mut Store, keyring: &Keyring) -> Result<(), KeysError> {
+    keyring.remove()?;
+    store.set_setting(KEYS_SETTING, "null")?;
+    tracing::info!("Stripe keys removed");
+    Ok(())
+}
+
+/// A client for the configured keys, and the publishable key for the window.
+pub fn configured_client(store: &Store, keyring: &Keyring, endpoint: Endpoint) -> Result<(StripeClient, PublishableKey), KeysError> {
+    let status = key_status(store)?.ok_or(KeysError::NotConfigured)?;
+    let secret = keyring.load()?.ok_or(KeysError::MissingSecret)?;
+    let publishable = PublishableKey::parse(&status.publishable_key)?;
+    let client = StripeClient::new(secret, endpoint).map_err(|e| KeysError::Endpoint(e.to_string()))?;
+    Ok((client, publishable))
+}
+
+fn lock(store: &std::sync::Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

@@ -1,0 +1,64 @@
+use paydesk_stripe::StripeError;
+
+use super::Settlement;
+use crate::error::ErrorCode;
+use crate::money::Money;
+use crate::order::OrderStatus;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PaymentError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Stripe(#[from] StripeError),
+    #[error("order #{number} is {status} and cannot be charged")]
+    NotPayable { number: i64, status: OrderStatus },
+    #[error("order #{number} has nothing to charge")]
+    NothingToCharge { number: i64 },
+    #[error("the total ({total}) is below Stripe's minimum charge of {minimum}")]
+    BelowMinimum { total: Money, minimum: Money },
+    #[error("order #{number} has no card payment yet")]
+    NoPayment { number: i64 },
+    #[error("order #{number} is {status}; only an authorized payment can be captured")]
+    NotCapturable { number: i64, status: OrderStatus },
+    #[error("capture between {} and the authorized {authorized}", Money::new(1, authorized.currency()))]
+    CaptureAmount { authorized: Money },
+    #[error("order #{number} is {status} and cannot be voided; refund it instead")]
+    NotVoidable { number: i64, status: OrderStatus },
+    #[error("order #{number} is {status}; only a paid order can be refunded")]
+    NotRefundable { number: i64, status: OrderStatus },
+    #[error("refund between {} and the {refundable} still refundable", Money::new(1, refundable.currency()))]
+    RefundAmount { refundable: Money },
+    #[error("Stripe could not make the refund{}", if reason.is_empty() { String::new() } else { format!(": {reason}") })]
+    RefundFailed { reason: String },
+    #[error("test payment methods can only be used with test-mode keys")]
+    TestModeOnly,
+    #[error("Stripe's answer had no client secret for the Payment Element")]
+    MissingClientSecret,
+    /// Not a failure of the app: the card was declined. Carries the order's state.
+    #[error("{}", .0.message.clone().unwrap_or_else(|| "the card was declined".to_owned()))]
+    Declined(Box<Settlement>),
+}
+
+impl ErrorCode for PaymentError {
+    fn code(&self) -> &'static str {
+        match self {
+            PaymentError::Store(error) => error.code(),
+            PaymentError::Stripe(error) => error.code(),
+            PaymentError::NotPayable { .. } => "order_not_payable",
+            PaymentError::NothingToCharge { .. } => "nothing_to_charge",
+            PaymentError::BelowMinimum { .. } => "amount_below_minimum",
+            PaymentError::NoPayment { .. } => "no_payment",
+            PaymentError::NotCapturable { .. } => "order_not_capturable",
+            PaymentError::CaptureAmount { .. } => "capture_amount",
+            PaymentError::NotVoidable { .. } => "order_not_voidable",
+            PaymentError::NotRefundable { .. } => "order_not_refundable",
+            PaymentError::RefundAmount { .. } => "refund_amount",
+            PaymentError::RefundFailed { .. } => "refund_failed",
+            PaymentError::TestModeOnly => "test_mode_only",
+            PaymentError::MissingClientSecret => "stripe_answer_incomplete",
+            PaymentError::Declined(_) => "card_declined",
+        }
+    }
+}

@@ -1,0 +1,640 @@
+//! Taking the money: one PaymentIntent per attempt, exactly the amount the core computed
+//! from the stored order, and the order's state decided only by what Stripe answers.
+//!
+//! Every request that changes something at Stripe carries an idempotency key that was
+//! committed to SQLite before the request left, so a crash, a kill or a lost response at
+//! any point is repaired by re-sending the same request under the same key (Stripe replays
+//! the first answer, or performs it once if it never arrived).
+
+mod error;
+mod reconcile;
+mod request;
+mod settings;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use paydesk_stripe::{
+    CancellationReason, ClientSecret, ConfirmPaymentIntent, CreateRefund, Expandable, IdempotencyKey, PaymentIntent,
+    PaymentIntentStatus, PublishableKey, RefundReason, RetryPolicy, StripeClient, StripeError,
+};
+use serde::Serialize;
+
+use crate::money::Money;
+use crate::order::OrderStatus;
+use crate::store::{Order, OrderId, PaymentAttempt, PaymentFacts, Store, SYNCED};
+
+pub use error::PaymentError;
+pub use reconcile::ReconcileReport;
+pub use request::AttemptRequest;
+pub use settings::{CaptureMode, PaymentMethodChoice, PaymentSettings};
+
+/// How the card is confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// The window's Payment Element confirms with the client secret (seeds 000-002, 004).
+    Client,
+    /// The window makes a ConfirmationToken; the core creates and confirms (seed 003).
+    Server,
+}
+
+impl Flow {
+    fn as_str(self) -> &'static str {
+        match self {
+            Flow::Client => "client",
+            Flow::Server => "server",
+        }
+    }
+}
+
+/// What the window needs to mount the Payment Element. The client secret is handed over
+/// here and nowhere else: it is never stored, logged, or put in an error.
+#[derive(Debug)]
+pub struct StartedPayment {
+    pub order_id: OrderId,
+    pub order_number: i64,
+    pub payment_intent_id: String,
+    pub amount: Money,
+    pub client_secret: ClientSecret,
+    pub publishable_key: PublishableKey,
+}
+
+/// Where an order's payment stands after Stripe was asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Paid,
+    Authorized,
+    Processing,
+    /// 3-D Secure is needed: the window runs it with `handleNextAction`.
+    NeedsAction,
+    /// The last try was declined; the order can be paid with another card.
+    Declined,
+    /// Waiting for a card.
+    AwaitingPayment,
+    Voided,
+    PartiallyRefunded,
+    Refunded,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settlement {
+    pub order_id: OrderId,
+    pub order_number: i64,
+    pub status: OrderStatus,
+    pub outcome: Outcome,
+    /// For a decline: Stripe's reason in plain words, for the cashier.
+    pub message: Option<String>,
+    pub decline_code: Option<String>,
+    pub payment_intent_id: Option<String>,
+    pub card_brand: Option<String>,
+    pub card_last4: Option<String>,
+    /// For `NeedsAction` in the server flow: what `handleNextAction` needs. Never serialized;
+    /// the window shell passes it on explicitly.
+    #[serde(skip)]
+    pub next_action_secret: Option<ClientSecret>,
+}
+
+/// Whether the caller just confirmed (so a decline is news worth logging) or is re-reading.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    AfterConfirm,
+    Sync,
+}
+
+pub struct Payments {
+    store: Arc<Mutex<Store>>,
+    stripe: StripeClient,
+    publishable_key: PublishableKey,
+    policy: RetryPolicy,
+}
+
+impl Payments {
+    pub fn new(store: Arc<Mutex<Store>>, stripe: StripeClient, publishable_key: PublishableKey) -> Self {
+        Payments { store, stripe, publishable_key, policy: RetryPolicy::Interactive }
+    }
+
+    /// Background work (reconciliation) waits longer between retries than a cashier can.
+    pub fn with_policy(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    fn store(&self) -> MutexGuard<'_, Store> {
+        // Transactions roll back on panic, so a poisoned lock still guards a sound database.
+        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Creates the order's PaymentIntent, or reuses the one it has while it is still payable,
+    /// and returns what the Payment Element needs.
+    pub async fn start(&self, order_id: &OrderId) -> Result<StartedPayment, PaymentError> {
+        let (order, latest) = {
+            let store = self.store();
+            (store.order(order_id)?, store.latest_payment_attempt(order_id)?)
+        };
+        ensure_payable(&order)?;
+        let amount = chargeable_amount(&order)?;
+
+        if let Some(intent) = self.current_intent(&order, latest.as_ref()).await? {
+            match intent.status {
+                PaymentIntentStatus::RequiresPaymentMethod
+                | PaymentIntentStatus::RequiresConfirmation
+                | PaymentIntentStatus::RequiresAction
+                    if intent.amount == amount.minor() =>
+                {
+                    return self.started(&order, intent, amount);
+                }
+                PaymentIntentStatus::RequiresPaymentMethod | PaymentIntentStatus::RequiresConfirmation => {
+                    let intent = self.update_amount(&order, &intent, amount).await?;
+                    return self.started(&order, intent, amount);
+                }
+                PaymentIntentStatus::RequiresAction => {
+                    // Mid-authentication the amount cannot change: cancel and start afresh.
+                    self.cancel_intent(&order, &intent.id, CancellationReason::Abandoned, "order changed during 3-D Secure").await?;
+                }
+                PaymentIntentStatus::Canceled => {}
+                _ => {
+                    let settlement = self.apply_intent(&order.id, &intent, Reading::Sync)?;
+                    return Err(PaymentError::NotPayable { number: order.number, status: settlement.status });
+                }
+            }
+        }
+
+        let settings = PaymentSettings::load(&self.store())?;
+        let request = AttemptRequest::for_order(&order, &settings, Flow::Client, None);
+        let intent = self.create_attempt(&order, Flow::Client, &request).await?;
+        self.started(&order, intent, amount)
+    }
+
+    /// Reads the intent from Stripe and brings the order in line with it. The window calls
+    /// this after `confirmPayment`; what the window claims happened is never used.
+    pub async fn settle(&self, order_id: &OrderId) -> Result<Settlement, PaymentError> {
+        let (order, latest) = {
+            let store = self.store();
+            (store.order(order_id)?, store.latest_payment_attempt(order_id)?)
+        };
+        let intent = self
+            .current_intent(&order, latest.as_ref())
+            .await?
+            .ok_or(PaymentError::NoPayment { number: order.number })?;
+        self.apply_intent(&order.id, &intent, Reading::AfterConfirm)
+    }
+
+    /// Seed 003's flow: the window made a ConfirmationToken; create and confirm in one
+    /// request (or confirm the order's payable intent). `moto` marks a phone order.
+    pub async fn finalize_on_server(&self, order_id: &OrderId, confirmation_token: &str, moto: bool) -> Result<Settlement, PaymentError> {
+        self.confirm_on_server(order_id, Confirmation::Token(confirmation_token.to_owned()), moto).await
+    }
+
+    /// Confirms with a saved test PaymentMethod (`pm_card_visa`, …): for scripts and tests,
+    /// refused with live keys.
+    pub async fn charge_with_test_payment_method(&self, order_id: &OrderId, payment_method: &str) -> Result<Settlement, PaymentError> {
+        if self.stripe.mode() != paydesk_stripe::Mode::Test {
+            return Err(PaymentError::TestModeOnly);
+        }
+        self.confirm_on_server(order_id, Confirmation::PaymentMethod(payment_method.to_owned()), false).await
+    }
+
+    async fn confirm_on_server(&self, order_id: &OrderId, confirmation: Confirmation, moto: bool) -> Result<Settlement, PaymentError> {
+        let (order, latest) = {
+            let store = self.store();
+            (store.order(order_id)?, store.latest_payment_attempt(order_id)?)
+        };
+        ensure_payable(&order)?;
+        let amount = chargeable_amount(&order)?;
+        if let Some(intent) = self.current_intent(&order, latest.as_ref()).await? {
+            match intent.status {
+                PaymentIntentStatus::RequiresPaymentMethod | PaymentIntentStatus::RequiresConfirmation
+                    if intent.amount == amount.minor() =>
+                {
+                    return self.confirm_existing(&order, &intent, &confirmation).await;
+                }
+                PaymentIntentStatus::RequiresPaymentMethod
+                | PaymentIntentStatus::RequiresConfirmation
+                | PaymentIntentStatus::RequiresAction
+                | PaymentIntentStatus::Canceled => {
+                    if intent.status != PaymentIntentStatus::Canceled {
+                        self.cancel_intent(&order, &intent.id, CancellationReason::Abandoned, "replaced by a new confirmation").await?;
+                    }
+                }
+                _ => {
+                    let settlement = self.apply_intent(&order.id, &intent, Reading::Sync)?;
+                    return Err(PaymentError::NotPayable { number: order.number, status: settlement.status });
+                }
+            }
+        }
+        let settings = PaymentSettings::load(&self.store())?;
+        let request = AttemptRequest::for_order(&order, &settings, Flow::Server, Some((confirmation, moto)));
+        match self.create_attempt(&order, Flow::Server, &request).await {
+            Ok(intent) => self.apply_intent(&order.id, &intent, Reading::AfterConfirm),
+            Err(PaymentError::Declined(settlement)) => Ok(*settlement),
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn confirm_existing(&self, order: &Order, intent: &PaymentIntent, confirmation: &Confirmation) -> Result<Settlement, PaymentError> {
+        let params = match confirmation {
+            Confirmation::Token(token) => ConfirmPaymentIntent { confirmation_token: Some(token.clone()), ..Default::default() },
+            Confirmation::PaymentMethod(method) => ConfirmPaymentIntent { payment_method: Some(method.clone()), ..Default::default() },
+        };
+        let (operation, key) = self.store().begin_operation(&order.id, "confirm", Some(intent.amount), IdempotencyKey::new().as_str())?;
+        let key = IdempotencyKey::from_persisted(key);
+        let result = self.stripe.confirm_payment_intent(&intent.id, &params, &key, self.policy).await;
+        self.store().finish_operation(operation, result.is_ok())?;
+        match result {
+            Ok(intent) => {
+                let intent = self.expanded(intent).await?;
+                self.apply_intent(&order.id, &intent, Reading::AfterConfirm)
+            }
+            Err(StripeError::Card { payment_intent: Some(declined), .. }) => self.apply_intent(&order.id, &declined, Reading::AfterConfirm),
+            Err(StripeError::Card { .. }) => self.settle(&order.id).await,
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Captures an authorized payment, in full or less (the rest is released).
+    pub async fn capture(&self, order_id: &OrderId, amount: Option<Money>) -> Result<Settlement, PaymentError> {
+        let order = self.store().order(order_id)?;
+        if order.status != OrderStatus::Authorized {
+            return Err(PaymentError::NotCapturable { number: order.number, status: order.status });
+        }
+        let authorized = order.quote.total;
+        if let Some(amount) = amount {
+            if amount.currency() != authorized.currency() || amount.minor() <= 0 || amount.minor() > authorized.minor() {
+                return Err(PaymentError::CaptureAmount { authorized });
+            }
+        }
+        let intent_id = self.intent_id(&order)?;
+        let amount_minor = amount.map(Money::minor);
+        let (operation, key) = self.store().begin_operation(&order.id, "capture", amount_minor, IdempotencyKey::new().as_str())?;
+        let key = IdempotencyKey::from_persisted(key);
+        let result = self.stripe.capture_payment_intent(&intent_id, amount_minor, &key, self.policy).await;
+        self.finish(operation, &result)?;
+        let intent = self.expanded(result?).await?;
+        let captured = Money::new(intent.amount_received, authorized.currency());
+        let settlement = self.apply_intent_as(&order.id, &intent, "captured", &format!("captured {captured}"))?;
+        Ok(settlement)
+    }
+
+    /// Voids an order: a draft is dropped; a payment not yet taken is canceled at Stripe (an
+    /// authorization is released). A paid order is refunded instead.
+    pub async fn void(&self, order_id: &OrderId, reason: CancellationReason) -> Result<Settlement, PaymentError> {
+        let (order, latest) = {
+            let store = self.store();
+            (store.order(order_id)?, store.latest_payment_attempt(order_id)?)
+        };
+        let cause = format!("voided ({})", reason.as_str());
+        match self.current_intent(&order, latest.as_ref()).await? {
+            None if matches!(order.status, OrderStatus::Draft | OrderStatus::AwaitingPayment) => {
+                let voided = self.store().transition(&order.id, OrderStatus::Voided, &cause)?;
+                Ok(plain_settlement(&voided, None))
+            }
+            None => Err(PaymentError::NotVoidable { number: order.number, status: order.status }),
+            Some(intent) => match intent.status {
+                PaymentIntentStatus::Canceled => self.apply_intent(&order.id, &intent, Reading::Sync),
+                PaymentIntentStatus::Succeeded | PaymentIntentStatus::Processing => {
+                    self.apply_intent(&order.id, &intent, Reading::Sync)?;
+                    Err(PaymentError::NotVoidable { number: order.number, status: self.store().order(&order.id)?.status })
+                }
+                _ => {
+                    let canceled = self.cancel_intent(&order, &intent.id, reason, &cause).await?;
+                    self.apply_intent_as(&order.id, &canceled, "voided", &cause)
+                }
+            },
+        }
+    }
+
+    /// Refunds a paid order, in full (no amount) or in part; never more than was captured
+    /// minus what was already refunded, as Stripe reports it right now.
+    pub async fn refund(&self, order_id: &OrderId, amount: Option<Money>, reason: Option<RefundReason>) -> Result<Settlement, PaymentError> {
+        // Refresh first: a refund made in the Dashboard changes what is left to refund.
+        let settled = self.settle_quietly(order_id).await?;
+        if !matches!(settled.status, OrderStatus::Paid | OrderStatus::PartiallyRefunded) {
+            return Err(PaymentError::NotRefundable { number: settled.order_number, status: settled.status });
+        }
+        let order = self.store().order(order_id)?;
+        let payment = self.store().order_payment(order_id)?;
+        let currency = order.quote.total.currency();
+        let refundable = Money::new(payment.amount_captured - payment.amount_refunded, currency);
+        let amount = amount.unwrap_or(refundable);
+        if amount.currency() != currency || amount.minor() <= 0 || amount.minor() > refundable.minor() {
+            return Err(PaymentError::RefundAmount { refundable });
+        }
+        let intent_id = self.intent_id(&order)?;
+        let key = IdempotencyKey::new();
+        let record = self.store().begin_refund(&order.id, amount.minor(), reason.map(|r| r.as_str()), key.as_str())?;
+        let params = CreateRefund {
+            payment_intent: intent_id.clone(),
+            amount: Some(amount.minor()),
+            reason,
+            metadata: vec![("order_id".into(), order.id.to_string()), ("order_number".into(), order.number.to_string())],
+        };
+        let refund = match self.stripe.create_refund(&params, &key, self.policy).await {
+            Ok(refund) => refund,
+            Err(error) => {
+                if !error.outcome_unknown() {
+                    self.store().record_refund(record.id, None, "failed")?;
+                }
+                return Err(error.into());
+            }
+        };
+        self.store().record_refund(record.id, Some(&refund.id), &refund.status)?;
+        if refund.status == "failed" || refund.status == "canceled" {
+            return Err(PaymentError::RefundFailed { reason: refund.failure_reason.unwrap_or_default() });
+        }
+        let intent = self.stripe.retrieve_payment_intent(&intent_id, self.policy).await?;
+        let cause = match reason {
+            Some(reason) => format!("refunded {amount} ({})", reason.as_str()),
+            None => format!("refunded {amount}"),
+        };
+        self.apply_intent_as(&order.id, &intent, "refunded", &cause)
+    }
+
+    async fn settle_quietly(&self, order_id: &OrderId) -> Result<Settlement, PaymentError> {
+        let (order, latest) = {
+            let store = self.store();
+            (store.order(order_id)?, store.latest_payment_attempt(order_id)?)
+        };
+        match self.current_intent(&order, latest.as_ref()).await? {
+            Some(intent) => self.apply_intent(&order.id, &intent, Reading::Sync),
+            None => Ok(plain_settlement(&order, None)),
+        }
+    }
+
+    /// The intent the order's latest attempt made, read fresh from Stripe. An attempt whose
+    /// answer was never stored is re-sent under its key first.
+    async fn current_intent(&self, order: &Order, latest: Option<&PaymentAttempt>) -> Result<Option<PaymentIntent>, PaymentError> {
+        let Some(attempt) = latest else { return Ok(None) };
+        match (&attempt.payment_intent_id, attempt.status.as_str()) {
+            (Some(id), _) => Ok(Some(self.stripe.retrieve_payment_intent(id, self.policy).await?)),
+            (None, "creating") => match self.resend_attempt(order, attempt).await {
+                Ok(intent) => Ok(Some(intent)),
+                Err(PaymentError::Declined(settlement)) => {
+                    let id = settlement.payment_intent_id.clone().ok_or(PaymentError::NoPayment { number: order.number })?;
+                    Ok(Some(self.stripe.retrieve_payment_intent(&id, self.policy).await?))
+                }
+                Err(error) => Err(error),
+            },
+            _ => Ok(None),
+        }
+    }
+
+    /// Records a new attempt (committed first), then creates the intent under its key.
+    async fn create_attempt(&self, order: &Order, flow: Flow, request: &AttemptRequest) -> Result<PaymentIntent, PaymentError> {
+        let key = IdempotencyKey::new();
+        let attempt = self.store().begin_payment_attempt(
+            &order.id,
+            flow.as_str(),
+            request.amount,
+            &request.currency,
+            key.as_str(),
+            &request.to_json(),
+            &format!("{} payment of {} started", flow.as_str(), Money::new(request.amount, order.quote.total.currency())),
+        )?;
+        self.send_attempt(order, &attempt, request, &key).await
+    }
+
+    async fn resend_attempt(&self, order: &Order, attempt: &PaymentAttempt) -> Result<PaymentIntent, PaymentError> {
+        let request = attempt
+            .request
+            .as_deref()
+            .and_then(AttemptRequest::from_json)
+            .ok_or(PaymentError::NoPayment { number: order.number })?;
+        tracing::info!(order = %order.id, attempt = attempt.attempt, "re-sending an unanswered payment request under its idempotency key");
+        self.send_attempt(order, attempt, &request, &IdempotencyKey::from_persisted(attempt.idempotency_key.clone())).await
+    }
+
+    async fn send_attempt(&self, order: &Order, attempt: &PaymentAttempt, request: &AttemptRequest, key: &IdempotencyKey) -> Result<PaymentIntent, PaymentError> {
+        match self.stripe.create_payment_intent(&request.to_params(), key, self.policy).await {
+            Ok(intent) => {
+                self.store().record_attempt_intent(attempt.id, &intent.id, intent.status.as_str())?;
+                self.expanded(intent).await
+            }
+            Err(StripeError::Card { payment_intent: Some(declined), .. }) => {
+                self.store().record_attempt_intent(attempt.id, &declined.id, declined.status.as_str())?;
+                Err(PaymentError::Declined(Box::new(self.apply_intent(&order.id, &declined, Reading::AfterConfirm)?)))
+            }
+            Err(error) if error.outcome_unknown() => {
+                // Left as 'creating': the next start, settle or reconcile re-sends it.
+                tracing::warn!(order = %order.id, attempt = attempt.attempt, code = error.code(), "payment request unanswered; will re-send under the same key");
+                Err(error.into())
+            }
+            Err(error) => {
+                self.store().fail_attempt(attempt.id, &error.to_string())?;
+                Err(error.into())
+            }
+        }
+    }
+
+    async fn update_amount(&self, order: &Order, intent: &PaymentIntent, amount: Money) -> Result<PaymentIntent, PaymentError> {
+        let params = paydesk_stripe::UpdatePaymentIntent { amount: Some(amount.minor()), ..Default::default() };
+        let key = IdempotencyKey::new();
+        tracing::info!(order = %order.id, from = intent.amount, to = amount.minor(), "updating the intent's amount to the order's total");
+        Ok(self.stripe.update_payment_intent(&intent.id, &params, &key, self.policy).await?)
+    }
+
+    async fn cancel_intent(&self, order: &Order, intent_id: &str, reason: CancellationReason, cause: &str) -> Result<PaymentIntent, PaymentError> {
+        let (operation, key) = self.store().begin_operation(&order.id, "cancel", None, IdempotencyKey::new().as_str())?;
+        let key = IdempotencyKey::from_persisted(key);
+        let result = self.stripe.cancel_payment_intent(intent_id, Some(reason), &key, self.policy).await;
+        self.finish(operation, &result)?;
+        let intent = result?;
+        tracing::info!(order = %order.id, intent = intent_id, cause, "payment intent canceled");
+        Ok(intent)
+    }
+
+    /// Answers to POSTs carry the latest charge as a bare id; the card and the captured
+    /// amount are on the charge, so such an answer is read again, expanded.
+    async fn expanded(&self, intent: PaymentIntent) -> Result<PaymentIntent, PaymentError> {
+        match intent.latest_charge {
+            Some(Expandable::Id(_)) => Ok(self.stripe.retrieve_payment_intent(&intent.id, self.policy).await?),
+            _ => Ok(intent),
+        }
+    }
+
+    fn finish<T>(&self, operation: i64, result: &Result<T, StripeError>) -> Result<(), PaymentError> {
+        match result {
+            Ok(_) => self.store().finish_operation(operation, true)?,
+            // An answer that may never have arrived keeps its key for the retry.
+            Err(error) if error.outcome_unknown() => {}
+            Err(_) => self.store().finish_operation(operation, false)?,
+        }
+        Ok(())
+    }
+
+    fn intent_id(&self, order: &Order) -> Result<String, PaymentError> {
+        self.store()
+            .order_payment(&order.id)?
+            .payment_intent_id
+            .ok_or(PaymentError::NoPayment { number: order.number })
+    }
+
+    fn started(&self, order: &Order, intent: PaymentIntent, amount: Money) -> Result<StartedPayment, PaymentError> {
+        let client_secret = intent.client_secret.clone().ok_or(PaymentError::MissingClientSecret)?;
+        self.apply_intent(&order.id, &intent, Reading::Sync)?;
+        Ok(StartedPayment {
+            order_id: order.id.clone(),
+            order_number: order.number,
+            payment_intent_id: intent.id,
+            amount,
+            client_secret,
+            publishable_key: self.publishable_key.clone(),
+        })
+    }
+
+    fn apply_intent(&self, order_id: &OrderId, intent: &PaymentIntent, reading: Reading) -> Result<Settlement, PaymentError> {
+        let declined = intent.status == PaymentIntentStatus::RequiresPaymentMethod && intent.last_payment_error.is_some();
+        let (kind, cause) = match (reading, declined) {
+            (Reading::AfterConfirm, true) => ("payment_declined", decline_message(intent)),
+            (Reading::AfterConfirm, false) => ("stripe_answer", format!("{} is {}", intent.id, intent.status.as_str())),
+            (Reading::Sync, _) => (SYNCED, format!("{} is {}", intent.id, intent.status.as_str())),
+        };
+        self.apply_intent_as(order_id, intent, kind, &cause)
+    }
+
+    fn apply_intent_as(&self, order_id: &OrderId, intent: &PaymentIntent, kind: &str, cause: &str) -> Result<Settlement, PaymentError> {
+        let facts = facts_of(intent);
+        let mut store = self.store();
+        let order = store.order(order_id)?;
+        let target = target_status(intent, &facts, order.status);
+        let status = store.apply_payment_facts(order_id, target, &facts, kind, cause)?;
+        let order = store.order(order_id)?;
+        let payment = store.order_payment(order_id)?;
+        drop(store);
+        let declined = intent.status == PaymentIntentStatus::RequiresPaymentMethod && intent.last_payment_error.is_some();
+        let outcome = match status {
+            OrderStatus::Paid => Outcome::Paid,
+            OrderStatus::Authorized => Outcome::Authorized,
+            OrderStatus::Processing => Outcome::Processing,
+            OrderStatus::ActionRequired => Outcome::NeedsAction,
+            OrderStatus::Voided => Outcome::Voided,
+            OrderStatus::Refunded => Outcome::Refunded,
+            OrderStatus::PartiallyRefunded => Outcome::PartiallyRefunded,
+            OrderStatus::AwaitingPayment | OrderStatus::Draft if declined => Outcome::Declined,
+            OrderStatus::AwaitingPayment | OrderStatus::Draft => Outcome::AwaitingPayment,
+        };
+        let error = intent.last_payment_error.as_ref();
+        Ok(Settlement {
+            order_id: order.id.clone(),
+            order_number: order.number,
+            status,
+            message: declined.then(|| decline_message(intent)),
+            decline_code: error.filter(|_| declined).and_then(|e| e.decline_code.clone().or_else(|| e.code.clone())),
+            payment_intent_id: Some(intent.id.clone()),
+            card_brand: payment.card_brand,
+            card_last4: payment.card_last4,
+            next_action_secret: (outcome == Outcome::NeedsAction).then(|| intent.client_secret.clone()).flatten(),
+            outcome,
+        })
+    }
+}
+
+pub(crate) enum Confirmation {
+    Token(String),
+    PaymentMethod(String),
+}
+
+fn ensure_payable(order: &Order) -> Result<(), PaymentError> {
+    match order.status {
+        OrderStatus::Draft | OrderStatus::AwaitingPayment | OrderStatus::ActionRequired => Ok(()),
+        status => Err(PaymentError::NotPayable { number: order.number, status }),
+    }
+}
+
+/// The total as Stripe will accept it: above its minimum for the currency, a whole number
+/// of its charge step. (The maximum is already enforced when the order is priced.)
+fn chargeable_amount(order: &Order) -> Result<Money, PaymentError> {
+    let total = order.quote.total;
+    let currency = total.currency();
+    if total.minor() <= 0 {
+        return Err(PaymentError::NothingToCharge { number: order.number });
+    }
+    if let Some(minimum) = currency.stripe_minimum() {
+        if total.minor() < minimum {
+            return Err(PaymentError::BelowMinimum { total, minimum: Money::new(minimum, currency) });
+        }
+    }
+    if total.minor() % currency.charge_step() != 0 {
+        return Err(PaymentError::NothingToCharge { number: order.number });
+    }
+    Ok(total)
+}
+
+/// The order status Stripe's answer means.
+fn target_status(intent: &PaymentIntent, facts: &PaymentFacts, current: OrderStatus) -> OrderStatus {
+    match intent.status {
+        PaymentIntentStatus::RequiresPaymentMethod | PaymentIntentStatus::RequiresConfirmation => OrderStatus::AwaitingPayment,
+        PaymentIntentStatus::RequiresAction => OrderStatus::ActionRequired,
+        PaymentIntentStatus::Processing => OrderStatus::Processing,
+        PaymentIntentStatus::RequiresCapture => OrderStatus::Authorized,
+        PaymentIntentStatus::Canceled => OrderStatus::Voided,
+        PaymentIntentStatus::Succeeded => match (facts.amount_captured, facts.amount_refunded) {
+            (Some(captured), Some(refunded)) if captured > 0 && refunded >= captured => OrderStatus::Refunded,
+            (_, Some(refunded)) if refunded > 0 => OrderStatus::PartiallyRefunded,
+            _ => OrderStatus::Paid,
+        },
+        // A status this version does not know: keep the order as it is until it is known.
+        PaymentIntentStatus::Unknown(_) => current,
+    }
+}
+
+/// The facts worth keeping from an intent and its latest charge. Stripe counts the part of
+/// an authorization that was not captured as "refunded" on the charge; only what was
+/// refunded of the captured money counts here.
+fn facts_of(intent: &PaymentIntent) -> PaymentFacts {
+    let charge = match &intent.latest_charge {
+        Some(Expandable::Object(charge)) => Some(charge.as_ref()),
+        _ => None,
+    };
+    let charge_id = match &intent.latest_charge {
+        Some(Expandable::Object(charge)) => Some(charge.id.clone()),
+        Some(Expandable::Id(id)) => Some(id.clone()),
+        None => None,
+    };
+    let card = charge.and_then(|c| c.payment_method_details.as_ref()).and_then(|d| d.card.as_ref());
+    let captured = charge.filter(|_| intent.status == PaymentIntentStatus::Succeeded).map(|c| c.amount_captured);
+    let refunded = charge.map(|c| {
+        let released = if c.amount_captured > 0 { c.amount - c.amount_captured } else { 0 };
+        (c.amount_refunded - released).max(0)
+    });
+    PaymentFacts {
+        payment_intent_id: Some(intent.id.clone()),
+        charge_id,
+        card_brand: card.map(|c| c.brand.clone()),
+        card_last4: card.map(|c| c.last4.clone()),
+        amount_captured: captured,
+        amount_refunded: refunded.filter(|_| intent.status == PaymentIntentStatus::Succeeded),
+    }
+}
+
+fn decline_message(intent: &PaymentIntent) -> String {
+    match &intent.last_payment_error {
+        Some(error) => StripeError::Card {
+            code: error.code.clone(),
+            decline_code: error.decline_code.clone(),
+            message: String::new(),
+            payment_intent: None,
+            request_id: None,
+        }
+        .cashier_message(),
+        None => "The payment did not go through.".to_owned(),
+    }
+}
+
+fn plain_settlement(order: &Order, intent_id: Option<String>) -> Settlement {
+    Settlement {
+        order_id: order.id.clone(),
+        order_number: order.number,
+        status: order.status,
+        outcome: match order.status {
+            OrderStatus::Voided => Outcome::Voided,
+            _ => Outcome::AwaitingPayment,
+        },
+        message: None,
+        decline_code: None,
+        payment_intent_id: intent_id,
+        card_brand: None,
+        card_last4: None,
+        next_action_secret: None,
+    }
+}

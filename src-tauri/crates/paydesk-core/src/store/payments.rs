@@ -1,0 +1,383 @@
+//! The payment side of an order in the store: attempts (with the idempotency key committed
+//! before the request leaves), what Stripe said about them, and refunds. Every write that
+//! changes an order's status appends its event in the same transaction.
+
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+
+use super::orders::{append_event, order_status, set_status, OrderId};
+use super::{Store, StoreError};
+use crate::order::OrderStatus;
+
+/// The event kind of a re-read from Stripe; logged only when it changes the status.
+pub const SYNCED: &str = "synced";
+
+/// One try at getting an order paid: one PaymentIntent, created with one idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentAttempt {
+    pub id: i64,
+    pub order_id: OrderId,
+    pub attempt: i64,
+    pub idempotency_key: String,
+    pub payment_intent_id: Option<String>,
+    pub flow: String,
+    pub amount: i64,
+    pub currency: String,
+    pub status: String,
+    /// The create request's parameters, as JSON, exactly as first sent.
+    pub request: Option<String>,
+}
+
+/// What Stripe reported about an order's payment, to be written onto the order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaymentFacts {
+    pub payment_intent_id: Option<String>,
+    pub charge_id: Option<String>,
+    pub card_brand: Option<String>,
+    pub card_last4: Option<String>,
+    pub amount_captured: Option<i64>,
+    pub amount_refunded: Option<i64>,
+}
+
+/// The payment columns of an order, for receipts, capture and refund limits.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderPayment {
+    pub payment_intent_id: Option<String>,
+    pub charge_id: Option<String>,
+    pub card_brand: Option<String>,
+    pub card_last4: Option<String>,
+    pub amount_captured: i64,
+    pub amount_refunded: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundRecord {
+    pub id: i64,
+    pub order_id: OrderId,
+    pub idempotency_key: String,
+    pub refund_id: Option<String>,
+    pub amount: i64,
+    pub reason: Option<String>,
+    pub status: String,
+}
+
+impl Store {
+    /// Records a new attempt and its idempotency key, and moves a draft order to
+    /// `awaiting_payment`, in one transaction that commits before any request is sent.
+    pub fn begin_payment_attempt(
+        &mut self,
+        order_id: &OrderId,
+        flow: &str,
+        amount: i64,
+        currency: &str,
+        idempotency_key: &str,
+        request: &str,
+        cause: &str,
+    ) -> Result<PaymentAttempt, StoreError> {
+        let (now, _) = self.now();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let status = order_status(&tx, order_id)?;
+        let attempt: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(attempt), 0) + 1 FROM payment_attempts WHERE order_id = ?1",
+            [order_id.as_str()],
+            |row| row.get(0),
+        )?;
+        tx.execute(
+            "INSERT INTO payment_attempts (order_id, attempt, idempotency_key, flow, amount, currency, status, request, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'creating', ?7, ?8, ?8)",
+            params![order_id.as_str(), attempt, idempotency_key, flow, amount, currency, request, now],
+        )?;
+        let id = tx.last_insert_rowid();
+        if status == OrderStatus::Draft {
+            status.transition(OrderStatus::AwaitingPayment)?;
+            set_status(&tx, order_id, OrderStatus::AwaitingPayment, &now)?;
+            append_event(&tx, order_id, &now, "payment_started", Some(status), OrderStatus::AwaitingPayment, cause)?;
+        } else {
+            append_event(&tx, order_id, &now, "payment_attempt", Some(status), status, cause)?;
+        }
+        tx.commit()?;
+        tracing::info!(order = %order_id, attempt, flow, amount, "payment attempt recorded");
+        self.payment_attempt(id)
+    }
+
+    pub fn payment_attempt(&self, id: i64) -> Result<PaymentAttempt, StoreError> {
+        Ok(self.conn.query_row(&format!("SELECT {ATTEMPT_COLUMNS} FROM payment_attempts WHERE id = ?1"), [id], read_attempt)?)
+    }
+
+    /// The order's most recent attempt, if it has one.
+    pub fn latest_payment_attempt(&self, order_id: &OrderId) -> Result<Option<PaymentAttempt>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {ATTEMPT_COLUMNS} FROM payment_attempts WHERE order_id = ?1 ORDER BY attempt DESC LIMIT 1"),
+                [order_id.as_str()],
+                read_attempt,
+            )
+            .optional()?)
+    }
+
+    /// Attempts whose request was sent but whose answer was never stored (a crash, a lost
+    /// response): the idempotency key finds the one intent they created, if any.
+    pub fn unresolved_payment_attempts(&self) -> Result<Vec<PaymentAttempt>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare(&format!("SELECT {ATTEMPT_COLUMNS} FROM payment_attempts WHERE status = 'creating' ORDER BY id"))?;
+        let attempts = statement.query_map([], read_attempt)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(attempts)
+    }
+
+    /// Stores the intent an attempt created (or found) and its Stripe status.
+    pub fn record_attempt_intent(&mut self, attempt_id: i64, payment_intent_id: &str, status: &str) -> Result<(), StoreError> {
+        let (now, _) = self.now();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let order_id: String =
+            tx.query_row("SELECT order_id FROM payment_attempts WHERE id = ?1", [attempt_id], |row| row.get(0))?;
+        tx.execute(
+            "UPDATE payment_attempts SET payment_intent_id = ?1, status = ?2, updated_at = ?3 WHERE id = ?4",
+            params![payment_intent_id, status, now, attempt_id],
+        )?;
+        tx.execute(
+            "UPDATE orders SET payment_intent_id = ?1, updated_at = ?2 WHERE id = ?3",
+            params![payment_intent_id, now, order_id],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Marks an attempt as failed before any intent existed (Stripe refused the request).
+    pub fn fail_attempt(&mut self, attempt_id: i64, error: &str) -> Result<(), StoreError> {
+        let (now, _) = self.now();
+        self.conn.execute(
+            "UPDATE payment_attempts SET status = 'failed', last_error = ?1, updated_at = ?2 WHERE id = ?3",
+            params![error, now, attempt_id],
+        )?;
+        Ok(())
+    }
+
+    pub fn order_payment(&self, order_id: &OrderId) -> Result<OrderPayment, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT payment_intent_id, charge_id, card_brand, card_last4, amount_captured, amount_refunded
+                 FROM orders WHERE id = ?1",
+                [order_id.as_str()],
+                |row| {
+                    Ok(OrderPayment {
+                        payment_intent_id: row.get(0)?,
+                        charge_id: row.get(1)?,
+                        card_brand: row.get(2)?,
+                        card_last4: row.get(3)?,
+                        amount_captured: row.get(4)?,
+                        amount_refunded: row.get(5)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::OrderNotFound(order_id.to_string()))
+    }
+
+    /// Writes what Stripe said onto the order and, when it means a new status, makes the
+    /// transition; the event (a transition, or a note such as a decline) is appended in the
+    /// same transaction. Returns the order's status afterwards. With `event_kind` [`SYNCED`]
+    /// nothing is logged unless the status changes.
+    pub fn apply_payment_facts(
+        &mut self,
+        order_id: &OrderId,
+        target: OrderStatus,
+        facts: &PaymentFacts,
+        event_kind: &str,
+        cause: &str,
+    ) -> Result<OrderStatus, StoreError> {
+        let (now, _) = self.now();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current = order_status(&tx, order_id)?;
+        // Partial refunds repeat a status; everything else that repeats is not a transition.
+        let changes = current != target || target == OrderStatus::PartiallyRefunded && event_kind == "refunded";
+        if changes {
+            current.transition(target)?;
+        }
+        tx.execute(
+            "UPDATE orders SET
+                payment_intent_id = COALESCE(?1, payment_intent_id),
+                charge_id = COALESCE(?2, charge_id),
+                card_brand = COALESCE(?3, card_brand),
+                card_last4 = COALESCE(?4, card_last4),
+                amount_captured = COALESCE(?5, amount_captured),
+                amount_refunded = COALESCE(?6, amount_refunded),
+                updated_at = ?7
+             WHERE id = ?8",
+            params![
+                facts.payment_intent_id,
+                facts.charge_id,
+                facts.card_brand,
+                facts.card_last4,
+                facts.amount_captured,
+                facts.amount_refunded,
+                now,
+                order_id.as_str()
+            ],
+        )?;
+        if changes {
+            set_status(&tx, order_id, target, &now)?;
+        }
+        // A plain re-read from Stripe that changed nothing is not worth a line in the log.
+        if changes || event_kind != SYNCED {
+            append_event(&tx, order_id, &now, event_kind, Some(current), if changes { target } else { current }, cause)?;
+        }
+        tx.commit()?;
+        if changes {
+            tracing::info!(order = %order_id, from = current.as_str(), to = target.as_str(), cause, "order payment status changed");
+        }
+        Ok(if changes { target } else { current })
+    }
+
+    /// Records a refund request and its idempotency key before it is sent.
+    pub fn begin_refund(
+        &mut self,
+        order_id: &OrderId,
+        amount: i64,
+        reason: Option<&str>,
+        idempotency_key: &str,
+    ) -> Result<RefundRecord, StoreError> {
+        let (now, _) = self.now();
+        self.conn.execute(
+            "INSERT INTO refunds (order_id, idempotency_key, amount, reason, status, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, 'creating', ?5, ?5)",
+            params![order_id.as_str(), idempotency_key, amount, reason, now],
+        )?;
+        let id = self.conn.last_insert_rowid();
+        Ok(self.conn.query_row(&format!("SELECT {REFUND_COLUMNS} FROM refunds WHERE id = ?1"), [id], read_refund)?)
+    }
+
+    pub fn record_refund(&mut self, id: i64, refund_id: Option<&str>, status: &str) -> Result<(), StoreError> {
+        let (now, _) = self.now();
+        self.conn.execute(
+            "UPDATE refunds SET refund_id = COALESCE(?1, refund_id), status = ?2, updated_at = ?3 WHERE id = ?4",
+            params![refund_id, status, now, id],
+        )?;
+        Ok(())
+    }
+
+    /// A refund's new status as Stripe reported it later (a refund can fail after it was
+    /// first reported as succeeded). Refunds not made by Paydesk are not recorded here.
+    pub fn record_refund_status(&mut self, refund_id: &str, status: &str) -> Result<(), StoreError> {
+        let (now, _) = self.now();
+        self.conn.execute(
+            "UPDATE refunds SET status = ?1, updated_at = ?2 WHERE refund_id = ?3",
+            params![status, now, refund_id],
+        )?;
+        Ok(())
+    }
+
+    /// Refund requests not yet settled ('creating' or 'pending'), and every refund of the order.
+    pub fn refunds(&self, order_id: &OrderId) -> Result<Vec<RefundRecord>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(&format!("SELECT {REFUND_COLUMNS} FROM refunds WHERE order_id = ?1 ORDER BY id"))?;
+        let refunds = statement.query_map([order_id.as_str()], read_refund)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(refunds)
+    }
+
+    /// Refund requests whose outcome is not yet final, across all orders.
+    pub fn unsettled_refunds(&self) -> Result<Vec<RefundRecord>, StoreError> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {REFUND_COLUMNS} FROM refunds WHERE status IN ('creating', 'pending', 'requires_action') ORDER BY id"
+        ))?;
+        let refunds = statement.query_map([], read_refund)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(refunds)
+    }
+
+    /// The idempotency key for a capture or cancellation of an order. An unfinished one of the
+    /// same kind and amount is reused, so pressing Capture again after a crash or a timeout
+    /// repeats the same request rather than making a second one.
+    pub fn begin_operation(&mut self, order_id: &OrderId, kind: &str, amount: Option<i64>, new_key: &str) -> Result<(i64, String), StoreError> {
+        let (now, _) = self.now();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let pending: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT id, idempotency_key FROM order_operations
+                 WHERE order_id = ?1 AND kind = ?2 AND amount IS ?3 AND status = 'pending' ORDER BY id DESC LIMIT 1",
+                params![order_id.as_str(), kind, amount],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let operation = match pending {
+            Some(found) => found,
+            None => {
+                tx.execute(
+                    "INSERT INTO order_operations (order_id, kind, idempotency_key, amount, status, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
+                    params![order_id.as_str(), kind, new_key, amount, now],
+                )?;
+                (tx.last_insert_rowid(), new_key.to_owned())
+            }
+        };
+        tx.commit()?;
+        Ok(operation)
+    }
+
+    pub fn finish_operation(&mut self, id: i64, succeeded: bool) -> Result<(), StoreError> {
+        let (now, _) = self.now();
+        self.conn.execute(
+            "UPDATE order_operations SET status = ?1, updated_at = ?2 WHERE id = ?3",
+            params![if succeeded { "done" } else { "failed" }, now, id],
+        )?;
+        Ok(())
+    }
+
+    /// Orders whose payment is not final, oldest first: what reconciliation looks at.
+    pub fn orders_in_flight(&self) -> Result<Vec<OrderId>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT id FROM orders WHERE status IN ('awaiting_payment', 'action_required', 'processing', 'authorized')
+             AND payment_intent_id IS NOT NULL ORDER BY number",
+        )?;
+        let ids = statement.query_map([], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+        Ok(ids.into_iter().map(OrderId::from_stored).collect())
+    }
+
+    /// The order a PaymentIntent belongs to.
+    pub fn order_for_payment_intent(&self, payment_intent_id: &str) -> Result<Option<OrderId>, StoreError> {
+        let found: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT order_id FROM payment_attempts WHERE payment_intent_id = ?1
+                 UNION SELECT id FROM orders WHERE payment_intent_id = ?1 LIMIT 1",
+                [payment_intent_id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(found.map(OrderId::from_stored))
+    }
+}
+
+const ATTEMPT_COLUMNS: &str =
+    "id, order_id, attempt, idempotency_key, payment_intent_id, flow, amount, currency, status, request";
+
+fn read_attempt(row: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentAttempt> {
+    Ok(PaymentAttempt {
+        id: row.get(0)?,
+        order_id: OrderId::from_stored(row.get(1)?),
+        attempt: row.get(2)?,
+        idempotency_key: row.get(3)?,
+        payment_intent_id: row.get(4)?,
+        flow: row.get(5)?,
+        amount: row.get(6)?,
+        currency: row.get(7)?,
+        status: row.get(8)?,
+        request: row.get(9)?,
+    })
+}
+
+const REFUND_COLUMNS: &str = "id, order_id, idempotency_key, refund_id, amount, reason, status";
+
+fn read_refund(row: &rusqlite::Row<'_>) -> rusqlite::Result<RefundRecord> {
+    Ok(RefundRecord {
+        id: row.get(0)?,
+        order_id: OrderId::from_stored(row.get(1)?),
+        idempotency_key: row.get(2)?,
+        refund_id: row.get(3)?,
+        amount: row.get(4)?,
+        reason: row.get(5)?,
+        status: row.get(6)?,
+    })
+}

@@ -1,0 +1,520 @@
+//! Every payment flow against the Stripe simulator over real loopback HTTP, with the real
+//! SQLite store. The window's side (Stripe.js confirming with the client secret and the
+//! publishable key, 3-D Secure) is played here with the same requests Stripe.js makes.
+
+use std::sync::{Arc, Mutex};
+
+use paydesk_core::money::Money;
+use paydesk_core::order::{Completeness, LineInput, OrderInput, OrderStatus};
+use paydesk_core::payments::{CaptureMode, Outcome, PaymentError, PaymentSettings, Payments, Settlement};
+use paydesk_core::store::{OrderId, Store};
+use paydesk_stripe::{CancellationReason, Endpoint, PublishableKey, RefundReason, SecretKey, StripeClient};
+use serde_json::Value;
+use stripe_sim::{Failure, SimConfig, Simulator};
+
+const SECRET: &str = "sk_test_paydesk_core_made_up_key";
+const PUBLISHABLE: &str = "pk_test_paydesk_core_made_up_key";
+
+struct Harness {
+    sim: Simulator,
+    store: Arc<Mutex<Store>>,
+    payments: Payments,
+    http: reqwest::Client,
+    dir: tempfile::TempDir,
+}
+
+impl Harness {
+    async fn new() -> Harness {
+        let sim = Simulator::start(SimConfig::default()).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Mutex::new(Store::open_in(dir.path()).unwrap()));
+        let payments = payments_for(&sim, &store);
+        Harness { sim, store, payments, http: reqwest::Client::new(), dir }
+    }
+
+    fn order(&self, price: &str) -> OrderId {
+        let spec = OrderInput {
+            currency: "USD".into(),
+            lines: vec![LineInput { description: "Espresso beans".into(), quantity: 1, unit_price: price.into() }],
+            customer_email: Some("ana@example.com".into()),
+            ..OrderInput::default()
+        }
+        .validate(Completeness::RequireLines)
+        .unwrap();
+        self.store.lock().unwrap().create_order(&spec, "test").unwrap().id
+    }
+
+    fn status(&self, id: &OrderId) -> OrderStatus {
+        self.store.lock().unwrap().order(id).unwrap().status
+    }
+
+    fn set_capture(&self, capture: CaptureMode) {
+        let settings = PaymentSettings { capture, ..PaymentSettings::default() };
+        settings.save(&mut self.store.lock().unwrap()).unwrap();
+    }
+
+    /// What Stripe.js's confirmPayment sends: publishable key, client secret, the card.
+    async fn browser_confirm(&self, intent_id: &str, client_secret: &str, payment_method: &str) -> Value {
+        self.http
+            .post(format!("{}/v1/payment_intents/{intent_id}/confirm", self.sim.base_url()))
+            .bearer_auth(PUBLISHABLE)
+            .form(&[("client_secret", client_secret), ("payment_method", payment_method)])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// The bank's side of the 3-D Secure test page.
+    async fn authenticate(&self, intent_id: &str, complete: bool) {
+        let intent = self.secret_get(&format!("/v1/payment_intents/{intent_id}")).await;
+        let source = intent["next_action"]["use_stripe_sdk"]["source"].as_str().expect("a 3-D Secure challenge").to_owned();
+        let answer = self
+            .http
+            .post(format!("{}/_sim/3ds/authenticate", self.sim.base_url()))
+            .form(&[("source", source.as_str()), ("result", if complete { "complete" } else { "fail" })])
+            .send()
+            .await
+            .unwrap();
+        assert!(answer.status().is_success(), "{}", answer.text().await.unwrap());
+    }
+
+    async fn secret_get(&self, path: &str) -> Value {
+        self.http.get(format!("{}{path}", self.sim.base_url())).bearer_auth(SECRET).send().await.unwrap().json().await.unwrap()
+    }
+
+    /// Every PaymentIntent Stripe holds for the order.
+    async fn intents_for(&self, id: &OrderId) -> Vec<Value> {
+        let list = self.secret_get("/v1/payment_intents?limit=100").await;
+        list["data"].as_array().unwrap().iter().filter(|pi| pi["metadata"]["order_id"] == id.as_str()).cloned().collect()
+    }
+
+    fn database_text(&self) -> String {
+        // Also read the WAL: recent writes may not be checkpointed into the main file yet.
+        ["paydesk.sqlite3", "paydesk.sqlite3-wal"]
+            .iter()
+            .filter_map(|name| std::fs::read(self.dir.path().join(name)).ok())
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .collect()
+    }
+}
+
+fn payments_for(sim: &Simulator, store: &Arc<Mutex<Store>>) -> Payments {
+    let client = StripeClient::new(SecretKey::parse(SECRET).unwrap(), Endpoint::loopback(sim.base_url()).unwrap()).unwrap();
+    Payments::new(store.clone(), client, PublishableKey::parse(PUBLISHABLE).unwrap())
+}
+
+fn usd(minor: i64) -> Money {
+    Money::new(minor, "USD".parse().unwrap())
+}
+
+#[tokio::test]
+async fn a_sale_in_the_window_ends_paid_for_exactly_the_order_total() {
+    let h = Harness::new().await;
+    let order = h.order("12.34");
+    let started = h.payments.start(&order).await.unwrap();
+    assert_eq!(started.amount.minor(), 1234);
+    assert_eq!(h.status(&order), OrderStatus::AwaitingPayment);
+    let intent = h.secret_get(&format!("/v1/payment_intents/{}", started.payment_intent_id)).await;
+    assert_eq!(intent["amount"], 1234);
+    assert_eq!(intent["currency"], "usd");
+    assert_eq!(intent["metadata"]["order_id"], order.as_str());
+    assert_eq!(intent["receipt_email"], "ana@example.com");
+
+    // Starting again reuses the same intent.
+    let again = h.payments.start(&order).await.unwrap();
+    assert_eq!(again.payment_intent_id, started.payment_intent_id);
+
+    let confirmed = h.browser_confirm(&started.payment_intent_id, started.client_secret.expose(), "pm_card_visa").await;
+    assert_eq!(confirmed["status"], "succeeded");
+    let settled = h.payments.settle(&order).await.unwrap();
+    assert_eq!(settled.outcome, Outcome::Paid);
+    assert_eq!(settled.status, OrderStatus::Paid);
+    assert_eq!((settled.card_brand.as_deref(), settled.card_last4.as_deref()), (Some("visa"), Some("4242")));
+    assert_eq!(h.intents_for(&order).await.len(), 1);
+
+    let error = h.payments.start(&order).await.unwrap_err();
+    assert!(matches!(error, PaymentError::NotPayable { status: OrderStatus::Paid, .. }), "{error}");
+    // The client secret was handed to the window and is nowhere in the database.
+    assert!(!h.database_text().contains(started.client_secret.expose()));
+    assert!(!h.database_text().contains("_secret_"));
+}
+
+#[tokio::test]
+async fn settle_believes_stripe_not_the_window() {
+    let h = Harness::new().await;
+    let order = h.order("5.00");
+    h.payments.start(&order).await.unwrap();
+    // The window claims success but never confirmed: the order stays payable.
+    let settled = h.payments.settle(&order).await.unwrap();
+    assert_eq!(settled.outcome, Outcome::AwaitingPayment);
+    assert_eq!(h.status(&order), OrderStatus::AwaitingPayment);
+}
+
+#[tokio::test]
+async fn every_test_card_leaves_the_order_in_the_documented_state() {
+    let h = Harness::new().await;
+    let paid = [
+        ("pm_card_visa", "visa", "4242"),
+        ("pm_card_visa_debit", "visa", "5556"),
+        ("pm_card_mastercard", "mastercard", "4444"),
+        ("pm_card_amex", "amex", "0005"),
+        ("pm_card_discover", "discover", "1117"),
+        ("pm_card_jcb", "jcb", "0505"),
+        ("pm_card_threeDSecureOptional", "visa", "3055"),
+        ("pm_card_refundFail", "visa", "5126"),
+        ("pm_card_createDispute", "visa", "0259"),
+    ];
+    for (method, brand, last4) in paid {
+        let order = h.order("20.00");
+        let settled = h.payments.charge_with_test_payment_method(&order, method).await.unwrap();
+        assert_eq!(settled.outcome, Outcome::Paid, "{method}");
+        assert_eq!((settled.card_brand.as_deref(), settled.card_last4.as_deref()), (Some(brand), Some(last4)), "{method}");
+    }
+    let declined = [
+        ("pm_card_chargeDeclined", "generic_decline", "declined"),
+        ("pm_card_chargeDeclinedInsufficientFunds", "insufficient_funds", "insufficient funds"),
+        ("pm_card_chargeDeclinedLostCard", "lost_card", "lost"),
+        ("pm_card_chargeDeclinedStolenCard", "stolen_card", "stolen"),
+        ("pm_card_chargeDeclinedExpiredCard", "expired_card", "expired"),
+        ("pm_card_chargeDeclinedIncorrectCvc", "incorrect_cvc", "security code"),
+        ("pm_card_chargeDeclinedProcessingError", "processing_error", "could not be processed"),
+        ("pm_card_radarBlock", "fraudulent", "fraud"),
+    ];
+    for (method, code, words) in declined {
+        let order = h.order("20.00");
+        let settled = h.payments.charge_with_test_payment_method(&order, method).await.unwrap();
+        assert_eq!(settled.outcome, Outcome::Declined, "{method}");
+        assert_eq!(settled.status, OrderStatus::AwaitingPayment, "{method}");
+        assert_eq!(settled.decline_code.as_deref(), Some(code), "{method}");
+        assert!(settled.message.as_deref().unwrap().contains(words), "{method}: {:?}", settled.message);
+        // Another card pays the same order, on the same intent.
+        let retried = h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await.unwrap();
+        assert_eq!(retried.outcome, Outcome::Paid, "{method} then visa");
+        assert_eq!(retried.payment_intent_id, settled.payment_intent_id, "{method}");
+        assert_eq!(h.intents_for(&order).await.len(), 1, "{method}");
+    }
+    for method in ["pm_card_authenticationRequired", "pm_card_authenticationRequiredOnSetup", "pm_card_threeDSecure2Required"] {
+        let order = h.order("20.00");
+        let settled = h.payments.charge_with_test_payment_method(&order, method).await.unwrap();
+        assert_eq!(settled.outcome, Outcome::NeedsAction, "{method}");
+        assert!(settled.next_action_secret.is_some(), "{method}");
+        assert_eq!(h.status(&order), OrderStatus::ActionRequired);
+    }
+}
+
+#[tokio::test]
+async fn three_d_secure_completed_failed_and_declined_after() {
+    let h = Harness::new().await;
+
+    let order = h.order("31.55");
+    let started = h.payments.start(&order).await.unwrap();
+    let answer = h.browser_confirm(&started.payment_intent_id, started.client_secret.expose(), "pm_card_authenticationRequiredOnSetup").await;
+    assert_eq!(answer["status"], "requires_action");
+    assert_eq!(h.payments.settle(&order).await.unwrap().outcome, Outcome::NeedsAction);
+    h.authenticate(&started.payment_intent_id, true).await;
+    assert_eq!(h.payments.settle(&order).await.unwrap().outcome, Outcome::Paid);
+
+    let order = h.order("31.84");
+    let started = h.payments.start(&order).await.unwrap();
+    h.browser_confirm(&started.payment_intent_id, started.client_secret.expose(), "pm_card_authenticationRequired").await;
+    h.authenticate(&started.payment_intent_id, false).await;
+    let failed = h.payments.settle(&order).await.unwrap();
+    assert_eq!(failed.outcome, Outcome::Declined);
+    assert_eq!(failed.decline_code.as_deref(), Some("payment_intent_authentication_failure"));
+    assert_eq!(failed.status, OrderStatus::AwaitingPayment);
+    // Then 4242 on the same order and intent.
+    let again = h.payments.start(&order).await.unwrap();
+    assert_eq!(again.payment_intent_id, started.payment_intent_id);
+    h.browser_confirm(&again.payment_intent_id, again.client_secret.expose(), "pm_card_visa").await;
+    assert_eq!(h.payments.settle(&order).await.unwrap().outcome, Outcome::Paid);
+
+    let order = h.order("31.78");
+    let started = h.payments.start(&order).await.unwrap();
+    h.browser_confirm(&started.payment_intent_id, started.client_secret.expose(), "pm_card_authenticationRequiredChargeDeclinedInsufficientFunds").await;
+    h.authenticate(&started.payment_intent_id, true).await;
+    let declined = h.payments.settle(&order).await.unwrap();
+    assert_eq!(declined.outcome, Outcome::Declined);
+    assert_eq!(declined.decline_code.as_deref(), Some("insufficient_funds"));
+
+    let events = h.store.lock().unwrap().events(&order).unwrap();
+    assert!(events.iter().any(|e| e.kind == "payment_declined" && e.cause.contains("insufficient funds")), "{events:?}");
+}
+
+#[tokio::test]
+async fn server_side_finalization_with_a_confirmation_token_and_moto() {
+    let h = Harness::new().await;
+    let token = |method: &str| {
+        let http = h.http.clone();
+        let url = format!("{}/v1/test_helpers/confirmation_tokens", h.sim.base_url());
+        let method = method.to_owned();
+        async move {
+            let answer: Value =
+                http.post(url).bearer_auth(SECRET).form(&[("payment_method", method.as_str())]).send().await.unwrap().json().await.unwrap();
+            answer["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let order = h.order("18.00");
+    let settled = h.payments.finalize_on_server(&order, &token("pm_card_visa").await, false).await.unwrap();
+    assert_eq!(settled.outcome, Outcome::Paid);
+    let intent = h.secret_get(&format!("/v1/payment_intents/{}", settled.payment_intent_id.unwrap())).await;
+    assert_eq!(intent["amount"], 1800);
+
+    // 3-D Secure is handed back to the window...
+    let order = h.order("18.01");
+    let settled = h.payments.finalize_on_server(&order, &token("pm_card_authenticationRequired").await, false).await.unwrap();
+    assert_eq!(settled.outcome, Outcome::NeedsAction);
+    assert!(settled.next_action_secret.is_some());
+    h.authenticate(settled.payment_intent_id.as_deref().unwrap(), true).await;
+    assert_eq!(h.payments.settle(&order).await.unwrap().outcome, Outcome::Paid);
+
+    // ...but a phone order (MOTO) is exempt from it.
+    let order = h.order("18.02");
+    let settled = h.payments.finalize_on_server(&order, &token("pm_card_authenticationRequired").await, true).await.unwrap();
+    assert_eq!(settled.outcome, Outcome::Paid);
+    let intent = h.secret_get(&format!("/v1/payment_intents/{}", settled.payment_intent_id.unwrap())).await;
+    assert_eq!(intent["payment_method_options"]["card"]["moto"], true);
+
+    // A decline on the server flow leaves the order payable.
+    let order = h.order("18.03");
+    let settled = h.payments.finalize_on_server(&order, &token("pm_card_chargeDeclinedInsufficientFunds").await, false).await.unwrap();
+    assert_eq!(settled.outcome, Outcome::Declined);
+    let retried = h.payments.finalize_on_server(&order, &token("pm_card_visa").await, false).await.unwrap();
+    assert_eq!(retried.outcome, Outcome::Paid);
+    assert_eq!(h.intents_for(&order).await.len(), 1);
+}
+
+#[tokio::test]
+async fn authorize_then_partial_capture_then_partial_and_full_refunds() {
+    let h = Harness::new().await;
+    h.set_capture(CaptureMode::Manual);
+    let order = h.order("50.00");
+    let settled = h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await.unwrap();
+    assert_eq!(settled.outcome, Outcome::Authorized);
+
+    let too_much = h.payments.capture(&order, Some(usd(5001))).await.unwrap_err();
+    assert_eq!(too_much.to_string(), "capture between $0.01 and the authorized $50.00");
+    assert_eq!(h.status(&order), OrderStatus::Authorized);
+
+    let captured = h.payments.capture(&order, Some(usd(4000))).await.unwrap();
+    assert_eq!(captured.outcome, Outcome::Paid);
+    let payment = h.store.lock().unwrap().order_payment(&order).unwrap();
+    assert_eq!((payment.amount_captured, payment.amount_refunded), (4000, 0));
+
+    let over = h.payments.refund(&order, Some(usd(4001)), None).await.unwrap_err();
+    assert_eq!(over.to_string(), "refund between $0.01 and the $40.00 still refundable");
+    let partial = h.payments.refund(&order, Some(usd(1500)), Some(RefundReason::RequestedByCustomer)).await.unwrap();
+    assert_eq!(partial.outcome, Outcome::PartiallyRefunded);
+    let rest = h.payments.refund(&order, None, None).await.unwrap();
+    assert_eq!(rest.outcome, Outcome::Refunded);
+    let payment = h.store.lock().unwrap().order_payment(&order).unwrap();
+    assert_eq!((payment.amount_captured, payment.amount_refunded), (4000, 4000));
+    assert!(h.payments.refund(&order, Some(usd(1)), None).await.is_err());
+
+    let kinds: Vec<String> = h.store.lock().unwrap().events(&order).unwrap().into_iter().map(|e| e.kind).collect();
+    assert!(kinds.contains(&"captured".to_owned()) && kinds.iter().filter(|k| *k == "refunded").count() == 2, "{kinds:?}");
+}
+
+#[tokio::test]
+async fn voiding_a_draft_an_open_payment_and_an_authorization() {
+    let h = Harness::new().await;
+    let draft = h.order("9.00");
+    assert_eq!(h.payments.void(&draft, CancellationReason::RequestedByCustomer).await.unwrap().status, OrderStatus::Voided);
+
+    let open = h.order("9.01");
+    let started = h.payments.start(&open).await.unwrap();
+    assert_eq!(h.payments.void(&open, CancellationReason::Abandoned).await.unwrap().status, OrderStatus::Voided);
+    let intent = h.secret_get(&format!("/v1/payment_intents/{}", started.payment_intent_id)).await;
+    assert_eq!(intent["status"], "canceled");
+    assert_eq!(intent["cancellation_reason"], "abandoned");
+
+    h.set_capture(CaptureMode::Manual);
+    let authorized = h.order("9.02");
+    h.payments.charge_with_test_payment_method(&authorized, "pm_card_visa").await.unwrap();
+    assert_eq!(h.payments.void(&authorized, CancellationReason::RequestedByCustomer).await.unwrap().outcome, Outcome::Voided);
+
+    h.set_capture(CaptureMode::Automatic);
+    let paid = h.order("9.03");
+    h.payments.charge_with_test_payment_method(&paid, "pm_card_visa").await.unwrap();
+    let refused = h.payments.void(&paid, CancellationReason::RequestedByCustomer).await.unwrap_err();
+    assert!(matches!(refused, PaymentError::NotVoidable { status: OrderStatus::Paid, .. }), "{refused}");
+    assert!(h.payments.start(&draft).await.is_err());
+}
+
+#[tokio::test]
+async fn a_refund_that_fails_later_takes_the_order_back_to_paid() {
+    let h = Harness::new().await;
+    let order = h.order("12.00");
+    h.payments.charge_with_test_payment_method(&order, "pm_card_refundFail").await.unwrap();
+    h.payments.reconcile().await.unwrap(); // sets the events cursor
+    // Stripe reports the refund as succeeded; whether the order reads refunded for a while
+    // depends on how soon the failure follows.
+    match h.payments.refund(&order, None, None).await {
+        Ok(settled) => assert!(matches!(settled.outcome, Outcome::Refunded | Outcome::Paid), "{settled:?}"),
+        Err(PaymentError::RefundFailed { .. }) => {}
+        Err(other) => panic!("{other}"),
+    }
+    // ...and the failure arrives later, through reconciliation.
+    h.payments.reconcile().await.unwrap();
+    assert_eq!(h.status(&order), OrderStatus::Paid);
+    let refunds = h.store.lock().unwrap().refunds(&order).unwrap();
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(refunds[0].status, "failed");
+}
+
+#[tokio::test]
+async fn minimum_and_currency_rules_are_checked_before_stripe_is_asked() {
+    let h = Harness::new().await;
+    let order = h.order("0.49");
+    let error = h.payments.start(&order).await.unwrap_err();
+    assert_eq!(error.to_string(), "the total ($0.49) is below Stripe's minimum charge of $0.50");
+    assert_eq!(h.status(&order), OrderStatus::Draft);
+    assert!(h.intents_for(&order).await.is_empty());
+}
+
+#[tokio::test]
+async fn server_errors_and_rate_limits_are_retried_to_one_intent() {
+    let h = Harness::new().await;
+    let order = h.order("7.00");
+    h.sim.faults().fail_next(2, Failure::ServerError, None);
+    h.payments.start(&order).await.unwrap();
+    h.sim.faults().fail_next(2, Failure::RateLimited, None);
+    let settled = h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await.unwrap();
+    assert_eq!(settled.outcome, Outcome::Paid);
+    assert_eq!(h.intents_for(&order).await.len(), 1);
+}
+
+#[tokio::test]
+async fn should_retry_false_is_not_retried_and_the_next_try_makes_one_intent() {
+    let h = Harness::new().await;
+    let order = h.order("7.00");
+    h.sim.faults().fail_next(1, Failure::ServerError, Some(false));
+    assert!(h.payments.start(&order).await.is_err());
+    // The failure used the only injected fault: had the client retried, it would have succeeded.
+    assert!(h.intents_for(&order).await.is_empty());
+    h.payments.start(&order).await.unwrap();
+    assert_eq!(h.intents_for(&order).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_lost_create_response_leaves_exactly_one_intent() {
+    let h = Harness::new().await;
+    let order = h.order("8.00");
+    // The create is applied at Stripe, then the connection drops before the answer; the
+    // client's retries under the same key get Stripe's replay.
+    h.sim.faults().lose_next_responses(1);
+    let started = h.payments.start(&order).await.unwrap();
+    let intents = h.intents_for(&order).await;
+    assert_eq!(intents.len(), 1);
+    assert_eq!(intents[0]["id"], started.payment_intent_id.as_str());
+}
+
+#[tokio::test]
+async fn a_crash_between_the_saved_key_and_the_stored_answer_is_repaired_at_restart() {
+    let h = Harness::new().await;
+    let order = h.order("9.99");
+    // The simulator holds the request once it has arrived; the "process" dies then (its
+    // task is aborted), and only afterwards does Stripe carry the request out.
+    let mut held = h.sim.faults().pause_next_request();
+    let doomed = Arc::new(payments_for(&h.sim, &h.store));
+    let charge = {
+        let (doomed, order) = (doomed.clone(), order.clone());
+        tokio::spawn(async move { doomed.charge_with_test_payment_method(&order, "pm_card_visa").await })
+    };
+    held.arrived().await;
+    charge.abort();
+    assert!(charge.await.unwrap_err().is_cancelled());
+    held.release();
+    // Stripe charged the card; the till never heard.
+    let charged = async {
+        loop {
+            let intents = h.intents_for(&order).await;
+            if intents.first().is_some_and(|pi| pi["status"] == "succeeded") {
+                return intents;
+            }
+            tokio::task::yield_now().await;
+        }
+    };
+    let charged = tokio::time::timeout(std::time::Duration::from_secs(60), charged).await;
+    assert_eq!(charged.expect("Stripe carries out a request whose caller died").len(), 1);
+    assert_eq!(h.status(&order), OrderStatus::AwaitingPayment);
+    assert_eq!(h.store.lock().unwrap().unresolved_payment_attempts().unwrap().len(), 1);
+
+    // "Restart": a new store handle and a new Payments over the same database file.
+    let store = Arc::new(Mutex::new(Store::open_in(h.dir.path()).unwrap()));
+    let restarted = payments_for(&h.sim, &store);
+    let report = restarted.reconcile().await.unwrap();
+    assert_eq!(report.attempts_resent, 1);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(store.lock().unwrap().order(&order).unwrap().status, OrderStatus::Paid);
+    assert_eq!(h.intents_for(&order).await.len(), 1);
+    assert!(store.lock().unwrap().unresolved_payment_attempts().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn refunds_and_disputes_made_in_the_dashboard_reach_the_order() {
+    let h = Harness::new().await;
+    let order = h.order("25.00");
+    let settled = h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await.unwrap();
+    let disputed = h.order("26.00");
+    assert_eq!(h.payments.reconcile().await.unwrap().events_applied, 0, "the first run only sets the cursor");
+    h.payments.charge_with_test_payment_method(&disputed, "pm_card_createDispute").await.unwrap();
+
+    // A refund made in the Stripe Dashboard: not through Paydesk.
+    let refund = h
+        .http
+        .post(format!("{}/v1/refunds", h.sim.base_url()))
+        .bearer_auth(SECRET)
+        .header("Idempotency-Key", "dashboard-refund-1")
+        .form(&[("payment_intent", settled.payment_intent_id.as_deref().unwrap()), ("amount", "500")])
+        .send()
+        .await
+        .unwrap();
+    assert!(refund.status().is_success());
+
+    let report = h.payments.reconcile().await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(h.status(&order), OrderStatus::PartiallyRefunded);
+    assert_eq!(h.store.lock().unwrap().order_payment(&order).unwrap().amount_refunded, 500);
+    let events = h.store.lock().unwrap().events(&disputed).unwrap();
+    assert!(events.iter().any(|e| e.kind == "dispute_opened"), "{events:?}");
+
+    // Following again applies nothing new.
+    let again = h.payments.reconcile().await.unwrap();
+    assert_eq!(again.orders_changed, 0);
+}
+
+#[tokio::test]
+async fn reconciliation_settles_many_orders_in_flight() {
+    let h = Harness::new().await;
+    let mut orders = Vec::new();
+    for index in 0..12 {
+        let order = h.order(&format!("{}.00", 10 + index));
+        let started = h.payments.start(&order).await.unwrap();
+        // Paid in the window, but the window never asked the core to settle (it crashed).
+        h.browser_confirm(&started.payment_intent_id, started.client_secret.expose(), "pm_card_visa").await;
+        orders.push(order);
+    }
+    assert!(orders.iter().all(|o| h.status(o) == OrderStatus::AwaitingPayment));
+    let report = h.payments.reconcile().await.unwrap();
+    assert_eq!(report.orders_checked, 12);
+    assert_eq!(report.orders_changed, 12);
+    assert!(orders.iter().all(|o| h.status(o) == OrderStatus::Paid));
+}
+
+#[tokio::test]
+async fn nothing_secret_reaches_errors_or_debug_output() {
+    let h = Harness::new().await;
+    let order = h.order("10.00");
+    let started = h.payments.start(&order).await.unwrap();
+    let debug = format!("{started:?}");
+    assert!(!debug.contains(started.client_secret.expose()), "{debug}");
+    let settled: Settlement = h.payments.settle(&order).await.unwrap();
+    let json = serde_json::to_string(&settled).unwrap();
+    assert!(!json.contains("_secret_"), "{json}");
+    h.sim.faults().fail_next(10, Failure::ServerError, Some(false));
+    let error = h.payments.capture(&order, None).await.unwrap_err().to_string();
+    assert!(!error.contains(SECRET) && !error.contains("_secret_"), "{error}");
+}
