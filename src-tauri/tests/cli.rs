@@ -1,37 +1,16 @@
 //! The real `paydesk` binary, run as a user would from a shell: JSON output, errors, exit
 //! codes, and that bad input changes nothing.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
+use std::path::Path;
+use std::process::Command;
+
+use common::{KillOnDrop, Run};
 use serde_json::Value;
 
-struct Run {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
-    }
-}
-
 fn paydesk(data_dir: &Path, args: &[&str]) -> Run {
-    let output: Output = Command::new(env!("CARGO_BIN_EXE_paydesk"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("PAYDESK_DATA_DIR")
-        .env_remove("PAYDESK_LOG")
-        .output()
-        .expect("paydesk runs");
-    Run {
-        status: output.status.code().expect("exited normally"),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    common::paydesk(data_dir, args, None, &[], None)
 }
 
 fn new_coffee_order(dir: &Path) -> Value {
@@ -209,14 +188,6 @@ fn the_data_dir_comes_from_the_environment_and_logs_go_beside_it() {
 fn the_simulator_subcommand_serves_stripe_on_loopback_until_stopped() {
     use std::io::{BufRead, BufReader, Read, Write};
     let dir = tempfile::tempdir().unwrap();
-    /// Kills the server if the test fails before stopping it, so no process outlives the test.
-    struct KillOnDrop(std::process::Child);
-    impl Drop for KillOnDrop {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
     let mut child = KillOnDrop(
         Command::new(env!("CARGO_BIN_EXE_paydesk"))
             .args(["--data-dir", dir.path().to_str().unwrap(), "simulator", "--port", "0", "--json"])

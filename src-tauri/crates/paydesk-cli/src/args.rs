@@ -39,6 +39,41 @@ pub enum Command {
         /// The backup file to create; it must not exist yet
         destination: PathBuf,
     },
+    /// Set, show or remove the shop's Stripe keys
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Test mode only: pay an order on the server with a test PaymentMethod (pm_card_visa, …)
+    Charge {
+        /// Order number (1042 or #1042) or id
+        order: String,
+        /// A Stripe test PaymentMethod id
+        #[arg(long, value_name = "PM")]
+        payment_method: String,
+    },
+    /// Capture an authorized order, in full or a smaller amount (the rest is released)
+    Capture {
+        order: String,
+        /// Amount to capture [default: all that was authorized]
+        #[arg(long)]
+        amount: Option<String>,
+    },
+    /// Refund a paid order, in full or in part
+    Refund {
+        order: String,
+        /// Amount to refund [default: all that is left]
+        #[arg(long)]
+        amount: Option<String>,
+        #[arg(long, value_enum)]
+        reason: Option<RefundReasonArg>,
+    },
+    /// Void an order: drop a draft, cancel an open payment, release an authorization
+    Void {
+        order: String,
+        #[arg(long, value_enum, default_value_t = VoidReasonArg::RequestedByCustomer)]
+        reason: VoidReasonArg,
+    },
+    /// Bring every unfinished payment up to date from Stripe, and apply Stripe's events
+    Reconcile,
     /// Run the Stripe test-mode simulator on 127.0.0.1 until interrupted (for demos and
     /// for testing other integrations; it accepts only test-mode keys)
     Simulator {
@@ -139,4 +174,34 @@ fn parse_status(text: &str) -> Result<OrderStatus, String> {
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("\"{text}\" is not a date: use YYYY-MM-DD"))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Verify the keys with Stripe and keep the secret in the OS keyring. The secret key is
+    /// read from standard input, never from the command line.
+    Set {
+        /// The publishable key (pk_test_… or pk_live_…)
+        #[arg(long, value_name = "PK")]
+        publishable_key: String,
+    },
+    /// Show the mode and the secret's last four characters
+    Status,
+    /// Remove the keys (the app goes back to demo mode)
+    Remove,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum RefundReasonArg {
+    RequestedByCustomer,
+    Duplicate,
+    Fraudulent,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum VoidReasonArg {
+    RequestedByCustomer,
+    Duplicate,
+    Fraudulent,
+    Abandoned,
 }

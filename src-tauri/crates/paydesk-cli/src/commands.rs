@@ -12,6 +12,7 @@ use paydesk_core::view::{OrderPageView, OrderView};
 use serde::Serialize;
 
 use crate::args::{Cli, Command, ExportCommand, ListOrders, NewOrder, OrderCommand};
+use crate::payments::{self as pay, Operation};
 
 pub(crate) struct CliError {
     pub code: &'static str,
@@ -67,6 +68,14 @@ pub(crate) fn dispatch(cli: &Cli, paths: &Paths, out: &mut dyn Write) -> Result<
             }
         }
         Command::Simulator { port } => run_simulator(*port, cli.json, out),
+        Command::Keys(command) => pay::keys(command, paths, cli.json, out),
+        Command::Charge { order, payment_method } => pay::on_order(order, Operation::Charge { payment_method }, paths, cli.json, out),
+        Command::Capture { order, amount } => pay::on_order(order, Operation::Capture { amount: amount.as_deref() }, paths, cli.json, out),
+        Command::Refund { order, amount, reason } => {
+            pay::on_order(order, Operation::Refund { amount: amount.as_deref(), reason: *reason }, paths, cli.json, out)
+        }
+        Command::Void { order, reason } => pay::on_order(order, Operation::Void { reason: *reason }, paths, cli.json, out),
+        Command::Reconcile => pay::reconcile(paths, cli.json, out),
         Command::Backup { destination } => {
             let store = Store::open_in(&paths.data_dir)?;
             store.backup_to(destination)?;
@@ -124,7 +133,7 @@ async fn shutdown_signal() {
     }
 }
 
-fn print<T: Serialize>(out: &mut dyn Write, json: bool, value: &T, text: impl FnOnce() -> String) -> Result<(), CliError> {
+pub(crate) fn print<T: Serialize>(out: &mut dyn Write, json: bool, value: &T, text: impl FnOnce() -> String) -> Result<(), CliError> {
     let rendered = if json {
         serde_json::to_string_pretty(value).map_err(|e| usage(e.to_string()))?
     } else {

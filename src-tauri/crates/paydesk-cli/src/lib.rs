@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 pub mod logging;
+mod payments;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -81,7 +81,7 @@ pub async fn set_keys(store: &std::sync::Mutex<Store>, keyring: &Keyring, secret
     if secret.mode() != publishable.mode() {
         return Err(KeysError::ModeMismatch { secret: secret.mode(), publishable: publishable.mode() });
     }
-    let client = StripeClient::new(secret.clone(), endpoint).map_err(KeysError::Rejected)?;
+    let client = StripeClient::new(secret.clone(), endpoint).map_err(|e| KeysError::Endpoint(e.to_string()))?;
     let (account_id, account_name) = match client.retrieve_account(RetryPolicy::Interactive).await {
         Ok(account) => (Some(account.id), account.display_name),
         // A restricted key may lack account access; a cheap list proves it works.

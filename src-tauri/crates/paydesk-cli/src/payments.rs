@@ -1,0 +1,153 @@
+//! The payment subcommands: keys, charge, capture, refund, void, reconcile. Each opens the
+//! store, takes the secret key from the OS keyring, and calls the payments core.
+
+use std::io::{BufRead, Write};
+use std::sync::{Arc, Mutex};
+
+use paydesk_core::keys::{self, KeyStatus};
+use paydesk_core::money::{Money, Sign};
+use paydesk_core::paths::Paths;
+use paydesk_core::payments::{Outcome, Payments, Settlement};
+use paydesk_core::secrets::Keyring;
+use paydesk_core::store::{OrderId, Store};
+use paydesk_stripe::{CancellationReason, RefundReason, RetryPolicy};
+
+use crate::args::{KeysCommand, RefundReasonArg, VoidReasonArg};
+use crate::commands::{print, CliError};
+
+/// Each data directory (till) has its own entry in the keyring.
+pub(crate) fn keyring_for(paths: &Paths) -> Keyring {
+    let profile = paths.data_dir.canonicalize().unwrap_or_else(|_| paths.data_dir.clone());
+    Keyring::for_profile(&profile.display().to_string())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError { code: "runtime", message: e.to_string() })
+}
+
+pub(crate) fn keys(command: &KeysCommand, paths: &Paths, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    let keyring = keyring_for(paths);
+    match command {
+        KeysCommand::Set { publishable_key } => {
+            let secret = read_secret()?;
+            let store = Mutex::new(Store::open_in(&paths.data_dir)?);
+            let endpoint = keys::configured_endpoint()?;
+            let status = runtime()?.block_on(keys::set_keys(&store, &keyring, &secret, publishable_key, endpoint))?;
+            print(out, json, &status, || status_text(&status))
+        }
+        KeysCommand::Status => {
+            let store = Store::open_in(&paths.data_dir)?;
+            let status = keys::key_status(&store)?;
+            let text = || status.as_ref().map_or_else(|| "no Stripe keys set: demo mode".to_owned(), status_text);
+            print(out, json, &serde_json::json!({ "keys": status }), text)
+        }
+        KeysCommand::Remove => {
+            let mut store = Store::open_in(&paths.data_dir)?;
+            keys::remove_keys(&mut store, &keyring)?;
+            print(out, json, &serde_json::json!({ "keys": null }), || "Stripe keys removed".to_owned())
+        }
+    }
+}
+
+fn status_text(status: &KeyStatus) -> String {
+    let account = status.account_id.as_deref().map(|id| format!(", account {id}")).unwrap_or_default();
+    format!("{} mode, secret key ending {}{account}", status.mode, status.secret_last4)
+}
+
+/// The secret key comes on standard input (first line), so it never appears in the shell
+/// history or the process list.
+fn read_secret() -> Result<String, CliError> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError { code: "usage", message: format!("cannot read the secret key from standard input: {e}") })?;
+    let secret = line.trim().to_owned();
+    if secret.is_empty() {
+        return Err(CliError { code: "usage", message: "give the secret key on standard input, e.g. `paydesk keys set --publishable-key pk_test_… < secret.txt`".into() });
+    }
+    Ok(secret)
+}
+
+/// A payment operation on one order, against the configured keys.
+pub(crate) enum Operation<'a> {
+    Charge { payment_method: &'a str },
+    Capture { amount: Option<&'a str> },
+    Refund { amount: Option<&'a str>, reason: Option<RefundReasonArg> },
+    Void { reason: VoidReasonArg },
+}
+
+pub(crate) fn on_order(order: &str, operation: Operation<'_>, paths: &Paths, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    let store = Store::open_in(&paths.data_dir)?;
+    let target = store.find_order(order)?;
+    let currency = target.quote.total.currency();
+    let amount = |text: Option<&str>| {
+        text.map(|t| Money::parse(t, currency, Sign::NonNegative).map_err(|e| CliError { code: "invalid_amount", message: format!("--amount: {e}") }))
+            .transpose()
+    };
+    let (payments, _store) = payments(store, paths, RetryPolicy::Interactive)?;
+    let id: OrderId = target.id;
+    let runtime = runtime()?;
+    let settlement = match operation {
+        Operation::Charge { payment_method } => runtime.block_on(payments.charge_with_test_payment_method(&id, payment_method))?,
+        Operation::Capture { amount: text } => runtime.block_on(payments.capture(&id, amount(text)?))?,
+        Operation::Refund { amount: text, reason } => runtime.block_on(payments.refund(&id, amount(text)?, reason.map(refund_reason)))?,
+        Operation::Void { reason } => runtime.block_on(payments.void(&id, cancellation_reason(reason)))?,
+    };
+    if settlement.outcome == Outcome::Declined {
+        let message = settlement.message.clone().unwrap_or_else(|| "The card was declined.".into());
+        return Err(CliError { code: "card_declined", message: format!("order #{}: {message}", settlement.order_number) });
+    }
+    print(out, json, &settlement, || settlement_text(&settlement))
+}
+
+pub(crate) fn reconcile(paths: &Paths, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    let store = Store::open_in(&paths.data_dir)?;
+    let (payments, _store) = payments(store, paths, RetryPolicy::Background)?;
+    let report = runtime()?.block_on(payments.reconcile())?;
+    print(out, json, &report, || {
+        let mut text = format!(
+            "checked {} orders ({} unanswered requests re-sent), {} refunds, {} Stripe events; {} orders changed",
+            report.orders_checked, report.attempts_resent, report.refunds_checked, report.events_applied, report.orders_changed
+        );
+        for error in &report.errors {
+            text += &format!("\n  not yet: {error}");
+        }
+        text
+    })
+}
+
+fn payments(store: Store, paths: &Paths, policy: RetryPolicy) -> Result<(Payments, Arc<Mutex<Store>>), CliError> {
+    let keyring = keyring_for(paths);
+    let (client, publishable) = keys::configured_client(&store, &keyring, keys::configured_endpoint()?)?;
+    let store = Arc::new(Mutex::new(store));
+    Ok((Payments::new(store.clone(), client, publishable).with_policy(policy), store))
+}
+
+fn settlement_text(settlement: &Settlement) -> String {
+    let card = match (&settlement.card_brand, &settlement.card_last4) {
+        (Some(brand), Some(last4)) => format!(" ({brand} •••• {last4})"),
+        _ => String::new(),
+    };
+    format!("order #{}: {}{card}", settlement.order_number, settlement.status)
+}
+
+fn refund_reason(reason: RefundReasonArg) -> RefundReason {
+    match reason {
+        RefundReasonArg::RequestedByCustomer => RefundReason::RequestedByCustomer,
+        RefundReasonArg::Duplicate => RefundReason::Duplicate,
+        RefundReasonArg::Fraudulent => RefundReason::Fraudulent,
+    }
+}
+
+fn cancellation_reason(reason: VoidReasonArg) -> CancellationReason {
+    match reason {
+        VoidReasonArg::RequestedByCustomer => CancellationReason::RequestedByCustomer,
+        VoidReasonArg::Duplicate => CancellationReason::Duplicate,
+        VoidReasonArg::Fraudulent => CancellationReason::Fraudulent,
+        VoidReasonArg::Abandoned => CancellationReason::Abandoned,
+    }
+}

@@ -1,0 +1,220 @@
+//! The payment subcommands of the real binary, with the real OS keyring (a private
+//! gnome-keyring) and a Stripe simulator on loopback (this is a test build, so
+//! `PAYDESK_STRIPE_API_BASE` may point configured keys at it).
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{everything_written, paydesk, KeyringSession, Run};
+use serde_json::Value;
+
+const SECRET: &str = "sk_test_paydesk_cli_made_up_secret_9876";
+const PUBLISHABLE: &str = "pk_test_paydesk_cli_made_up_publishable";
+
+struct Till<'a> {
+    data: &'a Path,
+    session: &'a KeyringSession,
+    api: String,
+}
+
+impl Till<'_> {
+    fn run(&self, args: &[&str]) -> Run {
+        self.run_with_stdin(args, None)
+    }
+
+    fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Run {
+        paydesk(self.data, args, stdin, &[("PAYDESK_STRIPE_API_BASE", &self.api)], Some(self.session))
+    }
+
+    fn new_order(&self, price: &str) -> i64 {
+        let line = format!("Beans @ {price}");
+        let run = self.run(&["order", "new", "--json", "--line", &line]);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        run.json()["number"].as_i64().unwrap()
+    }
+
+    fn set_keys(&self) -> Run {
+        self.run_with_stdin(&["keys", "set", "--json", "--publishable-key", PUBLISHABLE], Some(&format!("{SECRET}\n")))
+    }
+}
+
+/// A simulator served by `paydesk simulator`, stopped when dropped.
+fn simulator(dir: &Path) -> (common::KillOnDrop, String) {
+    use std::io::BufRead;
+    let mut child = common::KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_paydesk"))
+            .args(["--data-dir", dir.to_str().unwrap(), "simulator", "--port", "0", "--json"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    std::io::BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url: Value = serde_json::from_str(&line).unwrap();
+    (child, url["url"].as_str().unwrap().to_owned())
+}
+
+#[test]
+fn keys_live_in_the_keyring_only_and_orders_are_charged_refunded_and_voided() {
+    let session = KeyringSession::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (_sim, api) = simulator(&dir.path().join("sim"));
+    let data = dir.path().join("till");
+    let till = Till { data: &data, session: &session, api };
+
+    let none = till.run(&["keys", "status", "--json"]);
+    assert_eq!(none.json()["keys"], Value::Null);
+    let order = till.new_order("12.00");
+    let refused = till.run(&["charge", &order.to_string(), "--payment-method", "pm_card_visa", "--json"]);
+    assert_eq!(refused.json()["error"]["code"], "keys_not_configured");
+
+    let set = till.set_keys();
+    assert_eq!(set.status, 0, "{}", set.stderr);
+    let status = set.json();
+    assert_eq!(status["mode"], "test");
+    assert_eq!(status["secretLast4"], "9876");
+    assert_eq!(status["publishableKey"], PUBLISHABLE);
+    assert!(status["accountId"].as_str().unwrap().starts_with("acct_"));
+    assert!(session.paydesk_secrets().contains(SECRET), "the secret is in the OS keyring");
+
+    let paid = till.run(&["charge", &format!("#{order}"), "--payment-method", "pm_card_visa", "--json"]);
+    assert_eq!(paid.status, 0, "{}", paid.stderr);
+    let paid = paid.json();
+    assert_eq!((paid["status"].as_str(), paid["cardBrand"].as_str(), paid["cardLast4"].as_str()), (Some("paid"), Some("visa"), Some("4242")));
+
+    let declined_order = till.new_order("20.00");
+    let declined = till.run(&["charge", &declined_order.to_string(), "--payment-method", "pm_card_chargeDeclinedInsufficientFunds", "--json"]);
+    assert_eq!(declined.status, 1);
+    assert_eq!(declined.json()["error"]["code"], "card_declined");
+    assert!(declined.json()["error"]["message"].as_str().unwrap().contains("insufficient funds"));
+    let shown = till.run(&["order", "show", &declined_order.to_string(), "--json"]);
+    assert_eq!(shown.json()["status"], "awaiting_payment");
+
+    let partial = till.run(&["refund", &order.to_string(), "--amount", "2.50", "--reason", "requested-by-customer", "--json"]);
+    assert_eq!(partial.status, 0, "{}", partial.stderr);
+    assert_eq!(partial.json()["status"], "partially_refunded");
+    let too_much = till.run(&["refund", &order.to_string(), "--amount", "10.00", "--json"]);
+    assert_eq!(too_much.json()["error"]["code"], "refund_amount");
+    let rest = till.run(&["refund", &order.to_string(), "--json"]);
+    assert_eq!(rest.json()["status"], "refunded");
+
+    let voided = till.run(&["void", &declined_order.to_string(), "--json"]);
+    assert_eq!(voided.json()["status"], "voided");
+    let reconciled = till.run(&["reconcile", "--json"]);
+    assert_eq!(reconciled.status, 0, "{}", reconciled.stderr);
+    assert_eq!(reconciled.json()["errors"], serde_json::json!([]));
+
+    // Never in SQLite, the logs, or anything printed.
+    assert!(!everything_written(&data).contains(SECRET));
+    assert!(!everything_written(&data).contains("_secret_"));
+    for run in [&set, &declined, &reconciled] {
+        assert!(!run.stdout.contains(SECRET) && !run.stderr.contains(SECRET));
+    }
+    let human = till.run(&["keys", "status"]);
+    assert_eq!(human.stdout.trim(), format!("test mode, secret key ending 9876, account {}", status["accountId"].as_str().unwrap()));
+
+    let removed = till.run(&["keys", "remove", "--json"]);
+    assert_eq!(removed.status, 0, "{}", removed.stderr);
+    assert!(!session.paydesk_secrets().contains(SECRET));
+    assert_eq!(till.run(&["keys", "status", "--json"]).json()["keys"], Value::Null);
+}
+
+#[test]
+fn bad_keys_are_refused_and_nothing_is_stored() {
+    let session = KeyringSession::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (_sim, api) = simulator(&dir.path().join("sim"));
+    let data = dir.path().join("till");
+    let till = Till { data: &data, session: &session, api };
+    let cases: &[(&str, &str, &str)] = &[
+        ("sk_test_paydesk_cli_made_up_secret_9876", "pk_live_paydesk_cli_made_up_publishable", "key_mode_mismatch"),
+        ("pk_test_paydesk_cli_made_up_publishable", PUBLISHABLE, "key_format"),
+        ("not-a-key", PUBLISHABLE, "key_format"),
+        // Live keys cannot be pointed at anything but Stripe.
+        ("sk_live_paydesk_cli_made_up_secret_1234", "pk_live_paydesk_cli_made_up_publishable", "stripe_endpoint"),
+    ];
+    for (secret, publishable, code) in cases {
+        let run = till.run_with_stdin(&["keys", "set", "--json", "--publishable-key", publishable], Some(secret));
+        assert_eq!(run.status, 1, "{secret}");
+        assert_eq!(run.json()["error"]["code"], *code, "{secret}: {}", run.stdout);
+        assert!(!run.stdout.contains(secret) || *code == "key_format" && !secret.starts_with("sk_"), "{secret}: {}", run.stdout);
+    }
+    let empty = till.run_with_stdin(&["keys", "set", "--json", "--publishable-key", PUBLISHABLE], Some(""));
+    assert_eq!(empty.json()["error"]["code"], "usage");
+    assert!(!session.paydesk_secrets().contains("sk_"));
+    assert_eq!(till.run(&["keys", "status", "--json"]).json()["keys"], Value::Null);
+}
+
+#[test]
+fn without_a_keyring_the_key_is_refused_clearly_and_stored_nowhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_sim, api) = simulator(&dir.path().join("sim"));
+    let data = dir.path().join("till");
+    let run = paydesk(
+        &data,
+        &["keys", "set", "--json", "--publishable-key", PUBLISHABLE],
+        Some(SECRET),
+        &[("PAYDESK_STRIPE_API_BASE", &api), ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/paydesk-test-bus")],
+        None,
+    );
+    assert_eq!(run.status, 1, "{}", run.stdout);
+    let error = &run.json()["error"];
+    assert_eq!(error["code"], "keyring_unavailable", "{error}");
+    assert!(error["message"].as_str().unwrap().contains("no OS keyring is available"), "{error}");
+    assert!(!everything_written(&data).contains(SECRET));
+    let status = paydesk(&data, &["keys", "status", "--json"], None, &[], None);
+    assert_eq!(status.json()["keys"], Value::Null);
+}
+
+/// The till is killed (SIGKILL) after the charge request left with its saved idempotency
+/// key and before the answer was stored; Stripe carries the request out anyway. The next
+/// `paydesk reconcile` finds the one intent and marks the order paid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_till_killed_mid_charge_ends_with_one_charge_after_restart() {
+    let session = KeyringSession::start();
+    let dir = tempfile::tempdir().unwrap();
+    let sim = stripe_sim::Simulator::start(stripe_sim::SimConfig::default()).await.unwrap();
+    let data = dir.path().join("till");
+    let till = Till { data: &data, session: &session, api: sim.base_url().to_owned() };
+    let set = tokio::task::block_in_place(|| till.set_keys());
+    assert_eq!(set.status, 0, "{}", set.stderr);
+    let order = tokio::task::block_in_place(|| till.new_order("33.00"));
+
+    let mut held = sim.faults().pause_next_request();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_paydesk"));
+    command
+        .args(["--data-dir", data.to_str().unwrap(), "charge", &order.to_string(), "--payment-method", "pm_card_visa"])
+        .env("PAYDESK_STRIPE_API_BASE", sim.base_url())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    session.env(&mut command);
+    let mut charging = common::KillOnDrop(command.spawn().unwrap());
+    held.arrived().await;
+    charging.0.kill().unwrap();
+    charging.0.wait().unwrap();
+    held.release();
+
+    let shown = tokio::task::block_in_place(|| till.run(&["order", "show", &order.to_string(), "--json"]));
+    assert_eq!(shown.json()["status"], "awaiting_payment", "the killed till never stored the answer");
+    let reconciled = tokio::task::block_in_place(|| till.run(&["reconcile", "--json"]));
+    assert_eq!(reconciled.status, 0, "{}", reconciled.stderr);
+    assert_eq!(reconciled.json()["attemptsResent"], 1);
+    let shown = tokio::task::block_in_place(|| till.run(&["order", "show", &order.to_string(), "--json"]));
+    assert_eq!(shown.json()["status"], "paid");
+
+    let intents: Value = reqwest::Client::new()
+        .get(format!("{}/v1/payment_intents?limit=100", sim.base_url()))
+        .bearer_auth(SECRET)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let succeeded: Vec<&Value> = intents["data"].as_array().unwrap().iter().filter(|pi| pi["status"] == "succeeded").collect();
+    assert_eq!(succeeded.len(), 1, "{intents}");
+    assert_eq!(succeeded[0]["amount"], 3300);
+}
