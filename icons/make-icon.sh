@@ -40,7 +40,7 @@ S=1024
 cp "$tmp/source.png" "$here/source.png"
 
 cd "$root/ui"
-npx --no-install tauri icon "$here/source.png" -o "$here" >/dev/null
+npx --yes @tauri-apps/cli@2.12.5 icon "$here/source.png" -o "$here" >/dev/null
 # The CLI also writes mobile / Windows Store assets; the desktop bundle needs only these.
 rm -rf "$here/android" "$here/ios" "$here"/Square*Logo.png "$here/StoreLogo.png"
 ls -1 "$here"
