@@ -6,6 +6,8 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Outside the clone, so a fresh clone (CI) reuses the last build on the same machine.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/paydesk-target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# Plain logs: CI reads the test runners' closing lines.
+export NO_COLOR="${NO_COLOR:-1}"
 
 MIN_RUST="1.85"
 MIN_NODE="20.19"

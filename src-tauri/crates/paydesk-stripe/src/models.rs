@@ -301,7 +301,9 @@ pub struct List<T> {
 /// `last_payment_error`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ApiErrorBody {
-    #[serde(rename = "type")]
+    // Defaulted: an intent whose last error lacks a type must still be readable, or its
+    // order could never be settled.
+    #[serde(rename = "type", default)]
     pub r#type: String,
     #[serde(default)]
     pub code: Option<String>,

@@ -307,29 +307,37 @@ async fn a_timed_out_attempt_is_retried() {
 }
 
 #[tokio::test]
-async fn a_timed_out_post_is_retried_with_its_key_and_applied_once() {
+async fn a_timed_out_post_meets_its_own_request_in_flight_and_is_applied_once() {
     let h = harness().await;
     let client = h
         .client
         .clone()
         .with_attempt_timeout(std::time::Duration::from_millis(50));
+    let (logs, _guard) = Logs::capture();
+    let key = ikey();
     let mut paused = h.sim.faults().pause_next_request();
-    let pi = client
-        .create_payment_intent(&usd(1000), &ikey(), I)
-        .await
-        .unwrap();
+    // Stripe carries on with a request whose caller gave up: every retry under the same
+    // key meets it still in flight (409), and the outcome is reported as unknown.
+    let err = client.create_payment_intent(&usd(1000), &key, I).await.unwrap_err();
+    assert!(matches!(err, StripeError::Idempotency { .. }) && err.outcome_unknown(), "{err:?}");
+    assert!(logs.lines().join("\n").contains("timed out"));
     paused.arrived().await;
     paused.release();
-    // The simulator drops a request whose client went away before it was applied.
+    // Once Stripe has finished it, the same key replays the one intent it made.
+    let mut replayed = None;
+    for _ in 0..200 {
+        match client.create_payment_intent(&usd(1000), &key, I).await {
+            Ok(pi) => {
+                replayed = Some(pi);
+                break;
+            }
+            Err(StripeError::Idempotency { .. }) => tokio::task::yield_now().await,
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    let pi = replayed.expect("the first request completes once released");
     assert_eq!(h.intent_count().await, 1);
-    assert_eq!(
-        h.client
-            .retrieve_payment_intent(&pi.id, I)
-            .await
-            .unwrap()
-            .amount,
-        1000
-    );
+    assert_eq!(h.client.retrieve_payment_intent(&pi.id, I).await.unwrap().amount, 1000);
 }
 
 #[tokio::test]

@@ -597,6 +597,9 @@ fn facts_of(intent: &PaymentIntent) -> PaymentFacts {
         let released = if c.amount_captured > 0 { c.amount - c.amount_captured } else { 0 };
         (c.amount_refunded - released).max(0)
     });
+    // Never more refunded than captured, whatever a charge reports: the store holds that as
+    // an invariant, and a malformed answer must not stop the order from being settled.
+    let refunded = refunded.map(|refunded| refunded.min(captured.unwrap_or(refunded)));
     PaymentFacts {
         payment_intent_id: Some(intent.id.clone()),
         charge_id,
