@@ -11,4 +11,20 @@ fn main() {
     .expect("tauri-build failed");
 }
 
-const COMMANDS: &[&str] = &["app_info", "order_quote", "order_create", "order_list", "order_get"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "order_quote",
+    "order_create",
+    "order_list",
+    "order_get",
+    "payment_start",
+    "payment_settle",
+    "payment_finalize",
+    "payment_capture",
+    "payment_refund",
+    "payment_void",
+    "payments_reconcile",
+    "keys_status",
+    "keys_set",
+    "keys_remove",
+];

@@ -7,10 +7,18 @@ pub mod state;
 
 use std::process::ExitCode;
 
+use std::time::Duration;
+
 use paydesk_cli::{logging, WindowOptions};
+use paydesk_core::secrets::Keyring;
 use paydesk_core::store::Store;
+use tauri::Manager;
 
 use state::AppState;
+
+/// How often unfinished payments are brought up to date from Stripe (a desktop app gets no
+/// webhooks); also once at startup.
+const RECONCILE_EVERY: Duration = Duration::from_secs(5 * 60);
 
 /// Registers every command on a builder; shared by `run_app` and the IPC tests.
 pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
@@ -20,6 +28,16 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::orders::order_create,
         commands::orders::order_list,
         commands::orders::order_get,
+        commands::payments::payment_start,
+        commands::payments::payment_settle,
+        commands::payments::payment_finalize,
+        commands::payments::payment_capture,
+        commands::payments::payment_refund,
+        commands::payments::payment_void,
+        commands::payments::payments_reconcile,
+        commands::keys::keys_status,
+        commands::keys::keys_set,
+        commands::keys::keys_remove,
     ])
 }
 
@@ -41,8 +59,16 @@ pub fn run_app(options: WindowOptions) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let keyring = Keyring::for_data_dir(&paths.data_dir);
     let result = with_commands(tauri::Builder::default())
-        .manage(AppState::new(store, paths))
+        .manage(AppState::new(store, paths, keyring))
+        .setup(|app| {
+            let handle = app.handle().clone();
+            // Connected before the window asks anything; the simulator or keyring take milliseconds.
+            tauri::async_runtime::block_on(handle.state::<AppState>().reconnect());
+            tauri::async_runtime::spawn(reconcile_forever(handle));
+            Ok(())
+        })
         .run(tauri::generate_context!("../tauri.conf.json"));
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -51,5 +77,20 @@ pub fn run_app(options: WindowOptions) -> ExitCode {
             eprintln!("error: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+async fn reconcile_forever(handle: tauri::AppHandle) {
+    loop {
+        let state = handle.state::<AppState>();
+        match state.connection().await {
+            Ok(connection) => match connection.background.reconcile().await {
+                Ok(report) if !report.errors.is_empty() => tracing::warn!(errors = ?report.errors, "some payments could not be brought up to date"),
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "reconciliation failed"),
+            },
+            Err(error) => tracing::warn!(%error.message, "reconciliation skipped"),
+        }
+        tokio::time::sleep(RECONCILE_EVERY).await;
     }
 }

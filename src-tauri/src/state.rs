@@ -1,26 +1,49 @@
-//! What the commands share: the store, behind a mutex (SQLite writes are serialized anyway,
-//! and every command holds it for one short transaction).
+//! What the commands share: the store (SQLite writes are serialized anyway, and every
+//! command holds it for one short transaction) and the till's connection to Stripe.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
+use paydesk_core::connection::Connection;
 use paydesk_core::paths::Paths;
+use paydesk_core::secrets::Keyring;
 use paydesk_core::store::Store;
+use tokio::sync::RwLock;
 
 use crate::error::CommandError;
 
 pub struct AppState {
-    store: Mutex<Store>,
+    store: Arc<Mutex<Store>>,
     pub paths: Paths,
+    pub keyring: Keyring,
+    connection: RwLock<Result<Arc<Connection>, CommandError>>,
 }
 
 impl AppState {
-    pub fn new(store: Store, paths: Paths) -> Self {
-        AppState { store: Mutex::new(store), paths }
+    pub fn new(store: Store, paths: Paths, keyring: Keyring) -> Self {
+        let not_yet = CommandError { code: "payments_starting", message: "Paydesk is still connecting to Stripe".into() };
+        AppState { store: Arc::new(Mutex::new(store)), paths, keyring, connection: RwLock::new(Err(not_yet)) }
     }
 
     pub fn store(&self) -> Result<MutexGuard<'_, Store>, CommandError> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions roll
         // back), so the store is still usable after a poisoned lock.
         Ok(self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+
+    pub fn shared_store(&self) -> Arc<Mutex<Store>> {
+        self.store.clone()
+    }
+
+    /// (Re)connects: at startup, and whenever the keys change.
+    pub async fn reconnect(&self) {
+        let connected = Connection::open(self.store.clone(), self.keyring.clone()).await.map(Arc::new).map_err(|error| {
+            tracing::error!(%error, "payments unavailable");
+            CommandError::from(error)
+        });
+        *self.connection.write().await = connected;
+    }
+
+    pub async fn connection(&self) -> Result<Arc<Connection>, CommandError> {
+        self.connection.read().await.clone()
     }
 }

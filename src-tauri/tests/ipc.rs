@@ -4,6 +4,7 @@
 use paydesk::state::AppState;
 use paydesk::with_commands;
 use paydesk_core::paths::Paths;
+use paydesk_core::secrets::Keyring;
 use paydesk_core::store::Store;
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -14,8 +15,11 @@ use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 fn app(dir: &std::path::Path) -> App<MockRuntime> {
     let paths = Paths::resolve(Some(dir)).unwrap();
     let store = Store::open_in(&paths.data_dir).unwrap();
+    let state = AppState::new(store, paths, Keyring::for_profile("ipc-tests-never-touch-the-keyring"));
+    // No keys are set, so this is demo mode: the simulator, no keyring access.
+    tauri::async_runtime::block_on(state.reconnect());
     with_commands(mock_builder())
-        .manage(AppState::new(store, paths))
+        .manage(state)
         .build(tauri::generate_context!("../tauri.conf.json"))
         .expect("the app builds")
 }
@@ -130,4 +134,56 @@ fn only_the_main_window_has_the_commands() {
     let other = window(&app, "popup");
     let refused = invoke(&other, "order_list", json!({ "query": {} })).unwrap_err();
     assert!(refused.to_string().contains("not allowed"), "{refused}");
+}
+
+#[test]
+fn demo_mode_takes_a_payment_for_the_order_total_whatever_the_window_sends() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    let main = window(&app, "main");
+    let info = invoke(&main, "app_info", json!({})).unwrap();
+    assert_eq!(info["mode"], "demo");
+    let stripe_js = info["stripeJsUrl"].as_str().unwrap().to_owned();
+    assert!(stripe_js.starts_with("http://127.0.0.1:") && stripe_js.ends_with("/v3/"), "{stripe_js}");
+    assert_eq!(invoke(&main, "keys_status", json!({})).unwrap(), Value::Null);
+
+    let order = invoke(&main, "order_create", json!({ "input": coffee_order() })).unwrap();
+    let id = order["id"].as_str().unwrap();
+    // An amount from the window is not a parameter of any charge: it is ignored.
+    let checkout = invoke(&main, "payment_start", json!({ "orderId": id, "amount": 1 })).unwrap();
+    assert_eq!(checkout["amount"]["minor"], 1007);
+    assert!(checkout["publishableKey"].as_str().unwrap().starts_with("pk_test_"));
+    let client_secret = checkout["clientSecret"].as_str().unwrap().to_owned();
+    assert!(client_secret.contains("_secret_"));
+
+    // What Stripe.js does in the window: confirm with the publishable key and client secret.
+    let base = stripe_js.trim_end_matches("/v3/").to_owned();
+    let intent = checkout["paymentIntentId"].as_str().unwrap().to_owned();
+    let publishable = checkout["publishableKey"].as_str().unwrap().to_owned();
+    let confirmed: Value = tauri::async_runtime::block_on(async move {
+        reqwest::Client::new()
+            .post(format!("{base}/v1/payment_intents/{intent}/confirm"))
+            .bearer_auth(publishable)
+            .form(&[("client_secret", client_secret.as_str()), ("payment_method", "pm_card_visa")])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    assert_eq!(confirmed["amount"], 1007);
+
+    let settled = invoke(&main, "payment_settle", json!({ "orderId": id })).unwrap();
+    assert_eq!(settled["outcome"], "paid");
+    assert_eq!(settled["status"], "paid");
+    assert_eq!(settled["cardLast4"], "4242");
+    assert_eq!(settled["nextActionClientSecret"], Value::Null);
+    assert!(!settled.to_string().contains("_secret_"));
+
+    let refund = invoke(&main, "payment_refund", json!({ "orderId": id, "amount": "1.07", "reason": "requested_by_customer" })).unwrap();
+    assert_eq!(refund["status"], "partially_refunded");
+    let again = invoke(&main, "payment_start", json!({ "orderId": id })).unwrap_err();
+    assert_eq!(again["code"], "order_not_payable");
+    assert_eq!(again.as_object().unwrap().len(), 2);
 }

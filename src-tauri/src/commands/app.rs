@@ -1,3 +1,4 @@
+use paydesk_core::connection::AppMode;
 use serde::Serialize;
 use tauri::State;
 
@@ -8,16 +9,19 @@ use crate::state::AppState;
 #[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     pub version: &'static str,
-    /// "demo" until Stripe keys are configured (the payments core sets "test" or "live").
-    pub mode: &'static str,
+    pub mode: AppMode,
     pub data_dir: String,
+    /// Where the window loads Stripe.js from (the simulator's stand-in in demo mode).
+    pub stripe_js_url: String,
 }
 
 #[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
+pub async fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
+    let connection = state.connection().await?;
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION"),
-        mode: "demo",
+        mode: connection.mode,
         data_dir: state.paths.data_dir.display().to_string(),
+        stripe_js_url: connection.stripe_js_url.clone(),
     })
 }

@@ -15,10 +15,8 @@ use paydesk_stripe::{CancellationReason, RefundReason, RetryPolicy};
 use crate::args::{KeysCommand, RefundReasonArg, VoidReasonArg};
 use crate::commands::{print, CliError};
 
-/// Each data directory (till) has its own entry in the keyring.
-pub(crate) fn keyring_for(paths: &Paths) -> Keyring {
-    let profile = paths.data_dir.canonicalize().unwrap_or_else(|_| paths.data_dir.clone());
-    Keyring::for_profile(&profile.display().to_string())
+fn keyring_for(paths: &Paths) -> Keyring {
+    Keyring::for_data_dir(&paths.data_dir)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {

@@ -23,6 +23,7 @@ pub enum VaultError {
 
 /// One till's secret key in the OS keyring. `profile` separates tills (and test runs) that
 /// share one OS user: each data directory has its own entry.
+#[derive(Clone)]
 pub struct Keyring {
     account: String,
 }
@@ -30,6 +31,12 @@ pub struct Keyring {
 impl Keyring {
     pub fn for_profile(profile: &str) -> Keyring {
         Keyring { account: format!("stripe-secret-key:{profile}") }
+    }
+
+    /// The entry of the till whose database is in `data_dir`.
+    pub fn for_data_dir(data_dir: &std::path::Path) -> Keyring {
+        let profile = data_dir.canonicalize().unwrap_or_else(|_| data_dir.to_owned());
+        Keyring::for_profile(&profile.display().to_string())
     }
 
     fn entry(&self) -> Result<keyring::Entry, VaultError> {

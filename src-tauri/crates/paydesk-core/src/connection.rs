@@ -1,0 +1,93 @@
+//! How a till reaches Stripe: with the shop's configured keys (from the OS keyring) to
+//! api.stripe.com, or, when none are set, the offline demo / training mode: the Stripe
+//! simulator running inside the app, so a trainee can ring up sales and no money moves.
+
+use std::sync::{Arc, Mutex};
+
+use paydesk_stripe::{Endpoint, PublishableKey, RetryPolicy, SecretKey, StripeClient};
+use serde::Serialize;
+
+use crate::keys::{self, KeyStatus, KeysError};
+use crate::payments::Payments;
+use crate::secrets::Keyring;
+use crate::store::Store;
+
+/// The demo mode's keys: made up, test-mode, and only ever sent to the in-app simulator.
+const DEMO_SECRET: &str = "sk_test_paydesk_demo_mode_not_a_real_key";
+const DEMO_PUBLISHABLE: &str = "pk_test_paydesk_demo_mode_not_a_real_key";
+pub const STRIPE_JS_URL: &str = "https://js.stripe.com/v3/";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppMode {
+    /// No keys: the in-app simulator; no real money moves.
+    Demo,
+    Test,
+    Live,
+}
+
+pub struct Connection {
+    pub mode: AppMode,
+    /// Interactive: a cashier is waiting.
+    pub payments: Arc<Payments>,
+    /// Background work (reconciliation): longer, gentler retries.
+    pub background: Arc<Payments>,
+    /// Where the window loads Stripe.js from: js.stripe.com, or the simulator's stand-in.
+    pub stripe_js_url: String,
+    pub keys: Option<KeyStatus>,
+    _simulator: Option<stripe_sim::Simulator>,
+}
+
+impl Connection {
+    /// Configured keys if there are any, else the demo mode.
+    pub async fn open(store: Arc<Mutex<Store>>, keyring: Keyring) -> Result<Connection, KeysError> {
+        let status = keys::key_status(&store.lock().unwrap_or_else(|p| p.into_inner()))?;
+        match status {
+            Some(status) => Connection::configured(store, keyring, status).await,
+            None => Connection::demo(store).await,
+        }
+    }
+
+    async fn configured(store: Arc<Mutex<Store>>, keyring: Keyring, status: KeyStatus) -> Result<Connection, KeysError> {
+        // The keyring talks D-Bus synchronously: off the async threads.
+        let secret = tokio::task::spawn_blocking(move || keyring.load())
+            .await
+            .map_err(|e| KeysError::Endpoint(e.to_string()))??
+            .ok_or(KeysError::MissingSecret)?;
+        let publishable = PublishableKey::parse(&status.publishable_key)?;
+        let client = StripeClient::new(secret, keys::configured_endpoint()?).map_err(|e| KeysError::Endpoint(e.to_string()))?;
+        let mode = match status.mode {
+            paydesk_stripe::Mode::Test => AppMode::Test,
+            paydesk_stripe::Mode::Live => AppMode::Live,
+        };
+        tracing::info!(?mode, "connected to Stripe with the configured keys");
+        Ok(Connection::with(store, client, publishable, mode, STRIPE_JS_URL.to_owned(), Some(status), None))
+    }
+
+    async fn demo(store: Arc<Mutex<Store>>) -> Result<Connection, KeysError> {
+        let simulator = stripe_sim::Simulator::start(stripe_sim::SimConfig::default())
+            .await
+            .map_err(|e| KeysError::Endpoint(format!("cannot start the demo mode's simulator: {e}")))?;
+        let endpoint = Endpoint::loopback(simulator.base_url()).map_err(|e| KeysError::Endpoint(e.to_string()))?;
+        let secret = SecretKey::parse(DEMO_SECRET)?;
+        let client = StripeClient::new(secret, endpoint).map_err(|e| KeysError::Endpoint(e.to_string()))?;
+        let publishable = PublishableKey::parse(DEMO_PUBLISHABLE)?;
+        let stripe_js_url = format!("{}/v3/", simulator.base_url());
+        tracing::info!(simulator = simulator.base_url(), "demo mode: no Stripe keys, payments go to the in-app simulator");
+        Ok(Connection::with(store, client, publishable, AppMode::Demo, stripe_js_url, None, Some(simulator)))
+    }
+
+    fn with(
+        store: Arc<Mutex<Store>>,
+        client: StripeClient,
+        publishable: PublishableKey,
+        mode: AppMode,
+        stripe_js_url: String,
+        keys: Option<KeyStatus>,
+        simulator: Option<stripe_sim::Simulator>,
+    ) -> Connection {
+        let payments = Arc::new(Payments::new(store.clone(), client.clone(), publishable.clone()));
+        let background = Arc::new(Payments::new(store, client, publishable).with_policy(RetryPolicy::Background));
+        Connection { mode, payments, background, stripe_js_url, keys, _simulator: simulator }
+    }
+}

@@ -1,0 +1,31 @@
+//! The shop's Stripe keys. Replies show the mode and last four characters, never a secret.
+
+use paydesk_core::keys::{self, KeyStatus};
+use tauri::State;
+
+use crate::error::CommandResult;
+use crate::state::AppState;
+
+#[tauri::command]
+pub fn keys_status(state: State<'_, AppState>) -> CommandResult<Option<KeyStatus>> {
+    let store = state.store()?;
+    Ok(keys::key_status(&store)?)
+}
+
+#[tauri::command]
+pub async fn keys_set(state: State<'_, AppState>, secret_key: String, publishable_key: String) -> CommandResult<KeyStatus> {
+    let store = state.shared_store();
+    let status = keys::set_keys(&store, &state.keyring, &secret_key, &publishable_key, keys::configured_endpoint()?).await?;
+    state.reconnect().await;
+    Ok(status)
+}
+
+#[tauri::command]
+pub async fn keys_remove(state: State<'_, AppState>) -> CommandResult<()> {
+    {
+        let mut store = state.store()?;
+        keys::remove_keys(&mut store, &state.keyring)?;
+    }
+    state.reconnect().await;
+    Ok(())
+}

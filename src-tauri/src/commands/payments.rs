@@ -1,0 +1,109 @@
+//! Taking payment for an order. The amount is never an argument: the core charges the
+//! total it computes from the stored order.
+
+use paydesk_core::money::{Money, Sign};
+use paydesk_core::payments::{ReconcileReport, Settlement};
+use paydesk_core::store::OrderId;
+use paydesk_core::view::MoneyView;
+use paydesk_stripe::{CancellationReason, RefundReason};
+use serde::Serialize;
+use tauri::State;
+
+use crate::error::{CommandError, CommandResult};
+use crate::state::AppState;
+
+/// What the Payment Element needs. This is the one reply that carries a client secret.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Checkout {
+    pub order_id: String,
+    pub order_number: i64,
+    pub payment_intent_id: String,
+    pub amount: MoneyView,
+    pub client_secret: String,
+    pub publishable_key: String,
+}
+
+/// A settlement, plus the client secret `handleNextAction` needs when 3-D Secure is due.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettlementReply {
+    #[serde(flatten)]
+    pub settlement: Settlement,
+    pub next_action_client_secret: Option<String>,
+}
+
+impl From<Settlement> for SettlementReply {
+    fn from(settlement: Settlement) -> Self {
+        let next_action_client_secret = settlement.next_action_secret.as_ref().map(|secret| secret.expose().to_owned());
+        SettlementReply { settlement, next_action_client_secret }
+    }
+}
+
+fn order_id(id: &str) -> CommandResult<OrderId> {
+    OrderId::parse(id).ok_or_else(|| CommandError { code: "order_not_found", message: format!("order {id} not found") })
+}
+
+fn amount(state: &AppState, id: &OrderId, text: Option<String>) -> CommandResult<Option<Money>> {
+    let Some(text) = text else { return Ok(None) };
+    let currency = state.store()?.order(id)?.quote.total.currency();
+    Money::parse(&text, currency, Sign::NonNegative)
+        .map(Some)
+        .map_err(|e| CommandError { code: "invalid_amount", message: e.to_string() })
+}
+
+#[tauri::command]
+pub async fn payment_start(state: State<'_, AppState>, order_id: String) -> CommandResult<Checkout> {
+    let started = state.connection().await?.payments.start(&self::order_id(&order_id)?).await?;
+    Ok(Checkout {
+        order_id: started.order_id.to_string(),
+        order_number: started.order_number,
+        payment_intent_id: started.payment_intent_id,
+        amount: started.amount.into(),
+        client_secret: started.client_secret.expose().to_owned(),
+        publishable_key: started.publishable_key.as_str().to_owned(),
+    })
+}
+
+#[tauri::command]
+pub async fn payment_settle(state: State<'_, AppState>, order_id: String) -> CommandResult<SettlementReply> {
+    Ok(state.connection().await?.payments.settle(&self::order_id(&order_id)?).await?.into())
+}
+
+#[tauri::command]
+pub async fn payment_finalize(state: State<'_, AppState>, order_id: String, confirmation_token: String, moto: bool) -> CommandResult<SettlementReply> {
+    let payments = state.connection().await?.payments.clone();
+    Ok(payments.finalize_on_server(&self::order_id(&order_id)?, &confirmation_token, moto).await?.into())
+}
+
+#[tauri::command]
+pub async fn payment_capture(state: State<'_, AppState>, order_id: String, amount: Option<String>) -> CommandResult<SettlementReply> {
+    let id = self::order_id(&order_id)?;
+    let amount = self::amount(&state, &id, amount)?;
+    Ok(state.connection().await?.payments.capture(&id, amount).await?.into())
+}
+
+#[tauri::command]
+pub async fn payment_refund(state: State<'_, AppState>, order_id: String, amount: Option<String>, reason: Option<String>) -> CommandResult<SettlementReply> {
+    let id = self::order_id(&order_id)?;
+    let amount = self::amount(&state, &id, amount)?;
+    let reason = match reason.as_deref() {
+        None => None,
+        Some("requested_by_customer") => Some(RefundReason::RequestedByCustomer),
+        Some("duplicate") => Some(RefundReason::Duplicate),
+        Some("fraudulent") => Some(RefundReason::Fraudulent),
+        Some(other) => return Err(CommandError { code: "invalid_reason", message: format!("\"{other}\" is not a refund reason") }),
+    };
+    Ok(state.connection().await?.payments.refund(&id, amount, reason).await?.into())
+}
+
+#[tauri::command]
+pub async fn payment_void(state: State<'_, AppState>, order_id: String) -> CommandResult<SettlementReply> {
+    let id = self::order_id(&order_id)?;
+    Ok(state.connection().await?.payments.void(&id, CancellationReason::RequestedByCustomer).await?.into())
+}
+
+#[tauri::command]
+pub async fn payments_reconcile(state: State<'_, AppState>) -> CommandResult<ReconcileReport> {
+    Ok(state.connection().await?.background.reconcile().await?)
+}
