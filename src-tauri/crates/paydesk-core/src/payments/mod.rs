@@ -120,6 +120,12 @@ impl Payments {
         self
     }
 
+    /// The order as stored and its latest payment attempt, read together.
+    fn order_and_attempt(&self, order_id: &OrderId) -> Result<(Order, Option<PaymentAttempt>), PaymentError> {
+        let store = self.store();
+        Ok((store.order(order_id)?, store.latest_payment_attempt(order_id)?))
+    }
+
     fn store(&self) -> MutexGuard<'_, Store> {
         // Transactions roll back on panic, so a poisoned lock still guards a sound database.
         self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -128,10 +134,7 @@ impl Payments {
     /// Creates the order's PaymentIntent, or reuses the one it has while it is still payable,
     /// and returns what the Payment Element needs.
     pub async fn start(&self, order_id: &OrderId) -> Result<StartedPayment, PaymentError> {
-        let (order, latest) = {
-            let store = self.store();
-            (store.order(order_id)?, store.latest_payment_attempt(order_id)?)
-        };
+        let (order, latest) = self.order_and_attempt(order_id)?;
         ensure_payable(&order)?;
         let amount = chargeable_amount(&order)?;
 
@@ -169,10 +172,7 @@ impl Payments {
     /// Reads the intent from Stripe and brings the order in line with it. The window calls
     /// this after `confirmPayment`; what the window claims happened is never used.
     pub async fn settle(&self, order_id: &OrderId) -> Result<Settlement, PaymentError> {
-        let (order, latest) = {
-            let store = self.store();
-            (store.order(order_id)?, store.latest_payment_attempt(order_id)?)
-        };
+        let (order, latest) = self.order_and_attempt(order_id)?;
         let intent = self
             .current_intent(&order, latest.as_ref())
             .await?
@@ -196,10 +196,7 @@ impl Payments {
     }
 
     async fn confirm_on_server(&self, order_id: &OrderId, confirmation: Confirmation, moto: bool) -> Result<Settlement, PaymentError> {
-        let (order, latest) = {
-            let store = self.store();
-            (store.order(order_id)?, store.latest_payment_attempt(order_id)?)
-        };
+        let (order, latest) = self.order_and_attempt(order_id)?;
         ensure_payable(&order)?;
         let amount = chargeable_amount(&order)?;
         if let Some(intent) = self.current_intent(&order, latest.as_ref()).await? {
@@ -279,10 +276,7 @@ impl Payments {
     /// Voids an order: a draft is dropped; a payment not yet taken is canceled at Stripe (an
     /// authorization is released). A paid order is refunded instead.
     pub async fn void(&self, order_id: &OrderId, reason: CancellationReason) -> Result<Settlement, PaymentError> {
-        let (order, latest) = {
-            let store = self.store();
-            (store.order(order_id)?, store.latest_payment_attempt(order_id)?)
-        };
+        let (order, latest) = self.order_and_attempt(order_id)?;
         let cause = format!("voided ({})", reason.as_str());
         match self.current_intent(&order, latest.as_ref()).await? {
             None if matches!(order.status, OrderStatus::Draft | OrderStatus::AwaitingPayment) => {
@@ -351,10 +345,7 @@ impl Payments {
     }
 
     async fn settle_quietly(&self, order_id: &OrderId) -> Result<Settlement, PaymentError> {
-        let (order, latest) = {
-            let store = self.store();
-            (store.order(order_id)?, store.latest_payment_attempt(order_id)?)
-        };
+        let (order, latest) = self.order_and_attempt(order_id)?;
         match self.current_intent(&order, latest.as_ref()).await? {
             Some(intent) => self.apply_intent(&order.id, &intent, Reading::Sync),
             None => Ok(plain_settlement(&order, None)),
