@@ -1,6 +1,8 @@
 //! The window's commands through Tauri's real IPC layer and the app's real capability
 //! file (no display needed): replies, and errors pinned to `{code, message}`.
 
+mod common;
+
 use paydesk::state::AppState;
 use paydesk::with_commands;
 use paydesk_core::paths::Paths;
@@ -186,4 +188,47 @@ fn demo_mode_takes_a_payment_for_the_order_total_whatever_the_window_sends() {
     let again = invoke(&main, "payment_start", json!({ "orderId": id })).unwrap_err();
     assert_eq!(again["code"], "order_not_payable");
     assert_eq!(again.as_object().unwrap().len(), 2);
+}
+
+/// Keys set from the window land in the (real, private) OS keyring; no reply ever carries
+/// the secret, and the till switches from demo mode to test mode and back.
+#[test]
+fn keys_set_in_the_window_are_kept_in_the_keyring_and_never_sent_back() {
+    const SECRET: &str = "sk_test_paydesk_ipc_made_up_secret_4321";
+    let session = common::KeyringSession::start();
+    // This test binary's only keyring user: the keyring reads the bus address once, at first use.
+    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &session.bus);
+    let simulator = tauri::async_runtime::block_on(stripe_sim::Simulator::start(stripe_sim::SimConfig::default())).unwrap();
+    std::env::set_var(paydesk_core::keys::API_BASE_ENV, simulator.base_url());
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    let main = window(&app, "main");
+
+    let mut replies = Vec::new();
+    let status = invoke(&main, "keys_set", json!({ "secretKey": SECRET, "publishableKey": "pk_test_paydesk_ipc_made_up" })).unwrap();
+    assert_eq!(status["secretLast4"], "4321");
+    assert_eq!(status["mode"], "test");
+    replies.push(status);
+    let info = invoke(&main, "app_info", json!({})).unwrap();
+    assert_eq!(info["mode"], "test");
+    assert_eq!(info["stripeJsUrl"], "https://js.stripe.com/v3/");
+    replies.push(info);
+    replies.push(invoke(&main, "keys_status", json!({})).unwrap());
+    assert!(session.paydesk_secrets().contains(SECRET));
+
+    let order = invoke(&main, "order_create", json!({ "input": coffee_order() })).unwrap();
+    let checkout = invoke(&main, "payment_start", json!({ "orderId": order["id"] })).unwrap();
+    assert_eq!(checkout["amount"]["minor"], 1007);
+    replies.push(checkout);
+    let wrong = invoke(&main, "keys_set", json!({ "secretKey": SECRET, "publishableKey": "pk_live_paydesk_ipc_made_up" })).unwrap_err();
+    assert_eq!(wrong["code"], "key_mode_mismatch");
+    replies.push(wrong);
+
+    for reply in &replies {
+        assert!(!reply.to_string().contains(SECRET), "{reply}");
+    }
+    invoke(&main, "keys_remove", json!({})).unwrap();
+    assert!(!session.paydesk_secrets().contains(SECRET));
+    assert_eq!(invoke(&main, "app_info", json!({})).unwrap()["mode"], "demo");
+    assert!(!common::everything_written(dir.path()).contains(SECRET));
 }
