@@ -2,6 +2,7 @@
 //! lives in paydesk-core; this crate only wires it to the webview.
 
 pub mod commands;
+pub mod csp;
 pub mod error;
 pub mod state;
 
@@ -10,6 +11,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use paydesk_cli::{logging, WindowOptions};
+use paydesk_core::connection::AppMode;
 use paydesk_core::secrets::Keyring;
 use paydesk_core::store::Store;
 use tauri::Manager;
@@ -60,16 +62,25 @@ pub fn run_app(options: WindowOptions) -> ExitCode {
         }
     };
     let keyring = Keyring::for_data_dir(&paths.data_dir);
+    let state = AppState::new(store, paths, keyring);
+    // Connected before the window exists: the window's policy depends on the mode, and the
+    // simulator or the keyring take milliseconds.
+    tauri::async_runtime::block_on(state.reconnect());
+    let mut context = tauri::generate_context!("../tauri.conf.json");
+    if let Ok(connection) = tauri::async_runtime::block_on(state.connection()) {
+        if connection.mode == AppMode::Demo {
+            if let Some(origin) = csp::origin_of(&connection.stripe_js_url) {
+                csp::allow_simulator(context.config_mut(), &origin);
+            }
+        }
+    }
     let result = with_commands(tauri::Builder::default())
-        .manage(AppState::new(store, paths, keyring))
+        .manage(state)
         .setup(|app| {
-            let handle = app.handle().clone();
-            // Connected before the window asks anything; the simulator or keyring take milliseconds.
-            tauri::async_runtime::block_on(handle.state::<AppState>().reconnect());
-            tauri::async_runtime::spawn(reconcile_forever(handle));
+            tauri::async_runtime::spawn(reconcile_forever(app.handle().clone()));
             Ok(())
         })
-        .run(tauri::generate_context!("../tauri.conf.json"));
+        .run(context);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
