@@ -18,6 +18,7 @@ impl ErrorCode for StoreError {
             StoreError::InvalidOrder(_) => "invalid_order",
             StoreError::Pricing(_) => "pricing",
             StoreError::IllegalTransition(_) => "illegal_transition",
+            StoreError::NotEditable { .. } => "order_not_editable",
             StoreError::Inconsistent(_) => "order_inconsistent",
             StoreError::Backup { .. } => "backup_failed",
             StoreError::Sqlite(_) => "database",

@@ -518,3 +518,45 @@ async fn nothing_secret_reaches_errors_or_debug_output() {
     let error = h.payments.capture(&order, None).await.unwrap_err().to_string();
     assert!(!error.contains(SECRET) && !error.contains("_secret_"), "{error}");
 }
+
+#[tokio::test]
+async fn an_order_changed_at_the_checkout_updates_or_replaces_its_intent() {
+    let h = Harness::new().await;
+    let edit = |id: &OrderId, price: &str| {
+        let spec = OrderInput {
+            currency: "USD".into(),
+            lines: vec![LineInput { description: "Espresso beans".into(), quantity: 1, unit_price: price.into() }],
+            ..OrderInput::default()
+        }
+        .validate(Completeness::RequireLines)
+        .unwrap();
+        h.store.lock().unwrap().edit_order(id, &spec, "customer changed the order").unwrap();
+    };
+
+    // Waiting for a card: the same intent, its amount updated to the new total.
+    let order = h.order("10.00");
+    let first = h.payments.start(&order).await.unwrap();
+    edit(&order, "12.50");
+    let second = h.payments.start(&order).await.unwrap();
+    assert_eq!(second.payment_intent_id, first.payment_intent_id);
+    assert_eq!(second.amount.minor(), 1250);
+    let intent = h.secret_get(&format!("/v1/payment_intents/{}", first.payment_intent_id)).await;
+    assert_eq!(intent["amount"], 1250);
+
+    // Mid-3-D Secure the amount cannot change: that intent is canceled and replaced.
+    let order = h.order("20.00");
+    let first = h.payments.start(&order).await.unwrap();
+    h.browser_confirm(&first.payment_intent_id, first.client_secret.expose(), "pm_card_authenticationRequired").await;
+    edit(&order, "22.00");
+    let second = h.payments.start(&order).await.unwrap();
+    assert_ne!(second.payment_intent_id, first.payment_intent_id);
+    assert_eq!(second.amount.minor(), 2200);
+    let old = h.secret_get(&format!("/v1/payment_intents/{}", first.payment_intent_id)).await;
+    assert_eq!(old["status"], "canceled");
+    h.browser_confirm(&second.payment_intent_id, second.client_secret.expose(), "pm_card_visa").await;
+    let settled = h.payments.settle(&order).await.unwrap();
+    assert_eq!(settled.outcome, Outcome::Paid);
+    let charged: Vec<Value> = h.intents_for(&order).await.into_iter().filter(|pi| pi["status"] == "succeeded").collect();
+    assert_eq!(charged.len(), 1);
+    assert_eq!(charged[0]["amount"], 2200);
+}

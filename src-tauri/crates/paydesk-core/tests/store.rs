@@ -284,3 +284,29 @@ fn csv_export_covers_the_range_with_plain_decimals() {
     let mut everything = Vec::new();
     assert_eq!(store.export_csv(ExportRange::default(), &mut everything).unwrap(), 2);
 }
+
+#[test]
+fn an_unpaid_order_can_be_edited_with_its_event_and_a_paid_one_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    let order = store.create_order(&spec(&[("Cake", 1, "4.00")]), "cashier").unwrap();
+    let edited = store.edit_order(&order.id, &spec(&[("Cake", 1, "4.00"), ("Cookie", 2, "1.50")]), "customer added cookies").unwrap();
+    assert_eq!(edited.number, order.number);
+    assert_eq!(edited.quote.subtotal.minor(), 700);
+    assert_eq!(edited.summary, "Cake, Cookie ×2");
+    assert_eq!(store.order(&order.id).unwrap(), edited);
+    let events = store.events(&order.id).unwrap();
+    assert_eq!(events.last().unwrap().kind, "edited");
+    // Tax per line: 4.00 × 8.875% = 0.355 → 0.36; 3.00 × 8.875% = 0.26625 → 0.27.
+    assert!(events.last().unwrap().cause.contains("total now $7.63"), "{:?}", events.last());
+
+    store.transition(&order.id, OrderStatus::AwaitingPayment, "payment started").unwrap();
+    let mut in_yen = spec(&[("Cake", 1, "4")]);
+    in_yen.currency = "JPY".parse().unwrap();
+    let refused = store.edit_order(&order.id, &in_yen, "x").unwrap_err();
+    assert!(refused.to_string().contains("currency cannot change"), "{refused}");
+    store.transition(&order.id, OrderStatus::Paid, "paid").unwrap();
+    let refused = store.edit_order(&order.id, &spec(&[("Free cake", 1, "0")]), "x").unwrap_err();
+    assert_eq!(refused.to_string(), format!("order #{} is paid and can no longer be changed", order.number));
+    assert_eq!(store.order(&order.id).unwrap().quote.subtotal.minor(), 700);
+}

@@ -38,6 +38,8 @@ pub enum StoreError {
     Pricing(#[from] PricingError),
     #[error(transparent)]
     IllegalTransition(#[from] IllegalTransition),
+    #[error("order #{number} is {status} and can no longer be changed")]
+    NotEditable { number: i64, status: crate::order::OrderStatus },
     #[error("the stored order {0} does not match its own totals; it may have been edited outside Paydesk")]
     Inconsistent(String),
     #[error("cannot write the backup to {path}: {message}")]

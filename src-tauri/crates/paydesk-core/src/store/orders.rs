@@ -118,11 +118,7 @@ impl Store {
         let (now, business_date) = self.now();
         let id = OrderId::new();
         let summary = summarize(spec);
-        let (discount_kind, discount_value) = match spec.discount {
-            None => (None, None),
-            Some(Discount::Percent { rate }) => (Some("percent"), Some(rate.millionths())),
-            Some(Discount::Amount { amount }) => (Some("amount"), Some(amount.minor())),
-        };
+        let (discount_kind, discount_value) = discount_columns(spec);
 
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let number: i64 = tx.query_row(
@@ -156,33 +152,63 @@ impl Store {
                 now,
             ],
         )?;
-        for (position, (line, priced)) in spec.lines.iter().zip(&quote.lines).enumerate() {
-            tx.execute(
-                "INSERT INTO order_lines (order_id, position, description, quantity, unit_price, amount, discount, tax)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    id.as_str(),
-                    position as i64,
-                    line.description,
-                    line.quantity,
-                    line.unit_price.minor(),
-                    priced.amount.minor(),
-                    priced.discount.minor(),
-                    priced.tax.minor(),
-                ],
-            )?;
-        }
-        for (position, (tax, priced)) in spec.taxes.iter().zip(&quote.taxes).enumerate() {
-            tx.execute(
-                "INSERT INTO order_taxes (order_id, position, name, rate, inclusive, amount)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id.as_str(), position as i64, tax.name, tax.rate.millionths(), tax.inclusive, priced.amount.minor()],
-            )?;
-        }
+        write_lines_and_taxes(&tx, &id, spec, &quote)?;
         append_event(&tx, &id, &now, "created", None, OrderStatus::Draft, cause)?;
         tx.commit()?;
         tracing::info!(order = %id, number, total = %quote.total.to_decimal_string(), currency = %spec.currency, "order created");
         self.order(&id)
+    }
+
+    /// Replaces an order's contents before it is paid ("add a cookie" at the checkout): in
+    /// draft, or awaiting payment with no payment under way. The order is repriced and the
+    /// change logged in one transaction; the next charge asks Stripe for the new total.
+    pub fn edit_order(&mut self, id: &OrderId, spec: &OrderSpec, cause: &str) -> Result<Order, StoreError> {
+        if spec.lines.is_empty() {
+            return Err(crate::order::InvalidOrder::new("lines", "add at least one line").into());
+        }
+        let quote = spec.quote()?;
+        let (now, _) = self.now();
+        let (discount_kind, discount_value) = discount_columns(spec);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let status = order_status(&tx, id)?;
+        let (number, currency): (i64, String) =
+            tx.query_row("SELECT number, currency FROM orders WHERE id = ?1", [id.as_str()], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        if !matches!(status, OrderStatus::Draft | OrderStatus::AwaitingPayment) {
+            return Err(StoreError::NotEditable { number, status });
+        }
+        if status == OrderStatus::AwaitingPayment && currency != spec.currency.code() {
+            return Err(crate::order::InvalidOrder::new("currency", "the currency cannot change once payment has started; void the sale and start again").into());
+        }
+        tx.execute("DELETE FROM order_lines WHERE order_id = ?1", [id.as_str()])?;
+        tx.execute("DELETE FROM order_taxes WHERE order_id = ?1", [id.as_str()])?;
+        tx.execute(
+            "UPDATE orders SET currency = ?1, discount_kind = ?2, discount_value = ?3, tip = ?4, note = ?5, customer_email = ?6,
+                 summary = ?7, subtotal = ?8, discount = ?9, tax_exclusive = ?10, tax_inclusive = ?11, rounding = ?12,
+                 total = ?13, updated_at = ?14
+             WHERE id = ?15",
+            params![
+                spec.currency.code(),
+                discount_kind,
+                discount_value,
+                quote.tip.minor(),
+                spec.note,
+                spec.customer_email,
+                summarize(spec),
+                quote.subtotal.minor(),
+                quote.discount.minor(),
+                quote.tax_exclusive.minor(),
+                quote.tax_inclusive.minor(),
+                quote.rounding.minor(),
+                quote.total.minor(),
+                now,
+                id.as_str(),
+            ],
+        )?;
+        write_lines_and_taxes(&tx, id, spec, &quote)?;
+        append_event(&tx, id, &now, "edited", Some(status), status, &format!("{cause}; total now {}", quote.total))?;
+        tx.commit()?;
+        tracing::info!(order = %id, number, total = %quote.total.to_decimal_string(), "order edited");
+        self.order(id)
     }
 
     /// Moves an order to `next`, refusing transitions the state machine does not allow, and
@@ -458,6 +484,43 @@ fn summarize(spec: &OrderSpec) -> String {
 
 fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// How a discount is kept: its kind, and millionths of a percent or minor units.
+fn discount_columns(spec: &OrderSpec) -> (Option<&'static str>, Option<i64>) {
+    match spec.discount {
+        None => (None, None),
+        Some(Discount::Percent { rate }) => (Some("percent"), Some(rate.millionths())),
+        Some(Discount::Amount { amount }) => (Some("amount"), Some(amount.minor())),
+    }
+}
+
+/// The order's lines and tax rates with what each came to, as priced by `quote`.
+fn write_lines_and_taxes(tx: &Transaction<'_>, id: &OrderId, spec: &OrderSpec, quote: &Quote) -> Result<(), StoreError> {
+    for (position, (line, priced)) in spec.lines.iter().zip(&quote.lines).enumerate() {
+        tx.execute(
+            "INSERT INTO order_lines (order_id, position, description, quantity, unit_price, amount, discount, tax)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                id.as_str(),
+                position as i64,
+                line.description,
+                line.quantity,
+                line.unit_price.minor(),
+                priced.amount.minor(),
+                priced.discount.minor(),
+                priced.tax.minor(),
+            ],
+        )?;
+    }
+    for (position, (tax, priced)) in spec.taxes.iter().zip(&quote.taxes).enumerate() {
+        tx.execute(
+            "INSERT INTO order_taxes (order_id, position, name, rate, inclusive, amount)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![id.as_str(), position as i64, tax.name, tax.rate.millionths(), tax.inclusive, priced.amount.minor()],
+        )?;
+    }
+    Ok(())
 }
 
 pub(super) fn order_status(tx: &Transaction<'_>, order_id: &OrderId) -> Result<OrderStatus, StoreError> {
