@@ -80,7 +80,22 @@ static EVENT_LIST: &[(&str, Spec)] = &[LIMIT, AFTER, BEFORE, CREATED, ("type", S
 static CTOKEN_CREATE: &[(&str, Spec)] = &[("payment_method", Spec::Scalar), PM_DATA, ("return_url", Spec::Scalar), ("setup_future_usage", Spec::Scalar), SHIPPING, EXPAND];
 static ONLY_EXPAND: &[(&str, Spec)] = &[EXPAND];
 
-pub fn dispatch(store: &mut Store, req: &ApiRequest) -> Outcome<Value> {
+/// A successful answer: a JSON tree, or the pretty-printed bytes of one (written straight
+/// from the struct on the hot path, PaymentIntent create).
+pub enum Reply {
+    Tree(Value),
+    Pretty(Vec<u8>),
+}
+
+pub fn dispatch(store: &mut Store, req: &ApiRequest) -> Outcome<Reply> {
+    // The same routing and key check as `dispatch_tree`, which handles everything else.
+    if req.method == "POST" && req.path.trim_start_matches('/') == "v1/payment_intents" && matches!(req.key, Key::Secret(_)) {
+        return create_intent(store, req);
+    }
+    dispatch_tree(store, req).map(Reply::Tree)
+}
+
+fn dispatch_tree(store: &mut Store, req: &ApiRequest) -> Outcome<Value> {
     let segs: Vec<&str> = req.path.trim_start_matches('/').split('/').collect();
     let secret = matches!(req.key, Key::Secret(_));
     let publishable_ok = matches!(
@@ -98,7 +113,10 @@ pub fn dispatch(store: &mut Store, req: &ApiRequest) -> Outcome<Value> {
             p.check(ONLY_EXPAND)?;
             expand(store, objects::account(store), p, false)
         }
-        ("POST", ["v1", "payment_intents"]) => create_intent(store, req),
+        ("POST", ["v1", "payment_intents"]) => match create_intent(store, req)? {
+            Reply::Tree(v) => Ok(v),
+            Reply::Pretty(_) => unreachable!("dispatch answers secret-key creates itself"),
+        },
         ("GET", ["v1", "payment_intents"]) => {
             p.check(PI_LIST)?;
             let items = store.intents.newest_first().map(|pi| (pi.id.as_str(), pi.created, objects::intent(pi)));
@@ -519,7 +537,7 @@ fn missing_payment_method(store: &Store, pi_id: &str) -> ApiError {
     )
 }
 
-fn create_intent(store: &mut Store, req: &ApiRequest) -> Outcome<Value> {
+fn create_intent(store: &mut Store, req: &ApiRequest) -> Outcome<Reply> {
     let p = &req.params;
     p.check(PI_CREATE)?;
     let amount = p.int("amount")?.ok_or_else(|| ApiError::missing_param("amount"))?;
@@ -578,14 +596,22 @@ fn create_intent(store: &mut Store, req: &ApiRequest) -> Outcome<Value> {
         three_ds_done: false,
     };
     store.intents.insert(id.clone(), intent);
-    let created = store.intent_json(&id);
-    store.emit_snapshot(&req.ctx, "payment_intent.created", &created);
+    store.emit_intent(&req.ctx, "payment_intent.created", &id);
     if let (true, Some(chosen)) = (confirm, chosen) {
         run_confirm(store, &req.ctx, &id, chosen)?;
-        return render_intent(store, req, &id);
     }
-    // Unchanged since the snapshot: answer with it rather than rendering it again.
-    render_intent_value(store, req, created)
+    intent_reply(store, req, &id)
+}
+
+/// [`render_intent`], written straight from the struct when there is nothing to expand
+/// and nothing to hide from a publishable key (the same bytes: see `objects::IntentJson`).
+fn intent_reply(store: &Store, req: &ApiRequest, id: &str) -> Outcome<Reply> {
+    if let (Key::Secret(_), Some(pi)) = (req.key, store.intents.get(id)) {
+        if req.params.strings("expand").is_empty() {
+            return Ok(Reply::Pretty(serde_json::to_vec_pretty(&objects::IntentJson(pi)).expect("serializable")));
+        }
+    }
+    render_intent(store, req, id).map(Reply::Tree)
 }
 
 fn run_confirm(store: &mut Store, ctx: &Ctx, pi_id: &str, chosen: Chosen) -> Outcome<()> {
@@ -621,12 +647,7 @@ fn client_visible_intent<'a>(store: &'a Store, req: &ApiRequest, id: &str) -> Ou
 }
 
 fn render_intent(store: &Store, req: &ApiRequest, id: &str) -> Outcome<Value> {
-    render_intent_value(store, req, store.intent_json(id))
-}
-
-/// [`render_intent`] from the intent's JSON already at hand.
-fn render_intent_value(store: &Store, req: &ApiRequest, json: Value) -> Outcome<Value> {
-    let full = expand(store, json, &req.params, false)?;
+    let full = expand(store, store.intent_json(id), &req.params, false)?;
     Ok(match req.key {
         Key::Secret(_) => full,
         Key::Publishable(_) => objects::intent_for_client(&full),

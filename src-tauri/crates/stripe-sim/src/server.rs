@@ -405,9 +405,17 @@ async fn api_inner(
     };
     // Serialized once (outside the store lock) for both the answer and the idempotency
     // record, instead of cloning the JSON tree for the latter.
-    let (status, body) = match &outcome {
-        Ok(v) => (200, serde_json::to_vec_pretty(v).expect("serializable")),
-        Err(e) => (e.status, serde_json::to_vec_pretty(&e.body(request_id)).expect("serializable")),
+    let (outcome, body) = match outcome {
+        Ok(api::Reply::Tree(v)) => (Ok(()), serde_json::to_vec_pretty(&v).expect("serializable")),
+        Ok(api::Reply::Pretty(bytes)) => (Ok(()), bytes),
+        Err(e) => {
+            let body = serde_json::to_vec_pretty(&e.body(request_id)).expect("serializable");
+            (Err(e), body)
+        }
+    };
+    let status = match &outcome {
+        Ok(()) => 200,
+        Err(e) => e.status,
     };
     if let (Some(f), true) = (in_flight, status == 200 || status == 402) {
         // Stripe saves results of requests that ran; validation failures are not saved.

@@ -247,17 +247,9 @@ impl Store {
     }
 
     /// [`Store::emit`] for a caller that still needs `object` afterwards.
-    pub fn emit_snapshot(&mut self, ctx: &Ctx, kind: &str, object: &Value) {
-        let id = new_id("evt");
-        let ev = Event {
-            id: id.clone(),
-            created: now(),
-            kind: kind.to_string(),
-            object: serde_json::to_string(object).expect("serializable").into_boxed_str(),
-            request_id: ctx.request_id.clone(),
-            idempotency_key: ctx.idempotency_key.clone(),
-        };
-        self.events.insert(id, ev);
+    pub fn emit_snapshot(&mut self, ctx: &Ctx, kind: &str, object: &impl serde::Serialize) {
+        let text = serde_json::to_string(object).expect("serializable").into_boxed_str();
+        self.emit_text(ctx, kind, text);
     }
 
     pub fn intent(&self, id: &str) -> Outcome<&Intent> {
@@ -272,9 +264,27 @@ impl Store {
         self.intents.get_mut(id).expect("intent looked up by the caller")
     }
 
-    fn emit_intent(&mut self, ctx: &Ctx, kind: &str, id: &str) {
-        let obj = self.intent_json(id);
-        self.emit(ctx, kind, obj);
+    /// The snapshot is written from the struct (`objects::IntentJson`: the same JSON as
+    /// `intent_json`, without building the tree).
+    pub fn emit_intent(&mut self, ctx: &Ctx, kind: &str, id: &str) {
+        let text = match self.intents.get(id) {
+            Some(pi) => serde_json::to_string(&objects::IntentJson(pi)),
+            None => serde_json::to_string(&Value::Null),
+        };
+        self.emit_text(ctx, kind, text.expect("serializable").into_boxed_str());
+    }
+
+    fn emit_text(&mut self, ctx: &Ctx, kind: &str, object: Box<str>) {
+        let id = new_id("evt");
+        let ev = Event {
+            id: id.clone(),
+            created: now(),
+            kind: kind.to_string(),
+            object,
+            request_id: ctx.request_id.clone(),
+            idempotency_key: ctx.idempotency_key.clone(),
+        };
+        self.events.insert(id, ev);
     }
 
     fn emit_charge(&mut self, ctx: &Ctx, kind: &str, id: &str) {
