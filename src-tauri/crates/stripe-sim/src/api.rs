@@ -9,7 +9,7 @@ use crate::currency;
 use crate::errors::ApiError;
 use crate::form::{parse_bool, path_str, Param, Params, Spec};
 use crate::objects;
-use crate::state::{new_id, now, random_chars, CardDetails, ConfirmationToken, Ctx, Intent, Outcome, Status, Store};
+use crate::state::{new_id, now, random_chars, CardDetails, ConfirmationToken, Ctx, Event, Intent, Outcome, Status, Store};
 
 /// The kind of API key a request authenticated with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -537,8 +537,10 @@ fn missing_payment_method(store: &Store, pi_id: &str) -> ApiError {
     )
 }
 
-fn create_intent(store: &mut Store, req: &ApiRequest) -> Outcome<Reply> {
-    let p = &req.params;
+/// The parameter checks of PaymentIntent create and the intent they describe, before a
+/// payment method is chosen (which needs the store): the intent has its id and client
+/// secret, no payment method and status `requires_payment_method`. Also whether to confirm.
+fn new_intent(p: &Params) -> Outcome<(Intent, bool)> {
     p.check(PI_CREATE)?;
     let amount = p.int("amount")?.ok_or_else(|| ApiError::missing_param("amount"))?;
     let cur = currency::parse(p.str("currency").filter(|s| !s.is_empty()).ok_or_else(|| ApiError::missing_param("currency"))?)?;
@@ -557,21 +559,15 @@ fn create_intent(store: &mut Store, req: &ApiRequest) -> Outcome<Reply> {
             Some("confirmation_token".into()),
         ));
     }
-    let chosen = choose_payment_method(store, p, req.key)?;
-    if confirm && chosen.is_none() {
-        return Err(ApiError::invalid_request(
-            "You cannot confirm this PaymentIntent because it's missing a payment method. Provide payment_method or confirmation_token.",
-            Some("payment_method".into()),
-        ));
-    }
     let id = new_id("pi");
+    let client_secret = format!("{id}_secret_{}", random_chars(25));
     let intent = Intent {
-        id: id.clone(),
+        id,
         created: now(),
-        client_secret: format!("{id}_secret_{}", random_chars(25)),
+        client_secret,
         amount,
         currency: cur.code,
-        status: if chosen.is_some() { Status::RequiresConfirmation } else { Status::RequiresPaymentMethod },
+        status: Status::RequiresPaymentMethod,
         capture_method: capture_method.into(),
         confirmation_method: confirmation_method.into(),
         description: p.opt_str("description"),
@@ -579,7 +575,7 @@ fn create_intent(store: &mut Store, req: &ApiRequest) -> Outcome<Reply> {
         receipt_email: p.opt_str("receipt_email"),
         statement_descriptor: p.opt_str("statement_descriptor"),
         statement_descriptor_suffix: suffix,
-        payment_method: chosen.as_ref().map(|c| c.pm.clone()),
+        payment_method: None,
         payment_method_types,
         automatic_payment_methods,
         payment_method_options: options,
@@ -595,12 +591,71 @@ fn create_intent(store: &mut Store, req: &ApiRequest) -> Outcome<Reply> {
         three_ds_source: None,
         three_ds_done: false,
     };
+    Ok((intent, confirm))
+}
+
+fn create_intent(store: &mut Store, req: &ApiRequest) -> Outcome<Reply> {
+    let p = &req.params;
+    let (mut intent, confirm) = new_intent(p)?;
+    let chosen = choose_payment_method(store, p, req.key)?;
+    if confirm && chosen.is_none() {
+        return Err(ApiError::invalid_request(
+            "You cannot confirm this PaymentIntent because it's missing a payment method. Provide payment_method or confirmation_token.",
+            Some("payment_method".into()),
+        ));
+    }
+    if let Some(c) = &chosen {
+        intent.status = Status::RequiresConfirmation;
+        intent.payment_method = Some(c.pm.clone());
+    }
+    let id = intent.id.clone();
     store.intents.insert(id.clone(), intent);
     store.emit_intent(&req.ctx, "payment_intent.created", &id);
     if let (true, Some(chosen)) = (confirm, chosen) {
         run_confirm(store, &req.ctx, &id, chosen)?;
     }
     intent_reply(store, req, &id)
+}
+
+/// A PaymentIntent create made ready before the store is locked: see [`prepare`].
+pub struct Prepared {
+    intent: Intent,
+    event: Event,
+    answer: Vec<u8>,
+}
+
+/// The common PaymentIntent create (secret key; no payment method, confirmation or
+/// expansion; valid parameters), done as far as it can be without the store: the intent,
+/// its `payment_intent.created` event and the answer are built and serialized here, so
+/// that [`commit`] only has to insert them while the store is locked. `None` for any
+/// other request, including invalid ones: [`dispatch`] then handles it, errors included.
+/// `commit(store, req, prepare(req)?)` has the same effect and answer as
+/// `dispatch(store, req)` for such a request: the same checks, objects and bytes.
+pub fn prepare(req: &ApiRequest) -> Option<Prepared> {
+    let p = &req.params;
+    if req.method != "POST" || req.path.trim_start_matches('/') != "v1/payment_intents" || !matches!(req.key, Key::Secret(_)) {
+        return None;
+    }
+    if ["payment_method", "payment_method_data", "confirmation_token"].iter().any(|k| p.has(k)) || !p.strings("expand").is_empty() {
+        return None;
+    }
+    let (intent, confirm) = new_intent(p).ok()?;
+    if confirm {
+        return None;
+    }
+    let json = objects::IntentJson(&intent);
+    let snapshot = serde_json::to_string(&json).expect("serializable").into_boxed_str();
+    let answer = serde_json::to_vec_pretty(&json).expect("serializable");
+    let event = Store::new_event(&req.ctx, "payment_intent.created", snapshot);
+    Some(Prepared { intent, event, answer })
+}
+
+/// Stores what [`prepare`] built and returns its answer.
+pub fn commit(store: &mut Store, prepared: Prepared) -> Reply {
+    let Prepared { intent, event, answer } = prepared;
+    store.intents.insert(intent.id.clone(), intent);
+    store.events.insert(event.id.clone(), event);
+    Reply::Pretty(answer)
 }
 
 /// [`render_intent`], written straight from the struct when there is nothing to expand

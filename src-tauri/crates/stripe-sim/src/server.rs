@@ -399,9 +399,15 @@ async fn api_inner(
         key: &key,
         ctx: Ctx { request_id: Some(request_id.to_string()), idempotency_key: idem_key.clone() },
     };
+    // The common create is built and serialized before the lock, so that the lock is
+    // held only to insert it; everything else is handled under the lock.
+    let prepared = api::prepare(&request);
     let outcome = {
         let mut store = shared.store.lock().expect("store lock");
-        api::dispatch(&mut store, &request)
+        match prepared {
+            Some(p) => Ok(api::commit(&mut store, p)),
+            None => api::dispatch(&mut store, &request),
+        }
     };
     // Serialized once (outside the store lock) for both the answer and the idempotency
     // record, instead of cloning the JSON tree for the latter.

@@ -275,16 +275,20 @@ impl Store {
     }
 
     fn emit_text(&mut self, ctx: &Ctx, kind: &str, object: Box<str>) {
-        let id = new_id("evt");
-        let ev = Event {
-            id: id.clone(),
+        let ev = Store::new_event(ctx, kind, object);
+        self.events.insert(ev.id.clone(), ev);
+    }
+
+    /// An event of `kind` about `object` (compact JSON), not yet stored.
+    pub fn new_event(ctx: &Ctx, kind: &str, object: Box<str>) -> Event {
+        Event {
+            id: new_id("evt"),
             created: now(),
             kind: kind.to_string(),
             object,
             request_id: ctx.request_id.clone(),
             idempotency_key: ctx.idempotency_key.clone(),
-        };
-        self.events.insert(id, ev);
+        }
     }
 
     fn emit_charge(&mut self, ctx: &Ctx, kind: &str, id: &str) {

@@ -230,3 +230,46 @@ async fn official_sdk_list_encoding_is_understood() {
     assert_eq!(r.body["latest_charge"]["object"], "charge");
     assert_eq!(r.body["automatic_payment_methods"], Value::Null);
 }
+
+/// A plain create is answered by a path that writes the intent straight from its struct
+/// (before the store is locked); its bytes must be those the JSON-tree path writes for the
+/// same intent (a retrieve), and its event must hold the same object and request.
+#[tokio::test]
+async fn plain_create_answers_the_same_bytes_as_retrieve_and_its_event() {
+    let api = Api::new().await;
+    for form in [
+        &[("amount", "2000"), ("currency", "usd")][..],
+        &[
+            ("amount", "1099"),
+            ("currency", "eur"),
+            ("metadata[order_id]", "order \"7\" \u{e9}"),
+            ("metadata[till]", "2"),
+            ("description", "Order 7\n\ttab"),
+            ("automatic_payment_methods[enabled]", "true"),
+            ("statement_descriptor_suffix", "ORDER 7"),
+            ("receipt_email", "a@example.com"),
+            ("capture_method", "manual"),
+            ("payment_method_options[card][moto]", "true"),
+            ("setup_future_usage", "off_session"),
+            ("return_url", "https://example.invalid/return?a=1&b=2"),
+        ][..],
+    ] {
+        let raw = |resp: reqwest::Response| async move {
+            let id = resp.headers().get("request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+            (resp.status().as_u16(), id, resp.text().await.unwrap())
+        };
+        let (status, request_id, created) =
+            raw(api.http.post(api.url("/v1/payment_intents")).bearer_auth(&api.key).form(form).send().await.unwrap()).await;
+        assert_eq!(status, 200, "{created}");
+        let pi: Value = serde_json::from_str(&created).unwrap();
+        let id = pi["id"].as_str().unwrap();
+        let (_, _, retrieved) = raw(api.http.get(api.url(&format!("/v1/payment_intents/{id}"))).bearer_auth(&api.key).send().await.unwrap()).await;
+        assert_eq!(created, retrieved);
+        assert_eq!(created, serde_json::to_string_pretty(&pi).unwrap());
+        let events = api.get("/v1/events", &[("type", "payment_intent.created")]).await.body;
+        let event = &events["data"][0];
+        assert_eq!(event["data"]["object"], pi);
+        assert_eq!(event["request"]["id"].as_str(), request_id.as_deref());
+        assert_eq!(event["request"]["idempotency_key"], Value::Null);
+    }
+}
