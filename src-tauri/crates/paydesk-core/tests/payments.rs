@@ -560,3 +560,81 @@ async fn an_order_changed_at_the_checkout_updates_or_replaces_its_intent() {
     assert_eq!(charged.len(), 1);
     assert_eq!(charged[0]["amount"], 2200);
 }
+
+/// The store's clock, shifted by hand (for records written "yesterday").
+struct ShiftedClock(std::sync::atomic::AtomicI64);
+
+impl paydesk_core::store::Clock for ShiftedClock {
+    fn now(&self) -> (chrono::DateTime<chrono::Utc>, chrono::NaiveDate) {
+        let at = chrono::Utc::now() + chrono::Duration::seconds(self.0.load(std::sync::atomic::Ordering::SeqCst));
+        (at, at.date_naive())
+    }
+}
+
+/// Stripe forgets idempotency keys after 24 hours: an attempt unanswered for longer is
+/// looked for by the key written on its intent, never re-sent (a re-send could then create
+/// and charge a second intent); one that never reached Stripe is retired.
+#[tokio::test]
+async fn an_attempt_unanswered_for_a_day_is_found_not_resent() {
+    let sim = Simulator::start(SimConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ShiftedClock(std::sync::atomic::AtomicI64::new(-25 * 3600)));
+    let store = Arc::new(Mutex::new(Store::open_with_clock(&dir.path().join("paydesk.sqlite3"), clock.clone()).unwrap()));
+    let order = |price: &str| {
+        let spec = OrderInput {
+            currency: "USD".into(),
+            lines: vec![LineInput { description: "Tea".into(), quantity: 1, unit_price: price.into() }],
+            ..OrderInput::default()
+        }
+        .validate(Completeness::RequireLines)
+        .unwrap();
+        store.lock().unwrap().create_order(&spec, "test").unwrap().id
+    };
+
+    // Yesterday: a charge whose till died after Stripe had it.
+    let charged = order("15.00");
+    let mut held = sim.faults().pause_next_request();
+    let doomed = Arc::new(payments_for(&sim, &store));
+    let charge = {
+        let (doomed, charged) = (doomed.clone(), charged.clone());
+        tokio::spawn(async move { doomed.charge_with_test_payment_method(&charged, "pm_card_visa").await })
+    };
+    held.arrived().await;
+    charge.abort();
+    let _ = charge.await;
+    held.release();
+    // Yesterday too: a charge whose request never left (no intent anywhere).
+    let lost = order("16.00");
+    sim.faults().fail_next(20, Failure::ServerError, None);
+    assert!(doomed.charge_with_test_payment_method(&lost, "pm_card_visa").await.is_err());
+    sim.faults().clear();
+
+    clock.0.store(0, std::sync::atomic::Ordering::SeqCst);
+    let http = reqwest::Client::new();
+    let all_intents = || async {
+        let list: Value = http.get(format!("{}/v1/payment_intents?limit=100", sim.base_url())).bearer_auth(SECRET).send().await.unwrap().json().await.unwrap();
+        list["data"].as_array().unwrap().clone()
+    };
+    // Wait (bounded) until Stripe has carried out the held request.
+    for _ in 0..1000 {
+        if all_intents().await.iter().any(|pi| pi["status"] == "succeeded") {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    let before = all_intents().await.len();
+
+    let today = payments_for(&sim, &store);
+    let report = today.reconcile().await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(store.lock().unwrap().order(&charged).unwrap().status, OrderStatus::Paid);
+    // Nothing was re-sent: no new intent appeared.
+    assert_eq!(all_intents().await.len(), before);
+    let marker = all_intents().await.iter().filter(|pi| pi["metadata"]["order_id"] == charged.as_str()).map(|pi| pi["metadata"]["paydesk_attempt"].clone()).collect::<Vec<_>>();
+    assert_eq!(marker.len(), 1);
+    assert!(marker[0].as_str().is_some_and(|key| !key.is_empty()));
+
+    // The attempt that never reached Stripe is retired; the order can be paid today.
+    assert!(store.lock().unwrap().unresolved_payment_attempts().unwrap().is_empty());
+    assert_eq!(today.charge_with_test_payment_method(&lost, "pm_card_visa").await.unwrap().outcome, Outcome::Paid);
+}

@@ -301,8 +301,13 @@ fn an_unpaid_order_can_be_edited_with_its_event_and_a_paid_one_cannot() {
     assert!(events.last().unwrap().cause.contains("total now $7.63"), "{:?}", events.last());
 
     store.transition(&order.id, OrderStatus::AwaitingPayment, "payment started").unwrap();
-    let mut in_yen = spec(&[("Cake", 1, "4")]);
-    in_yen.currency = "JPY".parse().unwrap();
+    let in_yen = OrderInput {
+        currency: "JPY".into(),
+        lines: vec![LineInput { description: "Cake".into(), quantity: 1, unit_price: "400".into() }],
+        ..OrderInput::default()
+    }
+    .validate(Completeness::RequireLines)
+    .unwrap();
     let refused = store.edit_order(&order.id, &in_yen, "x").unwrap_err();
     assert!(refused.to_string().contains("currency cannot change"), "{refused}");
     store.transition(&order.id, OrderStatus::Paid, "paid").unwrap();

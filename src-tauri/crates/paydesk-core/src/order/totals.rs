@@ -59,12 +59,17 @@ pub enum PricingError {
     TotalTooLarge { total: Money, maximum: Money },
     #[error("the amounts are too large to compute")]
     Overflow,
+    /// Only a spec built by hand, not through validation, can mix currencies.
+    #[error("the order mixes {0} and {1} amounts")]
+    MixedCurrencies(crate::money::Currency, crate::money::Currency),
 }
 
 impl From<MoneyError> for PricingError {
-    // Amounts of one validated spec share its currency, so only overflow can happen.
-    fn from(_: MoneyError) -> Self {
-        PricingError::Overflow
+    fn from(error: MoneyError) -> Self {
+        match error {
+            MoneyError::Overflow => PricingError::Overflow,
+            MoneyError::CurrencyMismatch { left, right } => PricingError::MixedCurrencies(left, right),
+        }
     }
 }
 

@@ -14,7 +14,7 @@ mod settings;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use paydesk_stripe::{
-    CancellationReason, ClientSecret, ConfirmPaymentIntent, CreateRefund, Expandable, IdempotencyKey, PaymentIntent,
+    CancellationReason, ClientSecret, ConfirmPaymentIntent, CreateRefund, Expandable, IdempotencyKey, ListParams, PaymentIntent,
     PaymentIntentStatus, PublishableKey, RefundReason, RetryPolicy, StripeClient, StripeError,
 };
 use serde::Serialize;
@@ -27,6 +27,13 @@ pub use error::PaymentError;
 pub use reconcile::ReconcileReport;
 pub use request::AttemptRequest;
 pub use settings::{CaptureMode, PaymentMethodChoice, PaymentSettings};
+
+/// The metadata key that carries an attempt's idempotency key onto its intent.
+pub const ATTEMPT_MARKER: &str = "paydesk_attempt";
+/// Stripe keeps idempotency keys for 24 hours; an hour of margin.
+const KEY_REPLAY_HOURS: i64 = 23;
+/// How far back through the intents a lost attempt is looked for (100 a page).
+const MAX_SEARCH_PAGES: usize = 50;
 
 /// How the card is confirmed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -359,7 +366,7 @@ impl Payments {
         match (&attempt.payment_intent_id, attempt.status.as_str()) {
             (Some(id), _) => Ok(Some(self.stripe.retrieve_payment_intent(id, self.policy).await?)),
             (None, "creating") => match self.resend_attempt(order, attempt).await {
-                Ok(intent) => Ok(Some(intent)),
+                Ok(intent) => Ok(intent),
                 Err(PaymentError::Declined(settlement)) => {
                     let id = settlement.payment_intent_id.clone().ok_or(PaymentError::NoPayment { number: order.number })?;
                     Ok(Some(self.stripe.retrieve_payment_intent(&id, self.policy).await?))
@@ -373,6 +380,11 @@ impl Payments {
     /// Records a new attempt (committed first), then creates the intent under its key.
     async fn create_attempt(&self, order: &Order, flow: Flow, request: &AttemptRequest) -> Result<PaymentIntent, PaymentError> {
         let key = IdempotencyKey::new();
+        // The key is also written on the intent, so that after Stripe has forgotten the key
+        // (24 hours) the intent an unanswered attempt made can still be found, not re-made.
+        let mut request = request.clone();
+        request.metadata.push((ATTEMPT_MARKER.into(), key.as_str().into()));
+        let request = &request;
         let attempt = self.store().begin_payment_attempt(
             &order.id,
             flow.as_str(),
@@ -385,14 +397,50 @@ impl Payments {
         self.send_attempt(order, &attempt, request, &key).await
     }
 
-    async fn resend_attempt(&self, order: &Order, attempt: &PaymentAttempt) -> Result<PaymentIntent, PaymentError> {
+    /// An attempt whose answer was never stored: re-sent under its key while Stripe still
+    /// remembers the key; after that, looked for by the marker on the intent, and never
+    /// re-sent (a re-send could then create, and charge, a second intent). `None`: it made
+    /// no intent.
+    async fn resend_attempt(&self, order: &Order, attempt: &PaymentAttempt) -> Result<Option<PaymentIntent>, PaymentError> {
         let request = attempt
             .request
             .as_deref()
             .and_then(AttemptRequest::from_json)
             .ok_or(PaymentError::NoPayment { number: order.number })?;
-        tracing::info!(order = %order.id, attempt = attempt.attempt, "re-sending an unanswered payment request under its idempotency key");
-        self.send_attempt(order, attempt, &request, &IdempotencyKey::from_persisted(attempt.idempotency_key.clone())).await
+        let sent_at = chrono::DateTime::parse_from_rfc3339(&attempt.created_at)
+            .map(|at| at.with_timezone(&chrono::Utc))
+            .unwrap_or_else(|_| self.store().clock_now());
+        if self.store().clock_now() - sent_at < chrono::Duration::hours(KEY_REPLAY_HOURS) {
+            tracing::info!(order = %order.id, attempt = attempt.attempt, "re-sending an unanswered payment request under its idempotency key");
+            let key = IdempotencyKey::from_persisted(attempt.idempotency_key.clone());
+            return self.send_attempt(order, attempt, &request, &key).await.map(Some);
+        }
+        tracing::info!(order = %order.id, attempt = attempt.attempt, "unanswered request older than Stripe's key memory: searching for its intent");
+        match self.find_attempt_intent(attempt, sent_at).await? {
+            Some(intent) => {
+                self.store().record_attempt_intent(attempt.id, &intent.id, intent.status.as_str())?;
+                Ok(Some(self.expanded(intent).await?))
+            }
+            None => {
+                self.store().fail_attempt(attempt.id, "never reached Stripe: no intent carries this attempt's key")?;
+                Ok(None)
+            }
+        }
+    }
+
+    async fn find_attempt_intent(&self, attempt: &PaymentAttempt, sent_at: chrono::DateTime<chrono::Utc>) -> Result<Option<PaymentIntent>, PaymentError> {
+        let mut params = ListParams { limit: Some(100), created_gte: Some(sent_at.timestamp() - 600), ..ListParams::default() };
+        for _ in 0..MAX_SEARCH_PAGES {
+            let page = self.stripe.list_payment_intents(&params, self.policy).await?;
+            if let Some(found) = page.data.iter().find(|intent| intent.metadata.get(ATTEMPT_MARKER) == Some(&attempt.idempotency_key)) {
+                return Ok(Some(found.clone()));
+            }
+            match page.data.last() {
+                Some(last) if page.has_more => params.starting_after = Some(last.id.clone()),
+                _ => return Ok(None),
+            }
+        }
+        Err(PaymentError::NoPayment { number: self.store().order(&attempt.order_id)?.number })
     }
 
     async fn send_attempt(&self, order: &Order, attempt: &PaymentAttempt, request: &AttemptRequest, key: &IdempotencyKey) -> Result<PaymentIntent, PaymentError> {

@@ -144,6 +144,11 @@ impl Store {
         Ok(())
     }
 
+    /// The store's clock: what "now" is for the records it writes.
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        self.clock.now().0
+    }
+
     fn now(&self) -> (String, String) {
         let (instant, date) = self.clock.now();
         (timestamp(instant), date.format("%Y-%m-%d").to_string())

@@ -166,7 +166,6 @@ impl Store {
         if spec.lines.is_empty() {
             return Err(crate::order::InvalidOrder::new("lines", "add at least one line").into());
         }
-        let quote = spec.quote()?;
         let (now, _) = self.now();
         let (discount_kind, discount_value) = discount_columns(spec);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -179,6 +178,7 @@ impl Store {
         if status == OrderStatus::AwaitingPayment && currency != spec.currency.code() {
             return Err(crate::order::InvalidOrder::new("currency", "the currency cannot change once payment has started; void the sale and start again").into());
         }
+        let quote = spec.quote()?;
         tx.execute("DELETE FROM order_lines WHERE order_id = ?1", [id.as_str()])?;
         tx.execute("DELETE FROM order_taxes WHERE order_id = ?1", [id.as_str()])?;
         tx.execute(

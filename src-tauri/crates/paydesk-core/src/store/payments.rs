@@ -26,6 +26,7 @@ pub struct PaymentAttempt {
     pub status: String,
     /// The create request's parameters, as JSON, exactly as first sent.
     pub request: Option<String>,
+    pub created_at: String,
 }
 
 /// What Stripe reported about an order's payment, to be written onto the order.
@@ -351,7 +352,7 @@ impl Store {
 }
 
 const ATTEMPT_COLUMNS: &str =
-    "id, order_id, attempt, idempotency_key, payment_intent_id, flow, amount, currency, status, request";
+    "id, order_id, attempt, idempotency_key, payment_intent_id, flow, amount, currency, status, request, created_at";
 
 fn read_attempt(row: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentAttempt> {
     Ok(PaymentAttempt {
@@ -365,6 +366,7 @@ fn read_attempt(row: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentAttempt> {
         currency: row.get(7)?,
         status: row.get(8)?,
         request: row.get(9)?,
+        created_at: row.get(10)?,
     })
 }
 
