@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "order_create",
     "order_list",
     "order_get",
+    "order_edit",
     "payment_start",
     "payment_settle",
     "payment_finalize",

@@ -30,6 +30,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::orders::order_create,
         commands::orders::order_list,
         commands::orders::order_get,
+        commands::orders::order_edit,
         commands::payments::payment_start,
         commands::payments::payment_settle,
         commands::payments::payment_finalize,

@@ -81,6 +81,12 @@ fn quote_create_list_and_get_through_ipc() {
     let fetched = invoke(&main, "order_get", json!({ "id": created["id"] })).unwrap();
     assert_eq!(fetched, created);
 
+    let mut more = coffee_order();
+    more["lines"][1]["quantity"] = json!(2);
+    let edited = invoke(&main, "order_edit", json!({ "id": created["id"], "input": more })).unwrap();
+    assert_eq!((edited["number"].clone(), edited["total"]["minor"].clone()), (json!(1001), json!(1252)));
+    assert_eq!(edited["events"][1]["kind"], "edited");
+
     let info = invoke(&main, "app_info", json!({})).unwrap();
     assert_eq!(info["mode"], "demo");
     assert_eq!(info["dataDir"], dir.path().display().to_string());

@@ -22,6 +22,16 @@ pub fn order_create(state: State<'_, AppState>, input: OrderInput) -> CommandRes
     Ok(OrderView::new(&order, store.events(&order.id)?))
 }
 
+/// Changes an order before it is paid; the next charge asks for the new total.
+#[tauri::command]
+pub fn order_edit(state: State<'_, AppState>, id: String, input: OrderInput) -> CommandResult<OrderView> {
+    let id = parse_id(&id)?;
+    let spec = input.validate(Completeness::RequireLines)?;
+    let mut store = state.store()?;
+    let order = store.edit_order(&id, &spec, "changed at the till")?;
+    Ok(OrderView::new(&order, store.events(&order.id)?))
+}
+
 #[tauri::command]
 pub fn order_list(state: State<'_, AppState>, query: OrderQuery) -> CommandResult<OrderPageView> {
     Ok(OrderPageView::from(&state.store()?.list_orders(&query)?))
@@ -29,9 +39,12 @@ pub fn order_list(state: State<'_, AppState>, query: OrderQuery) -> CommandResul
 
 #[tauri::command]
 pub fn order_get(state: State<'_, AppState>, id: String) -> CommandResult<OrderView> {
-    let id = OrderId::parse(&id)
-        .ok_or_else(|| CommandError { code: "order_not_found", message: format!("order {id} not found") })?;
+    let id = parse_id(&id)?;
     let store = state.store()?;
     let order = store.order(&id)?;
     Ok(OrderView::new(&order, store.events(&order.id)?))
+}
+
+fn parse_id(id: &str) -> CommandResult<OrderId> {
+    OrderId::parse(id).ok_or_else(|| CommandError { code: "order_not_found", message: format!("order {id} not found") })
 }
