@@ -1,14 +1,33 @@
-import { useEffect, useState } from "react";
-import { api, ApiError, inTauri, type AppInfo } from "./api";
+import { useCallback, useEffect, useState } from "react";
+import { api, ApiError, inTauri, type AppInfo, type OrderView, type Settlement } from "./api";
+import { Checkout } from "./components/Checkout";
 import { Header, ModeBanner, type View } from "./components/Header";
 import { NewSale } from "./components/NewSale";
 import { RecentOrders } from "./components/RecentOrders";
+import { SaleResult } from "./components/SaleResult";
+
+/** Where the current sale is: being typed, being paid, or done. */
+type Stage =
+  | { kind: "entry" }
+  | { kind: "checkout"; order: OrderView }
+  | { kind: "result"; order: OrderView; settlement: Settlement };
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [infoError, setInfoError] = useState<ApiError | null>(null);
   const [view, setView] = useState<View>("sale");
   const [lastSaved, setLastSaved] = useState<number | null>(null);
+  const [stage, setStage] = useState<Stage>({ kind: "entry" });
+
+  const charge = useCallback((order: OrderView) => {
+    setLastSaved(order.number);
+    setStage({ kind: "checkout", order });
+  }, []);
+  const paid = useCallback(
+    (settlement: Settlement) => setStage((s) => (s.kind === "checkout" ? { kind: "result", order: s.order, settlement } : s)),
+    [],
+  );
+  const newSale = useCallback(() => setStage({ kind: "entry" }), []);
 
   useEffect(() => {
     if (!inTauri()) {
@@ -43,9 +62,37 @@ export function App() {
       )}
       <main className="content">
         {/* The sale stays mounted so a half-typed order survives a look at the orders list. */}
-        <div hidden={view !== "sale"} className="view">
-          <NewSale active={view === "sale"} onSaved={(o) => setLastSaved(o.number)} onShowOrders={() => setView("orders")} />
+        <div hidden={view !== "sale" || stage.kind !== "entry"} className="view">
+          <NewSale
+            active={view === "sale" && stage.kind === "entry"}
+            onSaved={(o) => setLastSaved(o.number)}
+            onShowOrders={() => setView("orders")}
+            onCharge={info ? charge : undefined}
+          />
         </div>
+        {stage.kind === "checkout" && info && (
+          <div hidden={view !== "sale"} className="view">
+            <Checkout
+              key={stage.order.id}
+              order={stage.order}
+              stripeJsUrl={info.stripeJsUrl}
+              mode={info.mode}
+              onDone={paid}
+              onVoided={newSale}
+            />
+          </div>
+        )}
+        {stage.kind === "result" && (
+          <div hidden={view !== "sale"} className="view">
+            <SaleResult
+              key={stage.order.id}
+              orderId={stage.order.id}
+              settlement={stage.settlement}
+              active={view === "sale"}
+              onNewSale={newSale}
+            />
+          </div>
+        )}
         {view === "orders" && (
           <div className="view">
             <RecentOrders highlightNumber={lastSaved} />

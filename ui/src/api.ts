@@ -6,7 +6,8 @@ import { invoke } from "@tauri-apps/api/core";
 
 export type Mode = "demo" | "test" | "live";
 
-export type AppInfo = { version: string; mode: Mode; dataDir: string };
+/** `stripeJsUrl`: where Stripe.js comes from (js.stripe.com with keys, the simulator's stand-in in demo mode). */
+export type AppInfo = { version: string; mode: Mode; dataDir: string; stripeJsUrl: string };
 
 /** `display` is for people ("$1,234.50"); `decimal` ("1234.50") is machine-readable. */
 export type MoneyView = { minor: number; currency: string; display: string; decimal?: string };
@@ -84,6 +85,42 @@ export type OrderListQuery = { status?: string; limit?: number; beforeNumber?: n
 
 export type OrderPage = { orders: OrderSummary[]; nextBeforeNumber: number | null };
 
+/** What the Payment Element needs for one order. The amount is the core's, for display only. */
+export type Checkout = {
+  orderId: string;
+  orderNumber: number;
+  paymentIntentId: string;
+  amount: MoneyView;
+  clientSecret: string;
+  publishableKey: string;
+};
+
+export type Outcome =
+  | "paid"
+  | "authorized"
+  | "processing"
+  | "needs_action"
+  | "declined"
+  | "awaiting_payment"
+  | "voided"
+  | "partially_refunded"
+  | "refunded";
+
+/** The order's state as the core decided it from Stripe's answer. */
+export type Settlement = {
+  orderId: string;
+  orderNumber: number;
+  status: string;
+  outcome: Outcome;
+  /** For a decline: the reason in plain words. */
+  message: string | null;
+  declineCode: string | null;
+  paymentIntentId: string | null;
+  cardBrand: string | null;
+  cardLast4: string | null;
+  nextActionClientSecret: string | null;
+};
+
 /** A rejected command. The core rejects with `{code, message}`; anything else is wrapped. */
 export class ApiError extends Error {
   readonly code: string;
@@ -131,6 +168,9 @@ export const api = {
   orderCreate: (input: OrderInput) => call<OrderView>("order_create", { input }),
   orderList: (query: OrderListQuery = {}) => call<OrderPage>("order_list", { query }),
   orderGet: (id: string) => call<OrderView>("order_get", { id }),
+  paymentStart: (orderId: string) => call<Checkout>("payment_start", { orderId }),
+  paymentSettle: (orderId: string) => call<Settlement>("payment_settle", { orderId }),
+  paymentVoid: (orderId: string) => call<Settlement>("payment_void", { orderId }),
 };
 
 export type Api = typeof api;

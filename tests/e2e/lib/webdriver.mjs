@@ -169,6 +169,34 @@ export class Session {
     await this.cmd("POST", "/actions", { actions: [{ type: "key", id: "keyboard", actions }] });
     await this.cmd("DELETE", "/actions");
   }
+  /** Sends the following commands into `element` (an iframe). */
+  switchToFrame(element) {
+    return this.cmd("POST", "/frame", { id: { [ELEMENT]: element.id } });
+  }
+  /** Back to the frame that holds the current one. */
+  switchToParentFrame() {
+    return this.cmd("POST", "/frame/parent", {});
+  }
+  /** Back to the window's top-level document. */
+  switchToTopFrame() {
+    return this.cmd("POST", "/frame", { id: null });
+  }
+  /** Runs `fn` with commands going into the iframe `element`; always comes back to the top document. */
+  async inFrame(element, fn) {
+    await this.switchToFrame(element);
+    try {
+      return await fn();
+    } finally {
+      await this.switchToTopFrame();
+    }
+  }
+  /** Types `text` into whatever has focus, one key at a time (key actions). */
+  async typeText(text) {
+    const actions = [];
+    for (const ch of text) actions.push({ type: "keyDown", value: ch }, { type: "keyUp", value: ch });
+    await this.cmd("POST", "/actions", { actions: [{ type: "key", id: "keyboard", actions }] });
+    await this.cmd("DELETE", "/actions");
+  }
   /** PNG bytes of the window's viewport. */
   async screenshot() {
     return Buffer.from(await this.cmd("GET", "/screenshot"), "base64");

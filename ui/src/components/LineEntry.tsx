@@ -5,10 +5,15 @@ export type NewLine = { description: string; quantity: string; unitPrice: string
 
 export type LineEntryHandle = { focus: () => void };
 
-type Props = { currency: string; onAdd: (line: NewLine) => void };
+type Props = {
+  currency: string;
+  onAdd: (line: NewLine) => void;
+  /** Enter with nothing typed in the entry row (the order is done: charge it). */
+  onEnterEmpty?: () => void;
+};
 
 /** The entry row: type description, quantity, price; Enter adds the line; Esc clears. */
-export const LineEntry = forwardRef<LineEntryHandle, Props>(function LineEntry({ currency, onAdd }, ref) {
+export const LineEntry = forwardRef<LineEntryHandle, Props>(function LineEntry({ currency, onAdd, onEnterEmpty }, ref) {
   const [description, setDescription] = useState("");
   const [quantity, setQuantity] = useState("1");
   const [unitPrice, setUnitPrice] = useState("");
@@ -50,7 +55,8 @@ export const LineEntry = forwardRef<LineEntryHandle, Props>(function LineEntry({
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === "Enter" && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
-      add();
+      if (onEnterEmpty && description.trim() === "" && unitPrice.trim() === "") onEnterEmpty();
+      else add();
     } else if (e.key === "Escape") {
       e.preventDefault();
       clear();

@@ -176,3 +176,31 @@ describe("field errors", () => {
     expect(marked.map((e) => e.getAttribute("aria-label"))).toEqual(["Line 2 unit price"]);
   });
 });
+
+describe("NewSale charge", () => {
+  it("Enter on the empty entry row saves the order and hands it to the checkout", async () => {
+    const user = userEvent.setup();
+    const onCharge = vi.fn();
+    render(<NewSale debounceMs={0} onCharge={onCharge} />);
+    expect(screen.getByTestId("charge")).toHaveProperty("disabled", true);
+    await addLine(user, "Flat white", "2", "3.50");
+    await waitFor(() => expect(screen.getByTestId("total-total").textContent).toBe("$10.07"));
+    expect(onCharge).not.toHaveBeenCalled();
+    await user.type(screen.getByTestId("entry-description"), "{Enter}");
+    await waitFor(() => expect(onCharge).toHaveBeenCalledTimes(1));
+    expect(onCharge.mock.calls[0]?.[0].number).toBe(1042);
+    expect(invokeMock.mock.calls.filter((c) => c[0] === "order_create")).toHaveLength(1);
+  });
+
+  it("charges the order just saved without saving it twice", async () => {
+    const user = userEvent.setup();
+    const onCharge = vi.fn();
+    render(<NewSale debounceMs={0} onCharge={onCharge} />);
+    await addLine(user, "Flat white", "2", "3.50");
+    await user.click(screen.getByTestId("save-order"));
+    await screen.findByTestId("saved-order");
+    await user.click(screen.getByTestId("charge"));
+    expect(onCharge).toHaveBeenCalledTimes(1);
+    expect(invokeMock.mock.calls.filter((c) => c[0] === "order_create")).toHaveLength(1);
+  });
+});

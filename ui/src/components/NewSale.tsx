@@ -13,13 +13,15 @@ type Props = {
   active?: boolean;
   onSaved?: (order: OrderView) => void;
   onShowOrders?: () => void;
+  /** Charge: the order is saved (if it was not yet) and handed over to the checkout. */
+  onCharge?: (order: OrderView) => void;
   debounceMs?: number;
 };
 
 let nextKey = 1;
 
 /** The "New sale" screen: line entry, adjustments, live totals from the core, save. */
-export function NewSale({ active = true, onSaved, onShowOrders, debounceMs }: Props) {
+export function NewSale({ active = true, onSaved, onShowOrders, onCharge, debounceMs }: Props) {
   const [form, setForm] = useState<SaleForm>(() => emptySale());
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<ApiError | null>(null);
@@ -58,8 +60,8 @@ export function NewSale({ active = true, onSaved, onShowOrders, debounceMs }: Pr
   const canSave = hasLines && built.ok && !saving && !knownInvalid;
   const invalidField = error ? parseFieldError(error.message).field : null;
 
-  const save = async () => {
-    if (!canSave || !built.ok) return;
+  const save = async (): Promise<OrderView | null> => {
+    if (!canSave || !built.ok) return null;
     setSaving(true);
     setSaveError(null);
     try {
@@ -69,11 +71,23 @@ export function NewSale({ active = true, onSaved, onShowOrders, debounceMs }: Pr
       setForm((f) => ({ ...emptySale(f.currency), taxName: f.taxName, taxRate: f.taxRate, taxInclusive: f.taxInclusive }));
       onSaved?.(order);
       entryRef.current?.focus();
+      return order;
     } catch (err) {
       setSaveError(ApiError.from(err));
+      return null;
     } finally {
       setSaving(false);
     }
+  };
+
+  // Charge what is on screen (saving it first), or the order just saved if the form is empty.
+  const canCharge = onCharge !== undefined && !saving && (hasLines ? canSave : saved !== null);
+  const charge = async () => {
+    if (!onCharge || !canCharge) return;
+    const order = hasLines ? await save() : saved;
+    if (!order) return;
+    setSaved(null);
+    onCharge(order);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
@@ -88,7 +102,12 @@ export function NewSale({ active = true, onSaved, onShowOrders, debounceMs }: Pr
       <div className="sale-main">
         <section className="card items-card" aria-label="Items">
           <h2>Items</h2>
-          <LineEntry ref={entryRef} currency={form.currency} onAdd={addLine} />
+          <LineEntry
+            ref={entryRef}
+            currency={form.currency}
+            onAdd={addLine}
+            onEnterEmpty={onCharge ? () => void charge() : undefined}
+          />
           <div className="lines-scroll">
             <LinesTable
               lines={form.lines}
@@ -143,9 +162,20 @@ export function NewSale({ active = true, onSaved, onShowOrders, debounceMs }: Pr
             {saveError.message}
           </p>
         )}
+        {onCharge && (
+          <button
+            type="button"
+            className="btn btn-primary btn-save"
+            data-testid="charge"
+            disabled={!canCharge}
+            onClick={() => void charge()}
+          >
+            {saving ? "Saving…" : hasLines ? "Charge" : saved ? `Charge order #${saved.number}` : "Charge"} <kbd>Enter</kbd>
+          </button>
+        )}
         <button
           type="button"
-          className="btn btn-primary btn-save"
+          className={onCharge ? "btn btn-save-secondary" : "btn btn-primary btn-save"}
           data-testid="save-order"
           disabled={!canSave}
           onClick={() => void save()}
@@ -157,6 +187,14 @@ export function NewSale({ active = true, onSaved, onShowOrders, debounceMs }: Pr
             <kbd>Enter</kbd>
           </dt>
           <dd>add the item</dd>
+          {onCharge && (
+            <>
+              <dt>
+                <kbd>Enter</kbd> on an empty item
+              </dt>
+              <dd>charge the order</dd>
+            </>
+          )}
           <dt>
             <kbd>Esc</kbd>
           </dt>

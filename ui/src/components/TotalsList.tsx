@@ -21,25 +21,25 @@ function taxName(quote: Quote, inclusive: boolean, fallback: string): string {
 }
 
 /** The core's totals, as the core formatted them. Rows that are zero are left out. */
-export function TotalsList({ quote, taxLabel = "Tax" }: { quote: Quote; taxLabel?: string }) {
+export function TotalsList({ quote, taxLabel = "Tax", idPrefix = "total" }: { quote: Quote; taxLabel?: string; idPrefix?: string }) {
   const nz = (m: MoneyView) => m.minor !== 0;
   const exclusiveLabel = taxName(quote, false, taxLabel);
   const inclusiveLabel = `${taxName(quote, true, taxLabel)} (included)`;
   return (
     <dl className="totals">
-      <Row label="Subtotal" money={quote.subtotal} testId="total-subtotal" />
-      {nz(quote.discount) && <Row label="Discount" money={quote.discount} testId="total-discount" />}
+      <Row label="Subtotal" money={quote.subtotal} testId={`${idPrefix}-subtotal`} />
+      {nz(quote.discount) && <Row label="Discount" money={quote.discount} testId={`${idPrefix}-discount`} />}
       {(nz(quote.taxExclusive) || !nz(quote.taxInclusive)) && (
-        <Row label={exclusiveLabel} money={quote.taxExclusive} testId="total-tax" />
+        <Row label={exclusiveLabel} money={quote.taxExclusive} testId={`${idPrefix}-tax`} />
       )}
       {nz(quote.taxInclusive) && (
-        <Row label={inclusiveLabel} money={quote.taxInclusive} testId="total-tax-included" muted />
+        <Row label={inclusiveLabel} money={quote.taxInclusive} testId={`${idPrefix}-tax-included`} muted />
       )}
-      {nz(quote.tip) && <Row label="Tip" money={quote.tip} testId="total-tip" />}
-      {nz(quote.rounding) && <Row label="Rounding" money={quote.rounding} testId="total-rounding" muted />}
+      {nz(quote.tip) && <Row label="Tip" money={quote.tip} testId={`${idPrefix}-tip`} />}
+      {nz(quote.rounding) && <Row label="Rounding" money={quote.rounding} testId={`${idPrefix}-rounding`} muted />}
       <div className="totals-row grand">
         <dt>Total</dt>
-        <dd className="money" data-testid="total-total">
+        <dd className="money" data-testid={`${idPrefix}-total`}>
           {quote.total.display}
         </dd>
       </div>

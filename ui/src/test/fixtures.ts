@@ -1,6 +1,6 @@
 // Test data shaped like the core's answers. The numbers are what the core would say;
 // the UI under test must only display them.
-import type { MoneyView, OrderSummary, OrderView, Quote } from "../api";
+import type { MoneyView, OrderSummary, OrderView, Quote, Settlement } from "../api";
 
 export const usd = (minor: number, display: string): MoneyView => ({ minor, currency: "USD", display });
 
@@ -49,5 +49,19 @@ export const orderView = (number: number, over: Partial<OrderView> = {}): OrderV
   note: null,
   customerEmail: null,
   events: [{ at: "2026-03-01T10:15:00Z", kind: "created", fromStatus: null, toStatus: "draft", cause: "cashier saved the order" }],
+  ...over,
+});
+
+export const settlement = (outcome: Settlement["outcome"], over: Partial<Settlement> = {}): Settlement => ({
+  orderId: "ord_1",
+  orderNumber: 1,
+  status: outcome,
+  outcome,
+  message: null,
+  declineCode: null,
+  paymentIntentId: "pi_1",
+  cardBrand: null,
+  cardLast4: null,
+  nextActionClientSecret: null,
   ...over,
 });
