@@ -9,7 +9,7 @@ use crate::currency;
 use crate::errors::ApiError;
 use crate::form::{parse_bool, path_str, Param, Params, Spec};
 use crate::objects;
-use crate::state::{new_id, now, random_chars, CardDetails, ConfirmationToken, Ctx, Event, Intent, Outcome, Status, Store};
+use crate::state::{new_id, now, push_random_chars, CardDetails, ConfirmationToken, Ctx, Event, Intent, Outcome, Status, Store};
 
 /// The kind of API key a request authenticated with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -560,7 +560,10 @@ fn new_intent(p: &Params) -> Outcome<(Intent, bool)> {
         ));
     }
     let id = new_id("pi");
-    let client_secret = format!("{id}_secret_{}", random_chars(25));
+    let mut client_secret = String::with_capacity(id.len() + 8 + 25);
+    client_secret.push_str(&id);
+    client_secret.push_str("_secret_");
+    push_random_chars(&mut client_secret, 25);
     let intent = Intent {
         id,
         created: now(),

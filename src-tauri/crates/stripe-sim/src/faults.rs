@@ -2,6 +2,7 @@
 //! HTTP only when [`crate::SimConfig::test_control`] is set).
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -43,6 +44,9 @@ struct Inner {
 #[derive(Default)]
 pub struct Faults {
     inner: Mutex<Inner>,
+    /// False while nothing has been set since the start or the last `clear`: requests
+    /// then skip the lock (four times per request otherwise). Written under the lock.
+    armed: AtomicBool,
 }
 
 /// A request held by [`Faults::pause_next_request`] after it was registered as running.
@@ -80,10 +84,22 @@ impl Faults {
         self.inner.lock().expect("faults lock")
     }
 
+    /// The lock, for a change that may arm a fault.
+    fn arm(&self) -> std::sync::MutexGuard<'_, Inner> {
+        let inner = self.lock();
+        self.armed.store(true, Ordering::SeqCst);
+        inner
+    }
+
+    /// The lock, for a request; `None` when no fault is set (nothing to look at).
+    fn lock_if_armed(&self) -> Option<std::sync::MutexGuard<'_, Inner>> {
+        self.armed.load(Ordering::SeqCst).then(|| self.lock())
+    }
+
     /// The next `n` requests fail with `failure`; `should_retry` sets `Stripe-Should-Retry`
     /// (`None` leaves the header out, as Stripe does when it has no advice).
     pub fn fail_next(&self, n: u32, failure: Failure, should_retry: Option<bool>) {
-        let mut inner = self.lock();
+        let mut inner = self.arm();
         for _ in 0..n {
             inner.failures.push_back(Injected { failure, should_retry });
         }
@@ -91,35 +107,37 @@ impl Faults {
 
     /// The next `n` requests take effect, then their connection is closed unanswered.
     pub fn lose_next_responses(&self, n: u32) {
-        self.lock().lost += n;
+        self.arm().lost += n;
     }
 
     /// Every request waits `delay` before it is handled (`None` removes the delay).
     pub fn set_delay(&self, delay: Option<Duration>) {
-        self.lock().delay = delay;
+        self.arm().delay = delay;
     }
 
     /// At most `per_second` requests a second (a token bucket of that size); others get 429.
     pub fn set_rate_limit(&self, per_second: Option<u32>) {
-        self.lock().bucket = per_second.map(|n| Bucket { per_second: n, tokens: f64::from(n), at: Instant::now() });
+        self.arm().bucket = per_second.map(|n| Bucket { per_second: n, tokens: f64::from(n), at: Instant::now() });
     }
 
     /// Holds the next request once it counts as in flight, until the handle is released.
     pub fn pause_next_request(&self) -> PausedRequest {
         let (arrived_tx, arrived_rx) = oneshot::channel();
         let (release_tx, release_rx) = oneshot::channel();
-        self.lock().pauses.push_back((arrived_tx, release_rx));
+        self.arm().pauses.push_back((arrived_tx, release_rx));
         PausedRequest { arrived: arrived_rx, release: release_tx }
     }
 
     /// Removes every pending fault, delay and limit.
     pub fn clear(&self) {
-        *self.lock() = Inner::default();
+        let mut inner = self.lock();
+        *inner = Inner::default();
+        self.armed.store(false, Ordering::SeqCst);
     }
 
     /// Failures that answer before the request is looked at.
     pub(crate) fn admit(&self) -> Result<(), ApiError> {
-        let mut inner = self.lock();
+        let Some(mut inner) = self.lock_if_armed() else { return Ok(()) };
         if let Some(b) = inner.bucket.as_mut() {
             let now = Instant::now();
             let refill = now.duration_since(b.at).as_secs_f64() * f64::from(b.per_second);
@@ -142,15 +160,15 @@ impl Faults {
     }
 
     pub(crate) fn hold(&self) -> Option<Hold> {
-        self.lock().pauses.pop_front().map(|(arrived, release)| Hold { arrived, release })
+        self.lock_if_armed()?.pauses.pop_front().map(|(arrived, release)| Hold { arrived, release })
     }
 
     pub(crate) fn delay(&self) -> Option<Duration> {
-        self.lock().delay
+        self.lock_if_armed()?.delay
     }
 
     pub(crate) fn take_lost(&self) -> bool {
-        let mut inner = self.lock();
+        let Some(mut inner) = self.lock_if_armed() else { return false };
         if inner.lost > 0 {
             inner.lost -= 1;
             true

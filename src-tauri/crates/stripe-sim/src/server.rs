@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
+use std::task::Poll;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -21,7 +22,7 @@ use crate::errors::ApiError;
 use crate::faults::{Failure, Faults};
 use crate::form::Params;
 use crate::idempotency::{Begin, Idempotency, Saved};
-use crate::state::{random_chars, Ctx, Store};
+use crate::state::{push_random_chars, Ctx, Store};
 use crate::SimConfig;
 
 const MAX_BODY: usize = 1 << 20;
@@ -72,7 +73,9 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, shutdown: im
 }
 
 async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, LostResponse> {
-    let request_id = format!("req_{}", random_chars(14));
+    let mut request_id = String::with_capacity(18);
+    request_id.push_str("req_");
+    push_random_chars(&mut request_id, 14);
     // The request head is taken apart rather than copied: nothing below needs the Request.
     let (parts, body) = req.into_parts();
     let body = match Limited::new(body, MAX_BODY).collect().await {
@@ -85,9 +88,21 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Los
     };
     // Stripe carries out a request it has received even if the caller hangs up (a crashed
     // till, a dropped connection); so does the simulator: the work runs in its own task,
-    // which outlives this connection's future.
-    let work = tokio::spawn(respond(shared, parts, body, request_id));
-    work.await.unwrap_or(Err(LostResponse))
+    // which outlives this connection's future. Most requests never wait (only a paused or
+    // delayed one does), so the work is first polled here, once: if that finishes it there
+    // was nothing the caller could interrupt and no task is needed; otherwise it moves to
+    // its own task. A panic loses the response either way, as in a task of its own.
+    let mut work = Box::pin(respond(shared, parts, body, request_id));
+    let first = std::future::poll_fn(|cx| {
+        let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work.as_mut().poll(cx)));
+        Poll::Ready(polled)
+    })
+    .await;
+    match first {
+        Ok(Poll::Ready(answer)) => answer,
+        Ok(Poll::Pending) => tokio::spawn(work).await.unwrap_or(Err(LostResponse)),
+        Err(_) => Err(LostResponse),
+    }
 }
 
 async fn respond(shared: Arc<Shared>, parts: hyper::http::request::Parts, body: Bytes, request_id: String) -> Result<Resp, LostResponse> {

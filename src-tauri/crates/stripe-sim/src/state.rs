@@ -11,11 +11,16 @@ use crate::errors::ApiError;
 use crate::objects;
 
 pub fn new_id(prefix: &str) -> String {
-    format!("{prefix}_{}", random_chars(24))
+    let mut id = String::with_capacity(prefix.len() + 25);
+    id.push_str(prefix);
+    id.push('_');
+    push_random_chars(&mut id, 24);
+    id
 }
 
-pub fn random_chars(n: usize) -> String {
-    rand::rng().sample_iter(&Alphanumeric).take(n).map(char::from).collect()
+/// Appends `n` random ASCII letters and digits.
+pub fn push_random_chars(out: &mut String, n: usize) {
+    out.extend(rand::rng().sample_iter(&Alphanumeric).take(n).map(char::from));
 }
 
 pub fn now() -> i64 {
@@ -181,9 +186,13 @@ pub struct Ctx {
 }
 
 /// Insertion-ordered objects of one kind; lists walk it newest first.
+///
+/// The objects are boxed so that growing the map moves pointers, not the objects (an
+/// intent is over 500 bytes: unboxed, every doubling copied tens of megabytes into fresh
+/// pages in the middle of one request).
 #[derive(Debug)]
 pub struct Table<T> {
-    pub by_id: HashMap<String, T>,
+    pub by_id: HashMap<String, Box<T>>,
     pub order: Vec<String>,
 }
 
@@ -196,16 +205,16 @@ impl<T> Default for Table<T> {
 impl<T> Table<T> {
     pub fn insert(&mut self, id: String, v: T) {
         self.order.push(id.clone());
-        self.by_id.insert(id, v);
+        self.by_id.insert(id, Box::new(v));
     }
     pub fn get(&self, id: &str) -> Option<&T> {
-        self.by_id.get(id)
+        self.by_id.get(id).map(|b| &**b)
     }
     pub fn get_mut(&mut self, id: &str) -> Option<&mut T> {
-        self.by_id.get_mut(id)
+        self.by_id.get_mut(id).map(|b| &mut **b)
     }
     pub fn newest_first(&self) -> impl Iterator<Item = &T> {
-        self.order.iter().rev().filter_map(|id| self.by_id.get(id))
+        self.order.iter().rev().filter_map(|id| self.get(id))
     }
 }
 

@@ -111,3 +111,34 @@ async fn stop_releases_the_port() {
     api.sim.stop().await;
     assert!(api.http.get(url).bearer_auth(common::SECRET).send().await.is_err());
 }
+
+/// Stripe carries out a request it has received even when the caller hangs up while it
+/// runs; a paused request is the one that is still running when the caller goes.
+#[tokio::test]
+async fn paused_request_is_carried_out_after_the_caller_hangs_up() {
+    let api = Api::new().await;
+    let mut paused = api.sim.faults().pause_next_request();
+    let (http, url) = (api.http.clone(), api.url("/v1/payment_intents"));
+    let caller = tokio::spawn(async move {
+        let form = [("amount", "2000"), ("currency", "usd"), ("description", "caller hung up")];
+        http.post(url).bearer_auth(common::SECRET).form(&form).send().await
+    });
+    paused.arrived().await;
+    caller.abort();
+    assert!(caller.await.is_err(), "the caller was aborted");
+    tokio::time::sleep(Duration::from_millis(50)).await; // the simulator sees the closed connection
+    paused.release();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let list = api.get("/v1/payment_intents", &[]).await;
+        let data = list.body["data"].as_array().unwrap().clone();
+        if let Some(pi) = data.first() {
+            assert_eq!(pi["description"], "caller hung up");
+            let events = api.get("/v1/events", &[("type", "payment_intent.created")]).await;
+            assert_eq!(events.body["data"][0]["data"]["object"]["id"], pi["id"]);
+            break;
+        }
+        assert!(Instant::now() < deadline, "the paused request never completed");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
