@@ -8,10 +8,10 @@ use std::task::Poll;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::header::{HeaderMap, HeaderName, HeaderValue};
+use hyper::header::{HeaderMap, HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Request, Response};
+use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
@@ -141,7 +141,7 @@ fn origin_allowed(shared: &Shared, origin: &str) -> bool {
 
 fn finish(mut resp: Resp, shared: &Shared, origin: Option<&str>, request_id: &str) -> Resp {
     let h = resp.headers_mut();
-    h.insert("request-id", HeaderValue::from_str(request_id).expect("ascii id"));
+    h.insert(HeaderName::from_static("request-id"), HeaderValue::from_str(request_id).expect("ascii id"));
     if let Some(origin) = origin.filter(|o| origin_allowed(shared, o)) {
         if let Ok(v) = HeaderValue::from_str(origin) {
             h.insert("access-control-allow-origin", v);
@@ -189,12 +189,12 @@ fn json_response(status: u16, body: &Value) -> Resp {
 
 /// A JSON answer whose body is already serialized.
 fn json_bytes_response(status: u16, body: Vec<u8>) -> Resp {
-    Response::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .header("cache-control", "no-cache, no-store")
-        .body(Full::new(Bytes::from(body)))
-        .expect("valid response")
+    let mut r = Response::new(Full::new(Bytes::from(body)));
+    *r.status_mut() = StatusCode::from_u16(status).expect("valid status");
+    let h = r.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    h.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache, no-store"));
+    r
 }
 
 fn error_response(e: &ApiError, request_id: &str) -> Resp {
@@ -357,7 +357,7 @@ async fn api(
     let version = header(headers, "stripe-version").unwrap_or(&shared.config.api_version);
     let mut resp = api_inner(shared, method, path, query, headers, body, request_id).await?;
     if let Ok(v) = HeaderValue::from_str(version) {
-        resp.headers_mut().insert("stripe-version", v);
+        resp.headers_mut().insert(HeaderName::from_static("stripe-version"), v);
     }
     Ok(resp)
 }
