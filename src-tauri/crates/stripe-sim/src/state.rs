@@ -3,8 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use rand::distr::Alphanumeric;
-use rand::Rng;
+use rand::RngCore;
 use serde_json::{json, Value};
 
 use crate::cards::{Behaviour, Decline};
@@ -19,9 +18,21 @@ pub fn new_id(prefix: &str) -> String {
     id
 }
 
-/// Appends `n` random ASCII letters and digits.
+/// Appends `n` random ASCII letters and digits, each of the 62 equally likely (as with
+/// `rand`'s `Alphanumeric`, but from one random byte per character instead of four).
 pub fn push_random_chars(out: &mut String, n: usize) {
-    out.extend(rand::rng().sample_iter(&Alphanumeric).take(n).map(char::from));
+    const CHARSET: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    let mut buf = [0u8; 64];
+    let mut left = n;
+    while left > 0 {
+        rng.fill_bytes(&mut buf);
+        // 248 = 4 * 62: bytes above it are dropped so that every character is as likely.
+        for &b in buf.iter().filter(|&&b| b < 248).take(left) {
+            out.push(char::from(CHARSET[usize::from(b % 62)]));
+            left -= 1;
+        }
+    }
 }
 
 pub fn now() -> i64 {
@@ -724,5 +735,29 @@ impl Store {
             self.emit(&Ctx::default(), "charge.refund.updated", failed);
         }
         Ok(created)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_random_letters_and_digits() {
+        let id = new_id("pi");
+        assert_eq!(id.len(), 27);
+        assert!(id.starts_with("pi_"));
+        assert!(id[3..].bytes().all(|b| b.is_ascii_alphanumeric()));
+        assert_ne!(id, new_id("pi"));
+        let mut many = String::new();
+        push_random_chars(&mut many, 62 * 200);
+        assert_eq!(many.len(), 62 * 200);
+        let mut seen = [0usize; 128];
+        for b in many.bytes() {
+            seen[usize::from(b)] += 1;
+        }
+        let counts: Vec<usize> = seen.iter().copied().filter(|&c| c > 0).collect();
+        assert_eq!(counts.len(), 62, "every letter and digit occurs");
+        assert!(counts.iter().all(|&c| (100..=300).contains(&c)), "roughly uniform: {counts:?}");
     }
 }
