@@ -8,7 +8,7 @@ use std::task::Poll;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::header::{HeaderMap, HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
+use hyper::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, ORIGIN};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
@@ -26,6 +26,9 @@ use crate::state::{push_random_chars, Ctx, Store};
 use crate::SimConfig;
 
 const MAX_BODY: usize = 1 << 20;
+const STRIPE_VERSION: HeaderName = HeaderName::from_static("stripe-version");
+const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
 
 pub(crate) struct Shared {
     pub store: Mutex<Store>,
@@ -82,7 +85,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Los
         Ok(b) => b.to_bytes(),
         Err(_) => {
             let e = ApiError::invalid_request("The request body could not be read or is too large.", None);
-            let origin = header(&parts.headers, "origin");
+            let origin = header(&parts.headers, ORIGIN);
             return Ok(finish(error_response(&e, &request_id), &shared, origin, &request_id));
         }
     };
@@ -110,7 +113,7 @@ async fn respond(shared: Arc<Shared>, parts: hyper::http::request::Parts, body: 
     let path = parts.uri.path();
     let query = parts.uri.query().unwrap_or("");
     let headers = &parts.headers;
-    let origin = header(headers, "origin");
+    let origin = header(headers, ORIGIN);
     let resp = match (method, path) {
         ("OPTIONS", _) => Response::builder().status(204).body(Full::new(Bytes::new())).expect("static response"),
         ("GET", "/v3" | "/v3/") => asset("application/javascript; charset=utf-8", crate::js::STRIPE_JS),
@@ -124,7 +127,9 @@ async fn respond(shared: Arc<Shared>, parts: hyper::http::request::Parts, body: 
     Ok(finish(resp, &shared, origin, &request_id))
 }
 
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+/// Callers pass `HeaderName` constants rather than strings, which would be parsed into a
+/// name on every lookup.
+fn header(headers: &HeaderMap, name: HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -141,7 +146,7 @@ fn origin_allowed(shared: &Shared, origin: &str) -> bool {
 
 fn finish(mut resp: Resp, shared: &Shared, origin: Option<&str>, request_id: &str) -> Resp {
     let h = resp.headers_mut();
-    h.insert(HeaderName::from_static("request-id"), HeaderValue::from_str(request_id).expect("ascii id"));
+    h.insert(REQUEST_ID, HeaderValue::from_str(request_id).expect("ascii id"));
     if let Some(origin) = origin.filter(|o| origin_allowed(shared, o)) {
         if let Ok(v) = HeaderValue::from_str(origin) {
             h.insert("access-control-allow-origin", v);
@@ -307,7 +312,7 @@ pub(crate) fn authenticate_key(headers: &HeaderMap) -> Result<Key, ApiError> {
             "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
         )
     };
-    let raw = header(headers, "authorization").ok_or_else(missing)?.trim();
+    let raw = header(headers, AUTHORIZATION).ok_or_else(missing)?.trim();
     let key = if let Some(k) = raw.strip_prefix("Bearer ") {
         k.trim().to_string()
     } else if let Some(b) = raw.strip_prefix("Basic ") {
@@ -354,10 +359,10 @@ async fn api(
 ) -> Result<Resp, LostResponse> {
     // The store's api_version is the configured one and never changes, so it is read
     // from the config instead of taking the store lock once more per request.
-    let version = header(headers, "stripe-version").unwrap_or(&shared.config.api_version);
+    let version = header(headers, STRIPE_VERSION).unwrap_or(&shared.config.api_version);
     let mut resp = api_inner(shared, method, path, query, headers, body, request_id).await?;
     if let Ok(v) = HeaderValue::from_str(version) {
-        resp.headers_mut().insert(HeaderName::from_static("stripe-version"), v);
+        resp.headers_mut().insert(STRIPE_VERSION, v);
     }
     Ok(resp)
 }
@@ -379,7 +384,7 @@ async fn api_inner(
         Ok(k) => k,
         Err(e) => return fail(e),
     };
-    if method == "POST" && header(headers, "content-type").is_some_and(|c| c.starts_with("application/json")) {
+    if method == "POST" && header(headers, CONTENT_TYPE).is_some_and(|c| c.starts_with("application/json")) {
         return fail(ApiError::invalid_request(
             "Invalid request: unsupported Content-Type application/json. Stripe's API takes application/x-www-form-urlencoded bodies.",
             None,
@@ -389,7 +394,7 @@ async fn api_inner(
         Ok(p) => p,
         Err(e) => return fail(e),
     };
-    let idem_key = header(headers, "idempotency-key").filter(|k| !k.is_empty() && method == "POST").map(str::to_string);
+    let idem_key = header(headers, IDEMPOTENCY_KEY).filter(|k| !k.is_empty() && method == "POST").map(str::to_string);
     let in_flight = match &idem_key {
         Some(k) => {
             let fingerprint = format!("{method} {path} {}", params.fingerprint());
