@@ -109,6 +109,7 @@ describe("Checkout", () => {
       await answer3ds(s, "fail");
       const notice = await waitForNotice(s, /\S/);
       assert.equal(notice.kind, "declined", `notice: ${notice.text}`);
+      assert.match(notice.text, /3-D Secure|authenticat/i, "the cashier is told the security check failed");
       assert.doesNotMatch(notice.text, /undefined|\[object/);
       await screenshot(s, "16-3ds-failed");
       assert.equal((await s.findAll(byTestId("sale-result"))).length, 0);
