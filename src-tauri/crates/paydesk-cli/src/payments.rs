@@ -86,7 +86,7 @@ pub(crate) fn on_order(order: &str, operation: Operation<'_>, paths: &Paths, jso
         text.map(|t| Money::parse(t, currency, Sign::NonNegative).map_err(|e| CliError { code: "invalid_amount", message: format!("--amount: {e}") }))
             .transpose()
     };
-    let (payments, _store) = payments(store, paths, RetryPolicy::Interactive)?;
+    let payments = payments(store, paths, RetryPolicy::Interactive)?;
     let id: OrderId = target.id;
     let runtime = runtime()?;
     let settlement = match operation {
@@ -104,7 +104,7 @@ pub(crate) fn on_order(order: &str, operation: Operation<'_>, paths: &Paths, jso
 
 pub(crate) fn reconcile(paths: &Paths, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
     let store = Store::open_in(&paths.data_dir)?;
-    let (payments, _store) = payments(store, paths, RetryPolicy::Background)?;
+    let payments = payments(store, paths, RetryPolicy::Background)?;
     let report = runtime()?.block_on(payments.reconcile())?;
     print(out, json, &report, || {
         let mut text = format!(
@@ -118,11 +118,10 @@ pub(crate) fn reconcile(paths: &Paths, json: bool, out: &mut dyn Write) -> Resul
     })
 }
 
-fn payments(store: Store, paths: &Paths, policy: RetryPolicy) -> Result<(Payments, Arc<Mutex<Store>>), CliError> {
-    let keyring = keyring_for(paths);
-    let (client, publishable) = keys::configured_client(&store, &keyring, keys::configured_endpoint()?)?;
-    let store = Arc::new(Mutex::new(store));
-    Ok((Payments::new(store.clone(), client, publishable).with_policy(policy), store))
+fn payments(store: Store, paths: &Paths, policy: RetryPolicy) -> Result<Payments, CliError> {
+    let status = keys::key_status(&store)?.ok_or(keys::KeysError::NotConfigured)?;
+    let (client, publishable) = keys::configured_client(&status, &keyring_for(paths), keys::configured_endpoint()?)?;
+    Ok(Payments::new(Arc::new(Mutex::new(store)), client, publishable).with_policy(policy))
 }
 
 fn settlement_text(settlement: &Settlement) -> String {

@@ -49,13 +49,12 @@ impl Connection {
     }
 
     async fn configured(store: Arc<Mutex<Store>>, keyring: Keyring, status: KeyStatus) -> Result<Connection, KeysError> {
-        // The keyring talks D-Bus synchronously: off the async threads.
-        let secret = tokio::task::spawn_blocking(move || keyring.load())
-            .await
-            .map_err(|e| KeysError::Endpoint(e.to_string()))??
-            .ok_or(KeysError::MissingSecret)?;
-        let publishable = PublishableKey::parse(&status.publishable_key)?;
-        let client = StripeClient::new(secret, keys::configured_endpoint()?).map_err(|e| KeysError::Endpoint(e.to_string()))?;
+        let endpoint = keys::configured_endpoint()?;
+        let for_keyring = status.clone();
+        let (client, publishable) =
+            tokio::task::spawn_blocking(move || keys::configured_client(&for_keyring, &keyring, endpoint))
+                .await
+                .map_err(|e| KeysError::Endpoint(e.to_string()))??;
         let mode = match status.mode {
             paydesk_stripe::Mode::Test => AppMode::Test,
             paydesk_stripe::Mode::Live => AppMode::Live,

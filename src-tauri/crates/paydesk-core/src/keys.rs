@@ -122,9 +122,9 @@ pub fn remove_keys(store: &mut Store, keyring: &Keyring) -> Result<(), KeysError
     Ok(())
 }
 
-/// A client for the configured keys, and the publishable key for the window.
-pub fn configured_client(store: &Store, keyring: &Keyring, endpoint: Endpoint) -> Result<(StripeClient, PublishableKey), KeysError> {
-    let status = key_status(store)?.ok_or(KeysError::NotConfigured)?;
+/// A client for the configured keys, and the publishable key for the window. The keyring
+/// call blocks (D-Bus on Linux): async callers run this on a blocking thread.
+pub fn configured_client(status: &KeyStatus, keyring: &Keyring, endpoint: Endpoint) -> Result<(StripeClient, PublishableKey), KeysError> {
     let secret = keyring.load()?.ok_or(KeysError::MissingSecret)?;
     let publishable = PublishableKey::parse(&status.publishable_key)?;
     let client = StripeClient::new(secret, endpoint).map_err(|e| KeysError::Endpoint(e.to_string()))?;

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::money::Money;
 use crate::order::OrderStatus;
-use crate::store::{Order, OrderId, PaymentAttempt, PaymentFacts, Store, SYNCED};
+use crate::store::{NewAttempt, Order, OrderId, PaymentAttempt, PaymentFacts, Store, SYNCED};
 
 pub use error::PaymentError;
 pub use reconcile::ReconcileReport;
@@ -288,7 +288,7 @@ impl Payments {
         match self.current_intent(&order, latest.as_ref()).await? {
             None if matches!(order.status, OrderStatus::Draft | OrderStatus::AwaitingPayment) => {
                 let voided = self.store().transition(&order.id, OrderStatus::Voided, &cause)?;
-                Ok(plain_settlement(&voided, None))
+                Ok(plain_settlement(&voided))
             }
             None => Err(PaymentError::NotVoidable { number: order.number, status: order.status }),
             Some(intent) => match intent.status {
@@ -328,7 +328,7 @@ impl Payments {
             payment_intent: intent_id.clone(),
             amount: Some(amount.minor()),
             reason,
-            metadata: vec![("order_id".into(), order.id.to_string()), ("order_number".into(), order.number.to_string())],
+            metadata: refund_metadata(&order),
         };
         let refund = match self.stripe.create_refund(&params, &key, self.policy).await {
             Ok(refund) => refund,
@@ -355,7 +355,7 @@ impl Payments {
         let (order, latest) = self.order_and_attempt(order_id)?;
         match self.current_intent(&order, latest.as_ref()).await? {
             Some(intent) => self.apply_intent(&order.id, &intent, Reading::Sync),
-            None => Ok(plain_settlement(&order, None)),
+            None => Ok(plain_settlement(&order)),
         }
     }
 
@@ -385,15 +385,15 @@ impl Payments {
         let mut request = request.clone();
         request.metadata.push((ATTEMPT_MARKER.into(), key.as_str().into()));
         let request = &request;
-        let attempt = self.store().begin_payment_attempt(
-            &order.id,
-            flow.as_str(),
-            request.amount,
-            &request.currency,
-            key.as_str(),
-            &request.to_json(),
-            &format!("{} payment of {} started", flow.as_str(), Money::new(request.amount, order.quote.total.currency())),
-        )?;
+        let new = NewAttempt {
+            flow: flow.as_str(),
+            amount: request.amount,
+            currency: &request.currency,
+            idempotency_key: key.as_str(),
+            request: &request.to_json(),
+        };
+        let cause = format!("{} payment of {} started", flow.as_str(), Money::new(request.amount, order.quote.total.currency()));
+        let attempt = self.store().begin_payment_attempt(&order.id, &new, &cause)?;
         self.send_attempt(order, &attempt, request, &key).await
     }
 
@@ -663,7 +663,12 @@ fn decline_message(intent: &PaymentIntent) -> String {
     }
 }
 
-fn plain_settlement(order: &Order, intent_id: Option<String>) -> Settlement {
+/// Written on every refund, so the Dashboard shows which order it belongs to.
+fn refund_metadata(order: &Order) -> Vec<(String, String)> {
+    vec![("order_id".into(), order.id.to_string()), ("order_number".into(), order.number.to_string())]
+}
+
+fn plain_settlement(order: &Order) -> Settlement {
     Settlement {
         order_id: order.id.clone(),
         order_number: order.number,
@@ -674,7 +679,7 @@ fn plain_settlement(order: &Order, intent_id: Option<String>) -> Settlement {
         },
         message: None,
         decline_code: None,
-        payment_intent_id: intent_id,
+        payment_intent_id: None,
         card_brand: None,
         card_last4: None,
         next_action_secret: None,

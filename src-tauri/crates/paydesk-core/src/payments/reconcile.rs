@@ -133,7 +133,7 @@ impl Payments {
                     payment_intent: intent_id,
                     amount: Some(refund.amount),
                     reason: refund.reason.as_deref().and_then(refund_reason),
-                    metadata: self.refund_metadata(&refund.order_id)?,
+                    metadata: super::refund_metadata(&self.store().order(&refund.order_id)?),
                 };
                 let key = IdempotencyKey::from_persisted(refund.idempotency_key.clone());
                 self.stripe.create_refund(&params, &key, self.policy).await?
@@ -142,11 +142,6 @@ impl Payments {
         self.store().record_refund(refund.id, Some(&outcome.id), &outcome.status)?;
         self.settle_quietly(&refund.order_id).await?;
         Ok(())
-    }
-
-    pub(super) fn refund_metadata(&self, order_id: &OrderId) -> Result<Vec<(String, String)>, PaymentError> {
-        let number = self.store().order(order_id)?.number;
-        Ok(vec![("order_id".into(), order_id.to_string()), ("order_number".into(), number.to_string())])
     }
 
     /// Applies the events newer than the saved cursor, oldest first; returns how many were

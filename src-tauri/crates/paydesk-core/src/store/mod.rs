@@ -16,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 pub use migrations::SCHEMA_VERSION;
 pub use orders::{Order, OrderEvent, OrderId, OrderPage, OrderQuery, OrderSummary, MAX_PAGE};
-pub use payments::{OrderPayment, PaymentAttempt, PaymentFacts, RefundRecord, SYNCED};
+pub use payments::{NewAttempt, OrderPayment, PaymentAttempt, PaymentFacts, RefundRecord, SYNCED};
 
 use crate::order::{IllegalTransition, InvalidOrder, PricingError};
 

@@ -29,6 +29,17 @@ pub struct PaymentAttempt {
     pub created_at: String,
 }
 
+/// An attempt about to be sent: its key and exact request are committed first.
+#[derive(Debug, Clone, Copy)]
+pub struct NewAttempt<'a> {
+    pub flow: &'a str,
+    pub amount: i64,
+    pub currency: &'a str,
+    pub idempotency_key: &'a str,
+    /// The create request's parameters, as JSON.
+    pub request: &'a str,
+}
+
 /// What Stripe reported about an order's payment, to be written onto the order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PaymentFacts {
@@ -66,16 +77,8 @@ pub struct RefundRecord {
 impl Store {
     /// Records a new attempt and its idempotency key, and moves a draft order to
     /// `awaiting_payment`, in one transaction that commits before any request is sent.
-    pub fn begin_payment_attempt(
-        &mut self,
-        order_id: &OrderId,
-        flow: &str,
-        amount: i64,
-        currency: &str,
-        idempotency_key: &str,
-        request: &str,
-        cause: &str,
-    ) -> Result<PaymentAttempt, StoreError> {
+    pub fn begin_payment_attempt(&mut self, order_id: &OrderId, new: &NewAttempt<'_>, cause: &str) -> Result<PaymentAttempt, StoreError> {
+        let NewAttempt { flow, amount, currency, idempotency_key, request } = *new;
         let (now, _) = self.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let status = order_status(&tx, order_id)?;
