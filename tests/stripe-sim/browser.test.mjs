@@ -108,6 +108,9 @@ await test('type a card and confirm: the intent succeeds, verified server-side',
   const pi = await newIntent();
   const page = await openCheckout({ clientSecret: pi.client_secret });
   await typeCard(page, { number: '4242424242424242' });
+  // The frame posts its change events to the page asynchronously: the last keystroke's
+  // event may still be in flight when typing returns, so wait for it (bounded) before asserting.
+  await page.waitForFunction(() => window.changes.at(-1)?.complete === true, null, { timeout: 5000 }).catch(() => {});
   const complete = await page.evaluate(() => window.changes.at(-1));
   check(complete && complete.complete === true && complete.value.type === 'card', `change event: ${JSON.stringify(complete)}`);
   const result = await confirmInPage(page);
