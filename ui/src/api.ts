@@ -73,15 +73,50 @@ export type OrderEvent = {
   cause: string;
 };
 
+/** What Stripe has done for the order so far; amounts from the core. */
+export type PaymentView = {
+  paymentIntentId: string | null;
+  cardBrand: string | null;
+  cardLast4: string | null;
+  /** When the money was taken (captured or charged), RFC 3339; null before that. */
+  paidAt: string | null;
+  captured: MoneyView;
+  refunded: MoneyView;
+  /** What a refund may still return (captured minus refunded). */
+  refundable: MoneyView;
+  /** What a capture may still take (the authorized amount) for an authorized order. */
+  capturable: MoneyView;
+};
+
+export type RefundView = { amount: MoneyView; reason: string | null; status: string; createdAt: string };
+
+/** What the order's state allows; the core decides, the UI shows the matching buttons. */
+export type OrderActions = { pay: boolean; edit: boolean; capture: boolean; refund: boolean; void: boolean };
+
 export type OrderView = OrderSummary & {
   quote: Quote;
   note: string | null;
   customerEmail: string | null;
   updatedAt?: string;
   events: OrderEvent[];
+  payment: PaymentView;
+  refunds: RefundView[];
+  actions: OrderActions;
 };
 
-export type OrderListQuery = { status?: string; limit?: number; beforeNumber?: number };
+/**
+ * History filters. `from`/`to` are business days "YYYY-MM-DD", inclusive. `text` finds an
+ * order number ("12" or "#12"), an amount ("10.07"), a PaymentIntent id ("pi_…") or words
+ * from the items.
+ */
+export type OrderListQuery = {
+  status?: string;
+  from?: string;
+  to?: string;
+  text?: string;
+  limit?: number;
+  beforeNumber?: number;
+};
 
 export type OrderPage = { orders: OrderSummary[]; nextBeforeNumber: number | null };
 
@@ -162,6 +197,66 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   }
 }
 
+/** What the Settings screen shows of the Stripe keys: never a secret, only mode and last four. */
+export type KeyStatus = {
+  mode: "test" | "live";
+  secretLast4: string;
+  restricted: boolean;
+  publishableKey: string;
+  accountId: string | null;
+  accountName: string | null;
+};
+
+export type QuickItem = { description: string; unitPrice: string };
+
+/** How the card is confirmed: in the window (confirmPayment) or by the core (ConfirmationToken). */
+export type ConfirmationFlow = "window" | "server";
+
+export type Settings = {
+  businessName: string;
+  businessAddress: string;
+  /** ISO 4217, upper case ("USD"). */
+  defaultCurrency: string;
+  /** The tax rates a new sale starts with. `rate` is a percent as typed ("8.875"). */
+  taxes: TaxInput[];
+  quickItems: QuickItem[];
+  capture: "automatic" | "manual";
+  paymentMethods: "card" | "automatic";
+  statementDescriptorSuffix: string | null;
+  confirmation: ConfirmationFlow;
+};
+
+export type CountView = { key: string; count: number };
+
+export type HourView = { hour: number; count: number; gross: MoneyView };
+
+export type BrandView = { brand: string; count: number; gross: MoneyView };
+
+/** One currency's day: money captured on the day's orders, what was refunded of it, the rest. */
+export type CurrencyReport = {
+  currency: string;
+  gross: MoneyView;
+  refunds: MoneyView;
+  net: MoneyView;
+  /** Authorized, not yet captured. */
+  authorized: MoneyView;
+  sales: number;
+  byBrand: BrandView[];
+  /** 24 entries, hour 0-23 local time, gross captured per hour. */
+  byHour: HourView[];
+};
+
+export type DailyReport = {
+  /** The business day, "YYYY-MM-DD". */
+  date: string;
+  orders: number;
+  byStatus: CountView[];
+  currencies: CurrencyReport[];
+};
+
+/** Where the CSV went, or `null` when the cashier closed the save dialog. */
+export type ExportResult = { path: string; rows: number } | null;
+
 export const api = {
   appInfo: () => call<AppInfo>("app_info"),
   orderQuote: (input: OrderInput) => call<Quote>("order_quote", { input }),
@@ -171,6 +266,27 @@ export const api = {
   paymentStart: (orderId: string) => call<Checkout>("payment_start", { orderId }),
   paymentSettle: (orderId: string) => call<Settlement>("payment_settle", { orderId }),
   paymentVoid: (orderId: string) => call<Settlement>("payment_void", { orderId }),
+  orderEdit: (id: string, input: OrderInput) => call<OrderView>("order_edit", { id, input }),
+  /** Server-side confirmation (seed 003): `moto` for an order taken over the phone. */
+  paymentFinalize: (orderId: string, confirmationToken: string, moto: boolean) =>
+    call<Settlement>("payment_finalize", { orderId, confirmationToken, moto }),
+  /** `amount` as the cashier typed it ("5.00"); omitted = everything authorized. */
+  paymentCapture: (orderId: string, amount?: string) => call<Settlement>("payment_capture", { orderId, amount: amount ?? null }),
+  /** `amount` as typed; omitted = everything still refundable. */
+  paymentRefund: (orderId: string, amount?: string, reason?: "requested_by_customer" | "duplicate" | "fraudulent") =>
+    call<Settlement>("payment_refund", { orderId, amount: amount ?? null, reason: reason ?? null }),
+  paymentsReconcile: () => call<unknown>("payments_reconcile"),
+  keysStatus: () => call<KeyStatus | null>("keys_status"),
+  /** Verifies the secret with Stripe, then keeps it in the OS keyring. Rejects with {code, message}. */
+  keysSet: (secretKey: string, publishableKey: string) => call<KeyStatus>("keys_set", { secretKey, publishableKey }),
+  keysRemove: () => call<null>("keys_remove"),
+  settingsGet: () => call<Settings>("settings_get"),
+  /** Rejects with code `invalid_settings` and a message naming the field; nothing is saved then. */
+  settingsSave: (settings: Settings) => call<Settings>("settings_save", { settings }),
+  /** `date` "YYYY-MM-DD"; omitted = today. */
+  reportDaily: (date?: string) => call<DailyReport>("report_daily", { date: date ?? null }),
+  /** Opens a save dialog, writes the day's orders as CSV there. */
+  reportExportCsv: (date?: string) => call<ExportResult>("report_export_csv", { date: date ?? null }),
 };
 
 export type Api = typeof api;

@@ -49,6 +49,18 @@ export const orderView = (number: number, over: Partial<OrderView> = {}): OrderV
   note: null,
   customerEmail: null,
   events: [{ at: "2026-03-01T10:15:00Z", kind: "created", fromStatus: null, toStatus: "draft", cause: "cashier saved the order" }],
+  payment: {
+    paymentIntentId: null,
+    cardBrand: null,
+    cardLast4: null,
+    paidAt: null,
+    captured: usd(0, "$0.00"),
+    refunded: usd(0, "$0.00"),
+    refundable: usd(0, "$0.00"),
+    capturable: usd(0, "$0.00"),
+  },
+  refunds: [],
+  actions: { pay: true, edit: true, capture: false, refund: false, void: true },
   ...over,
 });
 
