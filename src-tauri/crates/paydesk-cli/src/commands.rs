@@ -7,6 +7,7 @@ use paydesk_core::error::ErrorCode;
 use paydesk_core::export::ExportRange;
 use paydesk_core::order::{Completeness, DiscountInput, LineInput, OrderInput, TaxInput};
 use paydesk_core::paths::Paths;
+use paydesk_core::settings::Settings;
 use paydesk_core::store::{OrderQuery, Store};
 use paydesk_core::view::{OrderPageView, OrderView};
 use serde::Serialize;
@@ -29,7 +30,6 @@ fn usage(message: String) -> CliError {
     CliError { code: "usage", message }
 }
 
-const DEFAULT_CURRENCY_SETTING: &str = "default_currency";
 
 pub(crate) fn dispatch(cli: &Cli, paths: &Paths, out: &mut dyn Write) -> Result<(), CliError> {
     let command = cli.command.as_ref().expect("dispatch is only called with a subcommand");
@@ -41,13 +41,13 @@ pub(crate) fn dispatch(cli: &Cli, paths: &Paths, out: &mut dyn Write) -> Result<
             let input = with_default_currency(input, &store)?;
             let spec = input.validate(Completeness::RequireLines)?;
             let order = store.create_order(&spec, "created from the command line")?;
-            let view = OrderView::new(&order, store.events(&order.id)?);
+            let view = OrderView::read(&store, &order.id)?;
             print(out, cli.json, &view, || order_text(&view))
         }
         Command::Order(OrderCommand::Show { reference }) => {
             let store = Store::open_in(&paths.data_dir)?;
             let order = store.find_order(reference)?;
-            let view = OrderView::new(&order, store.events(&order.id)?);
+            let view = OrderView::read(&store, &order.id)?;
             print(out, cli.json, &view, || order_text(&view))
         }
         Command::Order(OrderCommand::List(args)) => {
@@ -189,7 +189,7 @@ fn order_input(args: &NewOrder) -> Result<OrderInput, CliError> {
 
 fn with_default_currency(mut input: OrderInput, store: &Store) -> Result<OrderInput, CliError> {
     if input.currency.trim().is_empty() {
-        input.currency = store.setting(DEFAULT_CURRENCY_SETTING)?.unwrap_or_else(|| "USD".to_owned());
+        input.currency = Settings::load(store)?.default_currency;
     }
     Ok(input)
 }

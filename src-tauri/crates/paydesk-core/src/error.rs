@@ -46,3 +46,21 @@ impl ErrorCode for crate::export::ExportError {
         }
     }
 }
+
+impl ErrorCode for crate::settings::SettingsError {
+    fn code(&self) -> &'static str {
+        match self {
+            crate::settings::SettingsError::Invalid { .. } => "invalid_settings",
+            crate::settings::SettingsError::Store(error) => error.code(),
+        }
+    }
+}
+
+impl ErrorCode for crate::report::ReportError {
+    fn code(&self) -> &'static str {
+        match self {
+            crate::report::ReportError::Store(error) => error.code(),
+            crate::report::ReportError::Overflow(_) => "report_overflow",
+        }
+    }
+}

@@ -9,6 +9,8 @@ pub mod money;
 pub mod order;
 pub mod paths;
 pub mod payments;
+pub mod report;
 pub mod secrets;
+pub mod settings;
 pub mod store;
 pub mod view;

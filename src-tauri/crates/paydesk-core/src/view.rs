@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use crate::money::{Currency, Money, Rate};
-use crate::order::{OrderSpec, Quote};
-use crate::store::{Order, OrderEvent, OrderPage, OrderSummary};
+use crate::order::{OrderSpec, OrderStatus, Quote};
+use crate::store::{Order, OrderEvent, OrderId, OrderPage, OrderPayment, OrderSummary, RefundRecord, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -157,10 +157,78 @@ pub struct OrderView {
     pub customer_email: Option<String>,
     pub updated_at: String,
     pub events: Vec<OrderEvent>,
+    pub payment: PaymentView,
+    pub refunds: Vec<RefundView>,
+    pub actions: OrderActions,
+}
+
+/// What Stripe has done for the order, as last read from Stripe.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentView {
+    pub payment_intent_id: Option<String>,
+    pub card_brand: Option<String>,
+    pub card_last4: Option<String>,
+    /// When the money was taken: the first move to paid.
+    pub paid_at: Option<String>,
+    pub captured: MoneyView,
+    pub refunded: MoneyView,
+    /// Captured minus refunded, while the order can be refunded.
+    pub refundable: MoneyView,
+    /// The authorized amount, while the order waits for its capture.
+    pub capturable: MoneyView,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundView {
+    pub amount: MoneyView,
+    pub reason: Option<String>,
+    pub status: String,
+    pub created_at: String,
+}
+
+/// What the order's state allows next. The window shows a button per `true`; the core
+/// still checks each action when it is asked (these only spare the cashier a refusal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderActions {
+    pub pay: bool,
+    pub edit: bool,
+    pub capture: bool,
+    pub refund: bool,
+    pub void: bool,
+}
+
+impl OrderActions {
+    pub fn for_order(status: OrderStatus, refundable: i64) -> Self {
+        use OrderStatus::*;
+        OrderActions {
+            pay: matches!(status, Draft | AwaitingPayment | ActionRequired),
+            edit: matches!(status, Draft | AwaitingPayment),
+            capture: status == Authorized,
+            refund: matches!(status, Paid | PartiallyRefunded) && refundable > 0,
+            void: matches!(status, Draft | AwaitingPayment | ActionRequired | Authorized),
+        }
+    }
 }
 
 impl OrderView {
-    pub fn new(order: &Order, events: Vec<OrderEvent>) -> Self {
+    /// The order with everything the window shows of it, read in one go.
+    pub fn read(store: &Store, id: &OrderId) -> Result<OrderView, StoreError> {
+        let order = store.order(id)?;
+        Ok(OrderView::new(&order, store.events(id)?, &store.order_payment(id)?, &store.refunds(id)?))
+    }
+
+    pub fn new(order: &Order, events: Vec<OrderEvent>, payment: &OrderPayment, refunds: &[RefundRecord]) -> Self {
+        let currency = order.quote.total.currency();
+        let money = |minor: i64| MoneyView::from(Money::new(minor, currency));
+        let refundable = match order.status {
+            OrderStatus::Paid | OrderStatus::PartiallyRefunded => payment.amount_captured - payment.amount_refunded,
+            _ => 0,
+        };
+        let capturable = if order.status == OrderStatus::Authorized { order.quote.total.minor() } else { 0 };
+        let paid_at = events.iter().find(|event| event.to_status == OrderStatus::Paid).map(|event| event.at.clone());
         OrderView {
             summary: OrderSummaryView {
                 id: order.id.to_string(),
@@ -176,6 +244,26 @@ impl OrderView {
             customer_email: order.spec.customer_email.clone(),
             updated_at: order.updated_at.clone(),
             events,
+            payment: PaymentView {
+                payment_intent_id: payment.payment_intent_id.clone(),
+                card_brand: payment.card_brand.clone(),
+                card_last4: payment.card_last4.clone(),
+                paid_at,
+                captured: money(payment.amount_captured),
+                refunded: money(payment.amount_refunded),
+                refundable: money(refundable),
+                capturable: money(capturable),
+            },
+            refunds: refunds
+                .iter()
+                .map(|refund| RefundView {
+                    amount: money(refund.amount),
+                    reason: refund.reason.clone(),
+                    status: refund.status.clone(),
+                    created_at: refund.created_at.clone(),
+                })
+                .collect(),
+            actions: OrderActions::for_order(order.status, refundable),
         }
     }
 }

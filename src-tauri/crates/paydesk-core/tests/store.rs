@@ -6,7 +6,9 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use paydesk_core::export::ExportRange;
 use paydesk_core::order::{Completeness, DiscountInput, LineInput, OrderInput, OrderSpec, OrderStatus, TaxInput};
-use paydesk_core::store::{Clock, OrderQuery, Store, StoreError, DATABASE_FILE, SCHEMA_VERSION};
+use chrono::Timelike;
+use paydesk_core::store::{Clock, OrderQuery, PaymentFacts, Store, StoreError, DATABASE_FILE, SCHEMA_VERSION};
+use paydesk_core::view::OrderView;
 use rusqlite::Connection;
 
 /// A clock the test moves by hand: one day per `advance_days`.
@@ -314,4 +316,132 @@ fn an_unpaid_order_can_be_edited_with_its_event_and_a_paid_one_cannot() {
     let refused = store.edit_order(&order.id, &spec(&[("Free cake", 1, "0")]), "x").unwrap_err();
     assert_eq!(refused.to_string(), format!("order #{} is paid and can no longer be changed", order.number));
     assert_eq!(store.order(&order.id).unwrap().quote.subtotal.minor(), 700);
+}
+
+/// Takes an order through payment as the payments core would record Stripe's answers.
+fn pay(store: &mut Store, number: i64, target: OrderStatus, brand: &str, captured: i64, refunded: i64) {
+    let order = store.order_by_number(number).unwrap();
+    store.transition(&order.id, OrderStatus::AwaitingPayment, "test").unwrap();
+    let facts = PaymentFacts {
+        payment_intent_id: Some(format!("pi_test_{number}")),
+        charge_id: Some(format!("ch_test_{number}")),
+        card_brand: Some(brand.into()),
+        card_last4: Some("4242".into()),
+        amount_captured: Some(captured),
+        amount_refunded: Some(refunded),
+    };
+    let settled = if target == OrderStatus::Authorized { OrderStatus::Authorized } else { OrderStatus::Paid };
+    store.apply_payment_facts(&order.id, settled, &facts, "paid", "test payment").unwrap();
+    if target != settled {
+        store.apply_payment_facts(&order.id, target, &facts, "refunded", "test refund").unwrap();
+    }
+}
+
+#[test]
+fn the_daily_report_adds_up_the_days_orders_per_currency() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::starting("2026-11-21");
+    let mut store = Store::open_with_clock(&dir.path().join(DATABASE_FILE), clock.clone()).unwrap();
+    store.create_order(&spec(&[("Yesterday", 1, "9.00")]), "cashier").unwrap(); // 1001, another day
+    pay(&mut store, 1001, OrderStatus::Paid, "visa", 980, 0);
+    clock.advance_days(1);
+    let coffee = spec(&[("Flat white", 2, "3.50"), ("Croissant", 1, "2.25")]); // $10.07
+    for _ in 0..5 {
+        store.create_order(&coffee, "cashier").unwrap(); // 1002..=1006
+    }
+    let mut yen = OrderInput { currency: "JPY".into(), lines: vec![LineInput { description: "Tea".into(), quantity: 1, unit_price: "500".into() }], ..OrderInput::default() };
+    yen.taxes.clear();
+    store.create_order(&yen.validate(Completeness::RequireLines).unwrap(), "cashier").unwrap(); // 1007
+    pay(&mut store, 1002, OrderStatus::Paid, "visa", 1007, 0);
+    pay(&mut store, 1003, OrderStatus::PartiallyRefunded, "mastercard", 1007, 500);
+    pay(&mut store, 1004, OrderStatus::Authorized, "visa", 0, 0);
+    let voided = store.order_by_number(1005).unwrap();
+    store.transition(&voided.id, OrderStatus::Voided, "customer left").unwrap();
+    pay(&mut store, 1007, OrderStatus::Paid, "jcb", 500, 0);
+
+    let report = store.daily_report(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()).unwrap();
+    assert_eq!(report.orders, 6);
+    let statuses: Vec<(String, u64)> = report.by_status.iter().map(|s| (s.key.as_str().to_owned(), s.count)).collect();
+    assert_eq!(
+        statuses,
+        [("draft", 1), ("authorized", 1), ("paid", 2), ("partially_refunded", 1), ("voided", 1)].map(|(k, c)| (k.to_owned(), c))
+    );
+    let codes: Vec<&str> = report.currencies.iter().map(|c| c.currency.code()).collect();
+    assert_eq!(codes, ["JPY", "USD"]);
+    let usd = &report.currencies[1];
+    assert_eq!((usd.gross.minor, usd.refunds.minor, usd.net.minor, usd.authorized.minor), (2014, 500, 1514, 1007));
+    assert_eq!(usd.gross.display, "$20.14");
+    assert_eq!(usd.net.display, "$15.14");
+    assert_eq!(usd.sales, 2);
+    let brands: Vec<(&str, u64, i64)> = usd.by_brand.iter().map(|b| (b.brand.as_str(), b.count, b.gross.minor)).collect();
+    assert_eq!(brands, [("mastercard", 1, 1007), ("visa", 1, 1007)]);
+    assert_eq!(usd.by_hour.len(), 24);
+    // The test clock rings everything up at 09:00 UTC; the bar is the shop's local hour.
+    let local_hour = chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00Z").unwrap().with_timezone(&chrono::Local).hour();
+    let busy: Vec<(u32, u64, i64)> = usd.by_hour.iter().filter(|h| h.count > 0).map(|h| (h.hour, h.count, h.gross.minor)).collect();
+    assert_eq!(busy, [(local_hour, 2, 2014)]);
+    assert_eq!(report.currencies[0].gross.display, "¥500");
+
+    let empty = store.daily_report(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()).unwrap();
+    assert_eq!((empty.orders, empty.currencies.len()), (0, 0));
+}
+
+#[test]
+fn history_finds_orders_by_amount_number_and_payment_intent() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    store.create_order(&spec(&[("Flat white", 2, "3.50"), ("Croissant", 1, "2.25")]), "cashier").unwrap(); // 1001: $10.07
+    store.create_order(&spec(&[("Cake", 1, "4.00")]), "cashier").unwrap(); // 1002: $4.36
+    store.create_order(&spec(&[("Flat white", 2, "3.50"), ("Croissant", 1, "2.25")]), "cashier").unwrap(); // 1003: $10.07
+    pay(&mut store, 1002, OrderStatus::Paid, "visa", 436, 0);
+    let numbers = |text: &str| -> Vec<i64> {
+        store.list_orders(&OrderQuery { text: Some(text.into()), ..OrderQuery::default() }).unwrap().orders.iter().map(|o| o.number).collect()
+    };
+    assert_eq!(numbers("10.07"), [1003, 1001]);
+    assert_eq!(numbers("$10.07"), [1003, 1001]);
+    assert_eq!(numbers("4.36"), [1002]);
+    assert_eq!(numbers("10.070"), Vec::<i64>::new(), "more decimals than USD has is no amount");
+    assert_eq!(numbers("1002"), [1002], "a whole number is an order number (or a whole amount)");
+    assert_eq!(numbers("#1003"), [1003]);
+    assert_eq!(numbers("#abc"), Vec::<i64>::new());
+    assert_eq!(numbers("pi_test_1002"), [1002]);
+    assert_eq!(numbers("croissant"), [1003, 1001]);
+}
+
+#[test]
+fn the_order_view_says_what_the_order_allows_and_what_was_paid() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    for _ in 0..3 {
+        store.create_order(&spec(&[("Cake", 1, "4.00")]), "cashier").unwrap(); // $4.36 each
+    }
+    pay(&mut store, 1002, OrderStatus::PartiallyRefunded, "visa", 436, 100);
+    pay(&mut store, 1003, OrderStatus::Authorized, "visa", 0, 0);
+    let view = |number| {
+        let id = store.order_by_number(number).unwrap().id;
+        OrderView::read(&store, &id).unwrap()
+    };
+    let draft = view(1001);
+    assert_eq!(
+        (draft.actions.pay, draft.actions.edit, draft.actions.capture, draft.actions.refund, draft.actions.void),
+        (true, true, false, false, true)
+    );
+    assert_eq!(draft.payment.paid_at, None);
+
+    let refunded = view(1002);
+    assert_eq!(
+        (refunded.actions.pay, refunded.actions.edit, refunded.actions.capture, refunded.actions.refund, refunded.actions.void),
+        (false, false, false, true, false)
+    );
+    assert_eq!(refunded.payment.refundable.display, "$3.36");
+    assert_eq!(refunded.payment.card_brand.as_deref(), Some("visa"));
+    assert!(refunded.payment.paid_at.is_some());
+
+    let authorized = view(1003);
+    assert!(authorized.actions.capture && authorized.actions.void && !authorized.actions.refund);
+    assert_eq!(authorized.payment.capturable.display, "$4.36");
+    assert_eq!(authorized.payment.refundable.minor, 0);
+    let json = serde_json::to_value(&authorized).unwrap();
+    assert_eq!(json["actions"]["capture"], true);
+    assert_eq!(json["payment"]["capturable"]["decimal"], "4.36");
 }

@@ -9,7 +9,7 @@
 mod error;
 mod reconcile;
 mod request;
-mod settings;
+pub(crate) mod settings;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -26,7 +26,7 @@ use crate::store::{NewAttempt, Order, OrderId, PaymentAttempt, PaymentFacts, Sto
 pub use error::PaymentError;
 pub use reconcile::ReconcileReport;
 pub use request::AttemptRequest;
-pub use settings::{CaptureMode, PaymentMethodChoice, PaymentSettings};
+pub use settings::{CaptureMode, ConfirmationFlow, PaymentMethodChoice, PaymentSettings, SettingsError};
 
 /// The metadata key that carries an attempt's idempotency key onto its intent.
 pub const ATTEMPT_MARKER: &str = "paydesk_attempt";

@@ -136,6 +136,10 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX order_operations_pending ON order_operations (order_id, kind) WHERE status = 'pending';
     "#,
+    // 3: history search by amount ("10.07" finds every order of that total, per currency).
+    r#"
+    CREATE INDEX orders_by_total ON orders (currency, total, number DESC);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -135,12 +135,22 @@ impl Store {
     }
 
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.set_settings(&[(key, value)])
+    }
+
+    /// Writes several settings in one transaction: all of them or none.
+    pub fn set_settings(&mut self, pairs: &[(&str, &str)]) -> Result<(), StoreError> {
         let (now, _) = self.clock.now();
-        self.conn.execute(
-            "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            (key, value, timestamp(now)),
-        )?;
+        let now = timestamp(now);
+        let transaction = self.conn.transaction()?;
+        for (key, value) in pairs {
+            transaction.execute(
+                "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                (key, value, &now),
+            )?;
+        }
+        transaction.commit()?;
         Ok(())
     }
 

@@ -7,7 +7,7 @@ use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior}
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError};
-use crate::money::{Currency, Money, Rate};
+use crate::money::{Currency, Money, Rate, Sign};
 use crate::order::{Discount, Line, OrderSpec, OrderStatus, Quote, TaxRate};
 
 pub const MAX_PAGE: u32 = 200;
@@ -276,31 +276,47 @@ impl Store {
     /// Newest first, filtered, one page at a time.
     pub fn list_orders(&self, query: &OrderQuery) -> Result<OrderPage, StoreError> {
         let limit = query.limit.unwrap_or(50).clamp(1, MAX_PAGE);
-        let mut conditions: Vec<&str> = Vec::new();
+        let mut conditions: Vec<String> = Vec::new();
         let mut values: Vec<rusqlite::types::Value> = Vec::new();
-        let mut bind = |condition: &'static str, value: rusqlite::types::Value| {
-            conditions.push(condition);
-            values.push(value);
-        };
         if let Some(status) = query.status {
-            bind("status = ?", status.as_str().to_owned().into());
+            conditions.push("status = ?".into());
+            values.push(status.as_str().to_owned().into());
         }
         if let Some(from) = query.from {
-            bind("business_date >= ?", from.format("%Y-%m-%d").to_string().into());
+            conditions.push("business_date >= ?".into());
+            values.push(from.format("%Y-%m-%d").to_string().into());
         }
         if let Some(to) = query.to {
-            bind("business_date <= ?", to.format("%Y-%m-%d").to_string().into());
+            conditions.push("business_date <= ?".into());
+            values.push(to.format("%Y-%m-%d").to_string().into());
         }
         if let Some(before) = query.before_number {
-            bind("number < ?", before.into());
+            conditions.push("number < ?".into());
+            values.push(before.into());
         }
         if let Some(text) = query.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            if let Ok(number) = text.trim_start_matches('#').parse::<i64>() {
-                bind("number = ?", number.into());
+            if let Some(number) = text.strip_prefix('#') {
+                conditions.push("number = ?".into());
+                values.push(number.trim().parse::<i64>().unwrap_or(0).into());
             } else if text.starts_with("pi_") {
-                bind("payment_intent_id = ?", text.to_owned().into());
+                conditions.push("payment_intent_id = ?".into());
+                values.push(text.to_owned().into());
+            } else if let Some(amounts) = self.amounts_matching(text)? {
+                // "12" may be order #12 or an amount of 12.00: both are shown.
+                let mut alternatives = Vec::new();
+                if let Ok(number) = text.parse::<i64>() {
+                    alternatives.push("number = ?");
+                    values.push(number.into());
+                }
+                for (currency, minor) in amounts {
+                    alternatives.push("(currency = ? AND total = ?)");
+                    values.push(currency.code().to_owned().into());
+                    values.push(minor.into());
+                }
+                conditions.push(if alternatives.is_empty() { "0".into() } else { format!("({})", alternatives.join(" OR ")) });
             } else {
-                bind("summary LIKE ? ESCAPE '\\'", format!("%{}%", escape_like(text)).into());
+                conditions.push("summary LIKE ? ESCAPE '\\'".into());
+                values.push(format!("%{}%", escape_like(text)).into());
             }
         }
         let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
@@ -343,6 +359,27 @@ impl Store {
             None
         };
         Ok(OrderPage { orders, next_before_number })
+    }
+
+    /// When `text` reads as an amount ("10.07", "$10.07", "1,234"), that amount in each
+    /// currency the till has taken where it is exact; `None` when it is not an amount at all.
+    fn amounts_matching(&self, text: &str) -> Result<Option<Vec<(Currency, i64)>>, StoreError> {
+        // A leading currency symbol is allowed; letters are not ("g_1" is words, not an amount).
+        let digits = text.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '.').trim_start();
+        if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+            return Ok(None);
+        }
+        let mut statement = self.conn.prepare_cached("SELECT DISTINCT currency FROM orders")?;
+        let currencies = statement
+            .query_map([], |row| row.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(
+            currencies
+                .iter()
+                .filter_map(|code| code.parse::<Currency>().ok())
+                .filter_map(|currency| Money::parse(digits, currency, Sign::NonNegative).ok().map(|m| (currency, m.minor())))
+                .collect(),
+        ))
     }
 
     /// Rebuilds the order's spec from its rows, prices it again and checks the result

@@ -72,6 +72,7 @@ pub struct RefundRecord {
     pub amount: i64,
     pub reason: Option<String>,
     pub status: String,
+    pub created_at: String,
 }
 
 impl Store {
@@ -373,7 +374,7 @@ fn read_attempt(row: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentAttempt> {
     })
 }
 
-const REFUND_COLUMNS: &str = "id, order_id, idempotency_key, refund_id, amount, reason, status";
+const REFUND_COLUMNS: &str = "id, order_id, idempotency_key, refund_id, amount, reason, status, created_at";
 
 fn read_refund(row: &rusqlite::Row<'_>) -> rusqlite::Result<RefundRecord> {
     Ok(RefundRecord {
@@ -384,5 +385,6 @@ fn read_refund(row: &rusqlite::Row<'_>) -> rusqlite::Result<RefundRecord> {
         amount: row.get(4)?,
         reason: row.get(5)?,
         status: row.get(6)?,
+        created_at: row.get(7)?,
     })
 }
