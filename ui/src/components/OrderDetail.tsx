@@ -1,10 +1,20 @@
-import type { OrderView } from "../api";
+import type { OrderView, Settings } from "../api";
 import { formatDateTime, humanize } from "../format";
+import { OrderActions } from "./OrderActions";
+import { OrderPayment } from "./OrderDetailPayment";
 import { StatusBadge } from "./StatusBadge";
 import { TotalsList } from "./TotalsList";
 
-/** One order as stored by the core: lines, totals, customer, and its event log. */
-export function OrderDetail({ order }: { order: OrderView }) {
+type Props = {
+  order: OrderView;
+  /** For a reprinted receipt's business name and address; null prints without them. */
+  settings?: Settings | null;
+  /** Reads the order again after an action. Without it, no actions are offered. */
+  onChanged?: () => Promise<void>;
+};
+
+/** One order as stored by the core: actions, lines, totals, payment, refunds, and its event log. */
+export function OrderDetail({ order, settings = null, onChanged }: Props) {
   return (
     <article className="order-detail" data-testid="order-detail" aria-label={`Order ${order.number}`}>
       <header className="detail-head">
@@ -12,6 +22,7 @@ export function OrderDetail({ order }: { order: OrderView }) {
         <StatusBadge status={order.status} />
       </header>
       <p className="muted-text">{formatDateTime(order.createdAt)}</p>
+      {onChanged && <OrderActions order={order} settings={settings} onChanged={onChanged} />}
       <table className="lines compact">
         <thead>
           <tr>
@@ -33,6 +44,7 @@ export function OrderDetail({ order }: { order: OrderView }) {
         </tbody>
       </table>
       <TotalsList quote={order.quote} />
+      <OrderPayment order={order} />
       {(order.customerEmail || order.note) && (
         <dl className="meta">
           {order.customerEmail && (
@@ -49,10 +61,10 @@ export function OrderDetail({ order }: { order: OrderView }) {
           )}
         </dl>
       )}
-      <h3>History</h3>
+      <h3>Timeline</h3>
       <ol className="events" data-testid="order-events">
         {order.events.map((e, i) => (
-          <li key={i}>
+          <li key={i} data-testid="order-event" data-kind={e.kind} data-to={e.toStatus}>
             <span className="event-time">{formatDateTime(e.at)}</span>
             <span className="event-what">
               {e.fromStatus ? `${humanize(e.fromStatus)} → ` : ""}

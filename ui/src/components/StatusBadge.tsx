@@ -1,6 +1,19 @@
 import { humanize } from "../format";
 
-// The core's order statuses (paydesk-core OrderStatus, snake_case on the wire).
+// The core's order statuses (paydesk-core OrderStatus, snake_case on the wire), in the order
+// an order moves through them; the history filter lists them in this order.
+export const STATUSES = [
+  "draft",
+  "awaiting_payment",
+  "action_required",
+  "processing",
+  "authorized",
+  "paid",
+  "partially_refunded",
+  "refunded",
+  "voided",
+] as const;
+
 const TONE: Record<string, string> = {
   draft: "neutral",
   awaiting_payment: "warn",
