@@ -28,4 +28,8 @@ const COMMANDS: &[&str] = &[
     "keys_status",
     "keys_set",
     "keys_remove",
+    "settings_get",
+    "settings_save",
+    "report_daily",
+    "report_export_csv",
 ];

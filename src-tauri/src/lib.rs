@@ -41,6 +41,10 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::keys::keys_status,
         commands::keys::keys_set,
         commands::keys::keys_remove,
+        commands::settings::settings_get,
+        commands::settings::settings_save,
+        commands::report::report_daily,
+        commands::report::report_export_csv,
     ])
 }
 
@@ -76,6 +80,7 @@ pub fn run_app(options: WindowOptions) -> ExitCode {
         }
     }
     let result = with_commands(tauri::Builder::default())
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .setup(|app| {
             tauri::async_runtime::spawn(reconcile_forever(app.handle().clone()));

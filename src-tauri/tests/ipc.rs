@@ -194,6 +194,64 @@ fn demo_mode_takes_a_payment_for_the_order_total_whatever_the_window_sends() {
     let again = invoke(&main, "payment_start", json!({ "orderId": id })).unwrap_err();
     assert_eq!(again["code"], "order_not_payable");
     assert_eq!(again.as_object().unwrap().len(), 2);
+
+    // The order's detail says what was paid and what is left to do.
+    let detail = invoke(&main, "order_get", json!({ "id": id })).unwrap();
+    assert_eq!(detail["payment"]["cardLast4"], "4242");
+    assert_eq!(detail["payment"]["refundable"]["display"], "$9.00");
+    assert_eq!(detail["refunds"][0]["amount"]["minor"], 107);
+    assert_eq!(detail["actions"], json!({"pay": false, "edit": false, "capture": false, "refund": true, "void": false}));
+    assert_eq!(info["publishableKey"], json!(publishable_key_of(&checkout)));
+
+    // Today's report counts it: $10.07 taken, $1.07 refunded.
+    let report = invoke(&main, "report_daily", json!({ "date": null })).unwrap();
+    assert_eq!(report["orders"], 1);
+    assert_eq!(report["currencies"][0]["gross"]["display"], "$10.07");
+    assert_eq!(report["currencies"][0]["refunds"]["display"], "$1.07");
+    assert_eq!(report["currencies"][0]["net"]["display"], "$9.00");
+    assert_eq!(report["byStatus"], json!([{"key": "partially_refunded", "count": 1}]));
+    assert_eq!(invoke(&main, "report_daily", json!({ "date": "2001-01-01" })).unwrap()["orders"], 0);
+    let error = invoke(&main, "report_daily", json!({ "date": "yesterday" })).unwrap_err();
+    assert_eq!(error, json!({"code": "invalid_date", "message": "\"yesterday\" is not a date (YYYY-MM-DD)"}));
+}
+
+fn publishable_key_of(checkout: &Value) -> String {
+    checkout["publishableKey"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn settings_are_saved_whole_or_refused_with_the_field_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    let main = window(&app, "main");
+    let fresh = invoke(&main, "settings_get", json!({})).unwrap();
+    assert_eq!(fresh["defaultCurrency"], "USD");
+    assert_eq!(fresh["capture"], "automatic");
+    assert_eq!(fresh["confirmation"], "window");
+
+    let shop = json!({
+        "businessName": "Corner Coffee",
+        "businessAddress": "1 Main St",
+        "defaultCurrency": "eur",
+        "taxes": [{"name": "VAT", "rate": "20", "inclusive": true}],
+        "quickItems": [{"description": "Espresso", "unitPrice": "2.20"}],
+        "capture": "manual",
+        "paymentMethods": "card",
+        "statementDescriptorSuffix": "CORNER",
+        "confirmation": "server"
+    });
+    let saved = invoke(&main, "settings_save", json!({ "settings": shop })).unwrap();
+    assert_eq!(saved["defaultCurrency"], "EUR");
+    assert_eq!(invoke(&main, "settings_get", json!({})).unwrap(), saved);
+
+    let mut bad = shop.clone();
+    bad["quickItems"][0]["unitPrice"] = json!("2.205");
+    bad["businessName"] = json!("Changed");
+    let error = invoke(&main, "settings_save", json!({ "settings": bad })).unwrap_err();
+    assert_eq!(error, json!({"code": "invalid_settings", "message": "quickItems[0].unitPrice: EUR amounts have at most 2 decimals"}));
+    assert_eq!(invoke(&main, "settings_get", json!({})).unwrap()["businessName"], "Corner Coffee", "nothing saved");
+    let unknown = invoke(&main, "settings_save", json!({ "settings": { "businessName": "x" } })).unwrap_err();
+    assert!(unknown.to_string().contains("missing field"), "{unknown}");
 }
 
 /// Keys set from the window land in the (real, private) OS keyring; no reply ever carries

@@ -13,6 +13,8 @@ pub struct AppInfo {
     pub data_dir: String,
     /// Where the window loads Stripe.js from (the simulator's stand-in in demo mode).
     pub stripe_js_url: String,
+    /// Publishable keys are public by design (they ship in every Stripe.js page).
+    pub publishable_key: String,
 }
 
 #[tauri::command]
@@ -23,5 +25,6 @@ pub async fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
         mode: connection.mode,
         data_dir: state.paths.data_dir.display().to_string(),
         stripe_js_url: connection.stripe_js_url.clone(),
+        publishable_key: connection.publishable_key.as_str().to_owned(),
     })
 }

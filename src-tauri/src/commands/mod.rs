@@ -4,3 +4,5 @@ pub mod app;
 pub mod keys;
 pub mod orders;
 pub mod payments;
+pub mod report;
+pub mod settings;

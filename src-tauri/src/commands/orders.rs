@@ -19,7 +19,7 @@ pub fn order_create(state: State<'_, AppState>, input: OrderInput) -> CommandRes
     let spec = input.validate(Completeness::RequireLines)?;
     let mut store = state.store()?;
     let order = store.create_order(&spec, "entered at the till")?;
-    Ok(OrderView::new(&order, store.events(&order.id)?))
+    Ok(OrderView::read(&store, &order.id)?)
 }
 
 /// Changes an order before it is paid; the next charge asks for the new total.
@@ -29,7 +29,7 @@ pub fn order_edit(state: State<'_, AppState>, id: String, input: OrderInput) -> 
     let spec = input.validate(Completeness::RequireLines)?;
     let mut store = state.store()?;
     let order = store.edit_order(&id, &spec, "changed at the till")?;
-    Ok(OrderView::new(&order, store.events(&order.id)?))
+    Ok(OrderView::read(&store, &order.id)?)
 }
 
 #[tauri::command]
@@ -40,9 +40,7 @@ pub fn order_list(state: State<'_, AppState>, query: OrderQuery) -> CommandResul
 #[tauri::command]
 pub fn order_get(state: State<'_, AppState>, id: String) -> CommandResult<OrderView> {
     let id = parse_id(&id)?;
-    let store = state.store()?;
-    let order = store.order(&id)?;
-    Ok(OrderView::new(&order, store.events(&order.id)?))
+    Ok(OrderView::read(&*state.store()?, &id)?)
 }
 
 fn parse_id(id: &str) -> CommandResult<OrderId> {

@@ -34,6 +34,8 @@ pub struct Connection {
     pub background: Arc<Payments>,
     /// Where the window loads Stripe.js from: js.stripe.com, or the simulator's stand-in.
     pub stripe_js_url: String,
+    /// For the window's Stripe.js (also for the deferred Payment Element, which has no intent yet).
+    pub publishable_key: PublishableKey,
     pub keys: Option<KeyStatus>,
     _simulator: Option<stripe_sim::Simulator>,
 }
@@ -86,7 +88,7 @@ impl Connection {
         simulator: Option<stripe_sim::Simulator>,
     ) -> Connection {
         let payments = Arc::new(Payments::new(store.clone(), client.clone(), publishable.clone()));
-        let background = Arc::new(Payments::new(store, client, publishable).with_policy(RetryPolicy::Background));
-        Connection { mode, payments, background, stripe_js_url, keys, _simulator: simulator }
+        let background = Arc::new(Payments::new(store, client, publishable.clone()).with_policy(RetryPolicy::Background));
+        Connection { mode, payments, background, stripe_js_url, publishable_key: publishable, keys, _simulator: simulator }
     }
 }

@@ -1,0 +1,79 @@
+//! The end-of-day report and its CSV export.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use paydesk_core::export::ExportRange;
+use paydesk_core::report::DailyReport;
+use serde::Serialize;
+use tauri::State;
+use tauri_plugin_dialog::DialogExt;
+
+use crate::error::{CommandError, CommandResult};
+use crate::state::AppState;
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportResult {
+    pub path: String,
+    pub rows: u64,
+}
+
+/// `date` is the business day ("2026-11-22"); none means today.
+#[tauri::command]
+pub fn report_daily(state: State<'_, AppState>, date: Option<String>) -> CommandResult<DailyReport> {
+    let store = state.store()?;
+    let date = business_day(date, store.clock_now().with_timezone(&chrono::Local).date_naive())?;
+    Ok(store.daily_report(date)?)
+}
+
+/// Asks where to save the day's orders as CSV (the system's save dialog), then writes them
+/// there. `None` when the cashier closes the dialog.
+#[tauri::command]
+pub async fn report_export_csv<R: tauri::Runtime>(app: tauri::AppHandle<R>, state: State<'_, AppState>, date: Option<String>) -> CommandResult<Option<ExportResult>> {
+    let today = state.store()?.clock_now().with_timezone(&chrono::Local).date_naive();
+    let date = business_day(date, today)?;
+    let Some(path) = pick_file(&app, &format!("paydesk-orders-{date}.csv")).await? else {
+        return Ok(None);
+    };
+    let rows = write_csv(&state, date, &path)?;
+    tracing::info!(path = %path.display(), rows, "report exported");
+    Ok(Some(ExportResult { path: path.display().to_string(), rows }))
+}
+
+fn business_day(date: Option<String>, today: NaiveDate) -> CommandResult<NaiveDate> {
+    match date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => Ok(today),
+        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| CommandError { code: "invalid_date", message: format!("\"{text}\" is not a date (YYYY-MM-DD)") }),
+    }
+}
+
+async fn pick_file<R: tauri::Runtime>(app: &tauri::AppHandle<R>, suggested: &str) -> CommandResult<Option<PathBuf>> {
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let mut dialog = app.dialog().file().set_title("Export the day's orders").set_file_name(suggested).add_filter("CSV", &["csv"]);
+    if let Some(documents) = dirs::document_dir().filter(|dir| dir.is_dir()) {
+        dialog = dialog.set_directory(documents);
+    }
+    dialog.save_file(move |picked| {
+        let _ = sender.send(picked);
+    });
+    let picked = receiver.await.unwrap_or(None);
+    picked
+        .map(|file| {
+            file.into_path().map_err(|error| CommandError { code: "export_path", message: format!("cannot save there: {error}") })
+        })
+        .transpose()
+}
+
+/// Written next to the target and renamed into place, so a failed export never leaves a
+/// truncated file under the name the cashier chose.
+fn write_csv(state: &AppState, date: NaiveDate, path: &Path) -> CommandResult<u64> {
+    let export_error = |error: std::io::Error| CommandError { code: "export_write", message: format!("cannot write {}: {error}", path.display()) };
+    let directory = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(directory).map_err(export_error)?;
+    let rows = state.store()?.export_csv(ExportRange { from: Some(date), to: Some(date) }, &mut file)?;
+    file.as_file().sync_all().map_err(export_error)?;
+    file.persist(path).map_err(|error| export_error(error.error))?;
+    Ok(rows)
+}
