@@ -15,7 +15,7 @@ MIN_NODE="20.19"
 APT_PACKAGES=(
   build-essential curl wget file pkg-config libssl-dev
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb webkit2gtk-driver dbus-x11 gnome-keyring libsecret-tools keyutils imagemagick
+  xvfb webkit2gtk-driver dbus-x11 gnome-keyring libsecret-tools keyutils imagemagick xdotool
 )
 
 say() { printf '\n==> %s\n' "$*"; }
@@ -74,9 +74,14 @@ build_ui() {
   (cd "$REPO/ui" && npm run build --silent) || die "the UI build failed"
 }
 
+# The app as shipped; `build_release_app test` adds the test-endpoints feature, with which
+# configured keys may reach a loopback simulator (PAYDESK_STRIPE_API_BASE): the end-to-end
+# tests enter keys in Settings against one. A shipped build never has it.
 build_release_app() {
-  say "building the release app"
-  (cd "$REPO" && cargo build --locked --release -p paydesk --features custom-protocol) || die "the release build failed"
+  local features="custom-protocol"
+  [ "${1:-}" = test ] && features="custom-protocol,test-endpoints"
+  say "building the release app ($features)"
+  (cd "$REPO" && cargo build --locked --release -p paydesk --features "$features") || die "the release build failed"
   PAYDESK_BIN="$CARGO_TARGET_DIR/release/paydesk"
   export PAYDESK_BIN
 }

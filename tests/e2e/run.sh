@@ -38,11 +38,11 @@ if [[ "${1:-}" != "--inner" ]]; then
   fi
 
   missing=()
-  for tool in WebKitWebDriver xvfb-run Xvfb dbus-run-session dbus-send gnome-keyring-daemon node; do
+  for tool in WebKitWebDriver xvfb-run Xvfb dbus-run-session dbus-send gnome-keyring-daemon secret-tool xdotool node curl; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   if ((${#missing[@]})); then
-    die "missing: ${missing[*]}. On Debian/Ubuntu: apt-get install webkit2gtk-driver xvfb dbus-x11 gnome-keyring nodejs"
+    die "missing: ${missing[*]}. On Debian/Ubuntu: apt-get install webkit2gtk-driver xvfb dbus-x11 gnome-keyring libsecret-tools xdotool nodejs curl"
   fi
   node_major="$(node -p 'process.versions.node.split(".")[0]')"
   ((node_major >= 20)) || die "node >= 20 is needed for node --test and fetch (found $(node --version))"
@@ -69,8 +69,10 @@ shift
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/paydesk-e2e.XXXXXX")"
 driver_pid=""
 keyring_pid=""
+sim_pid=""
 cleanup() {
   local rc=$?
+  [[ -n "$sim_pid" ]] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
   [[ -n "$driver_pid" ]] && kill "$driver_pid" 2>/dev/null && wait "$driver_pid" 2>/dev/null
   [[ -n "$keyring_pid" ]] && kill "$keyring_pid" 2>/dev/null && wait "$keyring_pid" 2>/dev/null
   if [[ "${PAYDESK_E2E_KEEP:-}" == 1 || $rc -ne 0 ]]; then
@@ -113,6 +115,18 @@ free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1
 port="$(free_port)"
 native_port="$(free_port)"
 while [[ "$native_port" == "$port" ]]; do native_port="$(free_port)"; done
+
+# A simulator for configured test keys (the Settings scenario). The app reaches it only
+# because the e2e binary is a test build (feature test-endpoints); demo mode ignores it.
+sim_port="$(free_port)"
+"$PAYDESK_BIN" simulator --port "$sim_port" >"$tmp/simulator.log" 2>&1 &
+sim_pid=$!
+for _ in $(seq 1 100); do
+  curl -fsS -o /dev/null -H "Authorization: Bearer sk_test_paydesk_e2e_probe" "http://127.0.0.1:$sim_port/v1/account" 2>/dev/null && break
+  kill -0 "$sim_pid" 2>/dev/null || die "the simulator exited: $(cat "$tmp/simulator.log")"
+  sleep 0.1
+done
+export PAYDESK_STRIPE_API_BASE="http://127.0.0.1:$sim_port"
 
 tauri-driver --port "$port" --native-port "$native_port" >"$tmp/tauri-driver.log" 2>&1 &
 driver_pid=$!
