@@ -6,8 +6,12 @@ import { invoke } from "@tauri-apps/api/core";
 
 export type Mode = "demo" | "test" | "live";
 
-/** `stripeJsUrl`: where Stripe.js comes from (js.stripe.com with keys, the simulator's stand-in in demo mode). */
-export type AppInfo = { version: string; mode: Mode; dataDir: string; stripeJsUrl: string };
+/**
+ * `stripeJsUrl`: where Stripe.js comes from (js.stripe.com with keys, the simulator's stand-in in demo mode).
+ * `publishableKey`: the key Stripe.js is started with in every mode (the demo's own in demo mode);
+ * the server-side flow needs it before any PaymentIntent exists.
+ */
+export type AppInfo = { version: string; mode: Mode; dataDir: string; stripeJsUrl: string; publishableKey?: string };
 
 /** `display` is for people ("$1,234.50"); `decimal` ("1234.50") is machine-readable. */
 export type MoneyView = { minor: number; currency: string; display: string; decimal?: string };
@@ -102,6 +106,11 @@ export type OrderView = OrderSummary & {
   payment: PaymentView;
   refunds: RefundView[];
   actions: OrderActions;
+  /**
+   * The order as the cashier typed it (discount as a percent or an amount, tax rates as typed),
+   * so "Back to edit" restores it exactly; without it the UI rebuilds what it can from `quote`.
+   */
+  input?: OrderInput;
 };
 
 /**

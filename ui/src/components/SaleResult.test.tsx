@@ -22,7 +22,7 @@ const paid = settlement("paid", { orderId: "ord_1042", orderNumber: 1042, cardBr
 
 describe("SaleResult", () => {
   it("shows Paid and a receipt with the core's lines, tax, total and the card", async () => {
-    render(<SaleResult orderId="ord_1042" settlement={paid} onNewSale={vi.fn()} />);
+    render(<SaleResult orderId="ord_1042" settlement={paid} onNewSale={vi.fn()} mode="demo" />);
     expect(screen.getByTestId("result-headline").textContent).toBe("Paid");
     const receipt = await screen.findByTestId("receipt");
     expect(invokeMock).toHaveBeenCalledWith("order_get", { id: "ord_1042" });

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { api, ApiError, type OrderView, type Settlement } from "../api";
+import { api, ApiError, type Mode, type OrderView, type Settings, type Settlement } from "../api";
 import { Receipt } from "./Receipt";
 
 type Props = {
@@ -8,6 +8,9 @@ type Props = {
   onNewSale: () => void;
   /** Focus "New sale" when shown (the screen is visible). */
   active?: boolean;
+  /** The receipt's header (business name and address). */
+  settings?: Settings | null;
+  mode?: Mode | null;
 };
 
 const HEADLINES: Record<string, { text: string; tone: "good" | "info" | "bad" }> = {
@@ -19,7 +22,7 @@ const HEADLINES: Record<string, { text: string; tone: "good" | "info" | "bad" }>
 };
 
 /** After the sale: what happened, the receipt (printable), and the way to the next sale. */
-export function SaleResult({ orderId, settlement, onNewSale, active = true }: Props) {
+export function SaleResult({ orderId, settlement, onNewSale, active = true, settings = null, mode = null }: Props) {
   const [order, setOrder] = useState<OrderView | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const newSaleRef = useRef<HTMLButtonElement>(null);
@@ -87,7 +90,7 @@ export function SaleResult({ orderId, settlement, onNewSale, active = true }: Pr
           </p>
         )}
         {!order && !error && <p className="muted-text">Loading the receipt…</p>}
-        {order && <Receipt order={order} settlement={settlement} />}
+        {order && <Receipt order={order} settings={settings} mode={mode} settlement={settlement} />}
       </section>
     </div>
   );

@@ -1,6 +1,6 @@
 // Test data shaped like the core's answers. The numbers are what the core would say;
 // the UI under test must only display them.
-import type { MoneyView, OrderSummary, OrderView, Quote, Settlement } from "../api";
+import type { KeyStatus, MoneyView, OrderSummary, OrderView, Quote, Settings, Settlement } from "../api";
 
 export const usd = (minor: number, display: string): MoneyView => ({ minor, currency: "USD", display });
 
@@ -75,5 +75,28 @@ export const settlement = (outcome: Settlement["outcome"], over: Partial<Settlem
   cardBrand: null,
   cardLast4: null,
   nextActionClientSecret: null,
+  ...over,
+});
+
+/** The core's settings for a fresh till (what `settings_get` answers before anything is saved). */
+export const settingsFixture: Settings = {
+  businessName: "",
+  businessAddress: "",
+  defaultCurrency: "USD",
+  taxes: [],
+  quickItems: [],
+  capture: "automatic",
+  paymentMethods: "card",
+  statementDescriptorSuffix: null,
+  confirmation: "window",
+};
+
+export const keyStatus = (over: Partial<KeyStatus> = {}): KeyStatus => ({
+  mode: "test",
+  secretLast4: "4xYz",
+  restricted: false,
+  publishableKey: "pk_test_made_up",
+  accountId: "acct_1Made",
+  accountName: "Corner Coffee LLC",
   ...over,
 });
