@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { emptySale, parseQuantity, toOrderInput, type SaleForm } from "./sale";
+import { emptySale, parseQuantity, saleFromOrder, saleFromSettings, toOrderInput, type SaleForm } from "./sale";
+import { orderView, quoteCoffee } from "./test/fixtures";
 
 const form = (over: Partial<SaleForm> = {}): SaleForm => ({
   ...emptySale(),
@@ -23,7 +24,7 @@ describe("parseQuantity", () => {
 
 describe("toOrderInput", () => {
   it("sends money as the typed strings (trimmed), never as numbers", () => {
-    const r = toOrderInput(form({ taxRate: "8.875", tip: " 1.00 " }));
+    const r = toOrderInput(form({ taxes: [{ key: 1, name: "Sales tax", rate: "8.875", inclusive: false }], tip: " 1.00 " }));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.input).toEqual({
@@ -65,5 +66,52 @@ describe("toOrderInput", () => {
   it("keeps note and email when given", () => {
     const r = toOrderInput(form({ note: "Table 4", customerEmail: "a@b.co" }));
     expect(r.ok && [r.input.note, r.input.customerEmail]).toEqual(["Table 4", "a@b.co"]);
+  });
+});
+
+describe("saleFromOrder", () => {
+  it("rebuilds an order without `input` from its quote: decimals as typed, discount as its amount", () => {
+    const m = (minor: number, decimal: string) => ({ minor, currency: "USD", display: `$${decimal}`, decimal });
+    const order = orderView(5, {
+      quote: {
+        ...quoteCoffee,
+        lines: quoteCoffee.lines.map((l) => ({ ...l, unitPrice: { ...l.unitPrice, decimal: l.unitPrice.display.slice(1) } })),
+        taxes: [{ name: "Sales tax", rate: "8.875%", inclusive: false, amount: m(82, "0.82") }],
+        discount: m(93, "0.93"),
+        tip: m(200, "2.00"),
+      },
+      note: "Table 4",
+    });
+    const f = saleFromOrder(order);
+    expect(f.lines.map(({ description, quantity, unitPrice }) => [description, quantity, unitPrice])).toEqual([
+      ["Flat white", "2", "3.50"],
+      ["Croissant", "1", "2.25"],
+    ]);
+    expect([f.discountKind, f.discountValue, f.tip, f.note]).toEqual(["amount", "0.93", "2.00", "Table 4"]);
+    expect(f.taxes.map(({ name, rate, inclusive }) => ({ name, rate, inclusive }))).toEqual([
+      { name: "Sales tax", rate: "8.875", inclusive: false },
+    ]);
+  });
+});
+
+describe("saleFromSettings", () => {
+  it("starts with the shop's currency and rates, or USD and one empty rate without settings", () => {
+    const s = saleFromSettings({
+      businessName: "",
+      businessAddress: "",
+      defaultCurrency: "JPY",
+      taxes: [{ name: "消費税", rate: "10", inclusive: true }],
+      quickItems: [],
+      capture: "automatic",
+      paymentMethods: "card",
+      statementDescriptorSuffix: null,
+      confirmation: "window",
+    });
+    expect(s.currency).toBe("JPY");
+    expect(s.taxes.map((t) => [t.name, t.rate, t.inclusive])).toEqual([["消費税", "10", true]]);
+    const none = saleFromSettings(null);
+    expect(none.currency).toBe("USD");
+    expect(none.taxes.map((t) => [t.name, t.rate])).toEqual([["Sales tax", ""]]);
+    expect(toOrderInput(none).ok && (toOrderInput(none) as { input: { taxes: unknown[] } }).input.taxes).toEqual([]);
   });
 });

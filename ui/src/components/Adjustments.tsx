@@ -1,4 +1,4 @@
-import { CURRENCIES, type DiscountKind, type SaleForm } from "../sale";
+import { blankTax, CURRENCIES, MAX_TAXES, type DiscountKind, type DraftTax, type SaleForm } from "../sale";
 
 type Props = {
   form: SaleForm;
@@ -38,41 +38,7 @@ export function Adjustments({ form, onChange, currencyLocked, invalidField = nul
           />
         </div>
       </fieldset>
-      <fieldset className="adj">
-        <legend>Tax</legend>
-        <div className="row">
-          <input
-            aria-label="Tax name"
-            data-testid="tax-name"
-            aria-invalid={is(/^taxes\[\d+\]\.name$/)}
-            className="tax-name"
-            value={form.taxName}
-            maxLength={40}
-            onChange={(e) => onChange({ taxName: e.target.value })}
-          />
-          <span className="suffix-field">
-            <input
-              aria-label="Tax rate percent"
-              data-testid="tax-rate"
-              aria-invalid={is(/^taxes\[\d+\]\.rate$/)}
-              value={form.taxRate}
-              inputMode="decimal"
-              placeholder="0"
-              onChange={(e) => onChange({ taxRate: e.target.value })}
-            />
-            <span className="suffix">%</span>
-          </span>
-        </div>
-        <label className="check">
-          <input
-            type="checkbox"
-            data-testid="tax-inclusive"
-            checked={form.taxInclusive}
-            onChange={(e) => onChange({ taxInclusive: e.target.checked })}
-          />
-          Prices include tax
-        </label>
-      </fieldset>
+      <TaxRows taxes={form.taxes} onChange={(taxes) => onChange({ taxes })} invalidField={invalidField} />
       <fieldset className="adj">
         <legend>Tip</legend>
         <div className="row">
@@ -107,5 +73,94 @@ export function Adjustments({ form, onChange, currencyLocked, invalidField = nul
         </div>
       </fieldset>
     </div>
+  );
+}
+
+/** The row the core's `taxes[i]` is about: rows without a rate are not sent, so they are not counted. */
+function sentIndexes(taxes: DraftTax[]): (number | null)[] {
+  let n = 0;
+  return taxes.map((t) => (t.rate.trim() === "" ? null : n++));
+}
+
+/**
+ * The sale's tax rates. The first row keeps the testids the e2e tests type into; one
+ * "Prices include tax" box sets every row because the core takes all-inclusive or all-exclusive.
+ */
+function TaxRows({
+  taxes,
+  onChange,
+  invalidField,
+}: {
+  taxes: DraftTax[];
+  onChange: (taxes: DraftTax[]) => void;
+  invalidField: string | null;
+}) {
+  const sent = sentIndexes(taxes);
+  const bad = (i: number, name: string) => (sent[i] !== null && invalidField === `taxes[${sent[i]}].${name}`) || undefined;
+  const set = (key: number, p: Partial<DraftTax>) => onChange(taxes.map((t) => (t.key === key ? { ...t, ...p } : t)));
+  const inclusive = taxes.length > 0 && taxes.every((t) => t.inclusive);
+  const many = taxes.length > 1;
+  return (
+    <fieldset className="adj">
+      <legend>Tax</legend>
+      {taxes.map((t, i) => (
+        <div className="row tax-row" key={t.key} data-index={i}>
+          <input
+            aria-label={many ? `Tax ${i + 1} name` : "Tax name"}
+            data-testid="tax-name"
+            aria-invalid={bad(i, "name")}
+            className="tax-name"
+            value={t.name}
+            maxLength={40}
+            onChange={(e) => set(t.key, { name: e.target.value })}
+          />
+          <span className="suffix-field">
+            <input
+              aria-label={many ? `Tax ${i + 1} rate percent` : "Tax rate percent"}
+              data-testid="tax-rate"
+              aria-invalid={bad(i, "rate")}
+              value={t.rate}
+              inputMode="decimal"
+              placeholder="0"
+              onChange={(e) => set(t.key, { rate: e.target.value })}
+            />
+            <span className="suffix">%</span>
+          </span>
+          {many && (
+            <button
+              type="button"
+              className="btn-icon"
+              data-testid="tax-remove"
+              aria-label={`Remove tax ${i + 1}`}
+              title="Remove this tax"
+              onClick={() => onChange(taxes.filter((x) => x.key !== t.key))}
+            >
+              ×
+            </button>
+          )}
+        </div>
+      ))}
+      <div className="tax-foot">
+        <label className="check">
+          <input
+            type="checkbox"
+            data-testid="tax-inclusive"
+            checked={inclusive}
+            onChange={(e) => onChange(taxes.map((t) => ({ ...t, inclusive: e.target.checked })))}
+          />
+          Prices include tax
+        </label>
+        {taxes.length < MAX_TAXES && (
+          <button
+            type="button"
+            className="link"
+            data-testid="tax-add"
+            onClick={() => onChange([...taxes, { ...blankTax(), name: "", inclusive }])}
+          >
+            + Add tax
+          </button>
+        )}
+      </div>
+    </fieldset>
   );
 }

@@ -1,12 +1,12 @@
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
 import { invoke } from "@tauri-apps/api/core";
-import type { OrderInput } from "../api";
-import { orderView, quoteCoffee } from "../test/fixtures";
+import type { OrderInput, Settings } from "../api";
+import { orderView, quoteCoffee, settingsFixture } from "../test/fixtures";
 import { NewSale } from "./NewSale";
 
 const invokeMock = vi.mocked(invoke);
@@ -202,5 +202,139 @@ describe("NewSale charge", () => {
     await user.click(screen.getByTestId("charge"));
     expect(onCharge).toHaveBeenCalledTimes(1);
     expect(invokeMock.mock.calls.filter((c) => c[0] === "order_create")).toHaveLength(1);
+  });
+});
+
+describe("NewSale with settings", () => {
+  const shop: Settings = {
+    ...settingsFixture,
+    defaultCurrency: "EUR",
+    taxes: [
+      { name: "VAT", rate: "20", inclusive: true },
+      { name: "City levy", rate: "1.5", inclusive: true },
+    ],
+    quickItems: [
+      { description: "Espresso", unitPrice: "2.20" },
+      { description: "Croissant", unitPrice: "1.80" },
+    ],
+  };
+
+  it("starts with the settings' currency and tax rates", async () => {
+    const user = userEvent.setup();
+    render(<NewSale debounceMs={0} settings={shop} />);
+    expect(screen.getByTestId("currency")).toHaveProperty("value", "EUR");
+    expect(screen.getAllByTestId("tax-rate").map((e) => (e as HTMLInputElement).value)).toEqual(["20", "1.5"]);
+    expect(screen.getByTestId("tax-inclusive")).toHaveProperty("checked", true);
+    await addLine(user, "Flat white", "1", "3.50");
+    await waitFor(() => expect(lastQuoteInput().currency).toBe("EUR"));
+    expect(lastQuoteInput().taxes).toEqual([
+      { name: "VAT", rate: "20", inclusive: true },
+      { name: "City levy", rate: "1.5", inclusive: true },
+    ]);
+  });
+
+  it("takes settings that arrive after the first paint, unless the cashier already typed a rate", async () => {
+    const { rerender } = render(<NewSale debounceMs={0} settings={null} />);
+    expect(screen.getByTestId("currency")).toHaveProperty("value", "USD");
+    rerender(<NewSale debounceMs={0} settings={shop} />);
+    expect(screen.getByTestId("currency")).toHaveProperty("value", "EUR");
+
+    cleanup();
+    const user = userEvent.setup();
+    const second = render(<NewSale debounceMs={0} settings={null} />);
+    await user.type(screen.getByTestId("tax-rate"), "8.875");
+    second.rerender(<NewSale debounceMs={0} settings={shop} />);
+    expect(screen.getAllByTestId("tax-rate").map((e) => (e as HTMLInputElement).value)).toEqual(["8.875"]);
+  });
+
+  it("quick items add a line of one with a click or Alt+digit", async () => {
+    const user = userEvent.setup();
+    render(<NewSale debounceMs={0} settings={shop} />);
+    const buttons = screen.getAllByTestId("quick-item");
+    expect(buttons.map((b) => b.textContent)).toEqual(["Espresso2.20Alt+1", "Croissant1.80Alt+2"]);
+    await user.click(buttons[1]!);
+    await user.keyboard("{Alt>}1{/Alt}");
+    const rows = screen.getAllByTestId("line-row");
+    expect(rows.map((r) => (within(r).getByLabelText(/description/) as HTMLInputElement).value)).toEqual(["Croissant", "Espresso"]);
+    await waitFor(() =>
+      expect(lastQuoteInput().lines).toEqual([
+        { description: "Croissant", quantity: 1, unitPrice: "1.80" },
+        { description: "Espresso", quantity: 1, unitPrice: "2.20" },
+      ]),
+    );
+  });
+
+  it("without settings' rates, typing 8.875 still gives one exclusive sales tax", async () => {
+    const user = userEvent.setup();
+    render(<NewSale debounceMs={0} settings={settingsFixture} />);
+    expect(screen.queryAllByTestId("quick-item")).toHaveLength(0);
+    await addLine(user, "Flat white", "2", "3.50");
+    await user.type(screen.getByTestId("tax-rate"), "8.875");
+    await waitFor(() => expect(lastQuoteInput().taxes).toEqual([{ name: "Sales tax", rate: "8.875", inclusive: false }]));
+  });
+});
+
+describe("NewSale editing an order sent back from the checkout", () => {
+  const sentBack = orderView(1042, { id: "ord_1042", status: "awaiting_payment", note: "Table 4", customerEmail: "a@b.co" });
+
+  it("loads the order and charges it with order_edit, not order_create", async () => {
+    invokeMock.mockImplementation(async (cmd: string) => {
+      if (cmd === "order_quote") return quoteCoffee;
+      if (cmd === "order_edit") return orderView(1042, { id: "ord_1042" });
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    const user = userEvent.setup();
+    const onCharge = vi.fn();
+    render(<NewSale debounceMs={0} onCharge={onCharge} editOrder={sentBack} />);
+    expect(screen.getByTestId("editing-order").textContent).toMatch(/#1042/);
+    const rows = screen.getAllByTestId("line-row");
+    expect(rows.map((r) => (within(r).getByLabelText(/description/) as HTMLInputElement).value)).toEqual(["Flat white", "Croissant"]);
+    expect(screen.getByTestId("note")).toHaveProperty("value", "Table 4");
+
+    await addLine(user, "Muffin", "1", "3.00");
+    await waitFor(() => expect(screen.getByTestId("charge")).toHaveProperty("disabled", false));
+    await user.click(screen.getByTestId("charge"));
+    await waitFor(() => expect(onCharge).toHaveBeenCalledTimes(1));
+    const edit = invokeMock.mock.calls.find((c) => c[0] === "order_edit");
+    expect(edit?.[1]).toMatchObject({ id: "ord_1042" });
+    expect((edit?.[1] as { input: OrderInput }).input.lines.map((l) => l.description)).toEqual(["Flat white", "Croissant", "Muffin"]);
+    expect(invokeMock.mock.calls.filter((c) => c[0] === "order_create")).toHaveLength(0);
+    expect(screen.queryByTestId("editing-order")).toBeNull();
+  });
+
+  it("prefers the order as typed (a percent discount stays a percent)", async () => {
+    const typed = {
+      ...sentBack,
+      input: {
+        currency: "USD",
+        lines: [{ description: "Beans 250g", quantity: 3, unitPrice: "14.99" }],
+        discount: { kind: "percent" as const, percent: "10" },
+        taxes: [{ name: "Sales tax", rate: "8.875", inclusive: false }],
+        tip: "2.00",
+        note: null,
+        customerEmail: null,
+      },
+    };
+    render(<NewSale debounceMs={0} onCharge={vi.fn()} editOrder={typed} />);
+    expect(screen.getByTestId("discount-kind")).toHaveProperty("value", "percent");
+    expect(screen.getByTestId("discount-value")).toHaveProperty("value", "10");
+    expect(screen.getByTestId("tax-rate")).toHaveProperty("value", "8.875");
+    expect(screen.getByTestId("tip")).toHaveProperty("value", "2.00");
+    expect(screen.getByLabelText("Line 1 quantity")).toHaveProperty("value", "3");
+  });
+
+  it("Clear sale drops the edit: the next charge creates a new order", async () => {
+    const user = userEvent.setup();
+    const onCharge = vi.fn();
+    render(<NewSale debounceMs={0} onCharge={onCharge} editOrder={sentBack} />);
+    await user.click(screen.getByTestId("clear-sale"));
+    expect(screen.queryByTestId("editing-order")).toBeNull();
+    expect(screen.queryAllByTestId("line-row")).toHaveLength(0);
+    await addLine(user, "Flat white", "2", "3.50");
+    await waitFor(() => expect(screen.getByTestId("charge")).toHaveProperty("disabled", false));
+    await user.click(screen.getByTestId("charge"));
+    await waitFor(() => expect(onCharge).toHaveBeenCalledTimes(1));
+    expect(invokeMock.mock.calls.filter((c) => c[0] === "order_create")).toHaveLength(1);
+    expect(invokeMock.mock.calls.filter((c) => c[0] === "order_edit")).toHaveLength(0);
   });
 });

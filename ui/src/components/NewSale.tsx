@@ -1,11 +1,22 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import { api, ApiError, type OrderView } from "../api";
+import { api, ApiError, type OrderView, type QuickItem, type Settings } from "../api";
 import { parseFieldError } from "../errors";
 import { useQuote } from "../hooks/useQuote";
-import { emptySale, toOrderInput, type DraftLine, type SaleForm } from "../sale";
+import {
+  newKey,
+  nextSale,
+  quickLine,
+  saleFromOrder,
+  saleFromSettings,
+  startKey,
+  toOrderInput,
+  type DraftLine,
+  type SaleForm,
+} from "../sale";
 import { Adjustments } from "./Adjustments";
 import { LineEntry, type LineEntryHandle, type NewLine } from "./LineEntry";
 import { LinesTable } from "./LinesTable";
+import { QuickItems } from "./NewSaleQuickItems";
 import { TotalsPanel } from "./TotalsPanel";
 
 type Props = {
@@ -16,21 +27,57 @@ type Props = {
   /** Charge: the order is saved (if it was not yet) and handed over to the checkout. */
   onCharge?: (order: OrderView) => void;
   debounceMs?: number;
+  /** The shop's settings: a new sale starts with their currency and rates; quick items. */
+  settings?: Settings | null;
+  /**
+   * An order sent back from the checkout to be changed. Each new object loads into the form;
+   * until the sale is cleared, saving or charging edits that order instead of creating one.
+   */
+  editOrder?: OrderView | null;
 };
 
-let nextKey = 1;
-
 /** The "New sale" screen: line entry, adjustments, live totals from the core, save. */
-export function NewSale({ active = true, onSaved, onShowOrders, onCharge, debounceMs }: Props) {
-  const [form, setForm] = useState<SaleForm>(() => emptySale());
+export function NewSale({ active = true, onSaved, onShowOrders, onCharge, debounceMs, settings = null, editOrder = null }: Props) {
+  const [form, setForm] = useState<SaleForm>(() => saleFromSettings(settings));
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState<OrderView | null>(null);
+  const [editing, setEditing] = useState<OrderView | null>(null);
   const entryRef = useRef<LineEntryHandle>(null);
+  // What the form started with, to tell whether the cashier has touched currency or rates yet.
+  const startedAs = useRef(startKey(form));
+  const formNow = useRef(form);
+  formNow.current = form;
+  const editingNow = useRef(editing);
+  editingNow.current = editing;
+  const settingsSeen = useRef(settings !== null);
 
   useEffect(() => {
     if (active) entryRef.current?.focus();
   }, [active]);
+
+  // Settings arrive after the first paint (and again after Settings saves). They replace the
+  // empty sale's currency and rates, but never an order being typed or edited; on the first load
+  // also not rates the cashier typed while the settings were on their way.
+  useEffect(() => {
+    if (!settings) return;
+    const first = !settingsSeen.current;
+    settingsSeen.current = true;
+    const f = formNow.current;
+    if (f.lines.length > 0 || editingNow.current) return;
+    if (first && startKey(f) !== startedAs.current) return;
+    const next = saleFromSettings(settings);
+    startedAs.current = startKey(next);
+    setForm(next);
+  }, [settings]);
+
+  useEffect(() => {
+    if (!editOrder) return;
+    setForm(saleFromOrder(editOrder, formNow.current.taxes));
+    setEditing(editOrder);
+    setSaved(null);
+    setSaveError(null);
+  }, [editOrder]);
 
   const built = useMemo(() => toOrderInput(form), [form]);
   const hasLines = form.lines.length > 0;
@@ -43,11 +90,16 @@ export function NewSale({ active = true, onSaved, onShowOrders, onCharge, deboun
     setSaveError(null);
   }, []);
 
-  const addLine = (l: NewLine) => {
-    const line: DraftLine = { key: nextKey++, ...l };
-    patch({ lines: [...form.lines, line] });
-    setSaved(null);
-  };
+  const addLine = useCallback(
+    (l: NewLine) => {
+      const line: DraftLine = { key: newKey(), ...l };
+      setForm((f) => ({ ...f, lines: [...f.lines, line] }));
+      setSaveError(null);
+      setSaved(null);
+    },
+    [],
+  );
+  const addQuickItem = useCallback((item: QuickItem) => addLine(quickLine(item)), [addLine]);
   const changeLine = (key: number, p: Partial<Omit<DraftLine, "key">>) =>
     patch({ lines: form.lines.map((l) => (l.key === key ? { ...l, ...p } : l)) });
   const removeLine = (key: number) => {
@@ -65,10 +117,12 @@ export function NewSale({ active = true, onSaved, onShowOrders, onCharge, deboun
     setSaving(true);
     setSaveError(null);
     try {
-      const order = await api.orderCreate(built.input);
+      // An order sent back from the checkout is changed in place: same order, same PaymentIntent.
+      const order = editing ? await api.orderEdit(editing.id, built.input) : await api.orderCreate(built.input);
       setSaved(order);
-      // A new sale keeps the shop's currency and tax settings.
-      setForm((f) => ({ ...emptySale(f.currency), taxName: f.taxName, taxRate: f.taxRate, taxInclusive: f.taxInclusive }));
+      setEditing(null);
+      // A new sale keeps the currency and rates on screen.
+      setForm((f) => nextSale(f));
       onSaved?.(order);
       entryRef.current?.focus();
       return order;
@@ -90,6 +144,21 @@ export function NewSale({ active = true, onSaved, onShowOrders, onCharge, deboun
     onCharge(order);
   };
 
+  // Start over. An order that was being edited stays as it was; the next charge is a new order.
+  const clear = () => {
+    setEditing(null);
+    setSaved(null);
+    setSaveError(null);
+    const next = saleFromSettings(settings);
+    startedAs.current = startKey(next);
+    setForm(next);
+    entryRef.current?.focus();
+  };
+
+  const quickItems = settings?.quickItems ?? [];
+  const quickBlocked =
+    settings && form.currency !== settings.defaultCurrency ? `Quick items are priced in ${settings.defaultCurrency}` : null;
+
   const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
@@ -101,7 +170,20 @@ export function NewSale({ active = true, onSaved, onShowOrders, onCharge, deboun
     <div className="sale" onKeyDown={onKeyDown}>
       <div className="sale-main">
         <section className="card items-card" aria-label="Items">
-          <h2>Items</h2>
+          <div className="card-head">
+            <h2>Items</h2>
+            {(hasLines || editing) && (
+              <button type="button" className="link" data-testid="clear-sale" onClick={clear}>
+                Clear sale
+              </button>
+            )}
+          </div>
+          {editing && (
+            <p className="edit-banner" role="status" data-testid="editing-order">
+              Editing order <strong>#{editing.number}</strong>: Charge updates this order. Clear the sale to start a new one.
+            </p>
+          )}
+          <QuickItems items={quickItems} onAdd={addQuickItem} active={active} disabledReason={quickBlocked} />
           <LineEntry
             ref={entryRef}
             currency={form.currency}
@@ -130,7 +212,7 @@ export function NewSale({ active = true, onSaved, onShowOrders, onCharge, deboun
           localError={localError}
           pending={pending}
           hasLines={hasLines}
-          taxLabel={form.taxName.trim() || "Tax"}
+          taxLabel={form.taxes.length === 1 ? form.taxes[0]?.name.trim() || "Tax" : "Tax"}
         />
         <section className="card customer" aria-label="Customer">
           <label className="field">
@@ -180,7 +262,7 @@ export function NewSale({ active = true, onSaved, onShowOrders, onCharge, deboun
           disabled={!canSave}
           onClick={() => void save()}
         >
-          {saving ? "Saving…" : "Save order"} <kbd>Ctrl+Enter</kbd>
+          {saving ? "Saving…" : editing ? `Save order #${editing.number}` : "Save order"} <kbd>Ctrl+Enter</kbd>
         </button>
         <dl className="shortcuts" aria-label="Keyboard shortcuts">
           <dt>
