@@ -4,6 +4,7 @@ import { Checkout } from "./components/Checkout";
 import { Header, ModeBanner, type View } from "./components/Header";
 import { NewSale } from "./components/NewSale";
 import { RecentOrders } from "./components/RecentOrders";
+import { Report } from "./components/Report";
 import { SaleResult } from "./components/SaleResult";
 
 /** Where the current sale is: being typed, being paid, or done. */
@@ -45,6 +46,9 @@ export function App() {
       } else if (e.key === "F3") {
         e.preventDefault();
         setView("orders");
+      } else if (e.key === "F4") {
+        e.preventDefault();
+        setView("report");
       }
     };
     window.addEventListener("keydown", onKey);
@@ -96,6 +100,11 @@ export function App() {
         {view === "orders" && (
           <div className="view">
             <RecentOrders highlightNumber={lastSaved} />
+          </div>
+        )}
+        {view === "report" && (
+          <div className="view">
+            <Report />
           </div>
         )}
       </main>

@@ -1,7 +1,7 @@
 import type { AppInfo } from "../api";
 import { ModeBadge } from "./ModeBadge";
 
-export type View = "sale" | "orders";
+export type View = "sale" | "orders" | "report";
 
 type Props = {
   info: AppInfo | null;
@@ -12,6 +12,7 @@ type Props = {
 const TABS: { view: View; label: string; key: string }[] = [
   { view: "sale", label: "New sale", key: "F2" },
   { view: "orders", label: "Recent orders", key: "F3" },
+  { view: "report", label: "Daily report", key: "F4" },
 ];
 
 export function Header({ info, view, onNavigate }: Props) {
