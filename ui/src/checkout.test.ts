@@ -115,4 +115,13 @@ describe("checkout state machine", () => {
     expect(failed.notice?.text).toBe("offline");
     expect(checkoutReducer(failed, { type: "retry" })).toEqual(initialCheckout);
   });
+
+  it("the server flow starts without an intent (deferred element) and pays the same way", () => {
+    const s = run({ type: "started", checkout: null }, { type: "elementReady" });
+    expect(s.checkout).toBeNull();
+    expect(canPay(s)).toBe(true);
+    const asking = checkoutReducer(checkoutReducer(s, { type: "askVoid" }), { type: "void" });
+    // Even without an intent, a failed void is re-checked with the core, never offered Pay at once.
+    expect(checkoutReducer(asking, { type: "voidFailed", message: "no" }).phase).toBe("pending");
+  });
 });

@@ -17,7 +17,10 @@ export type Notice = { kind: NoticeKind; text: string };
 
 export type CheckoutState = {
   phase: Phase;
+  /** The window flow's PaymentIntent; null in the server flow, where none exists before Pay. */
   checkout: Checkout | null;
+  /** The Payment Element is mounted (with a client secret, or in deferred mode). */
+  started: boolean;
   /** The Payment Element said it is ready for input. */
   elementReady: boolean;
   /** The Payment Element says the card details are complete. */
@@ -29,7 +32,7 @@ export type CheckoutState = {
 };
 
 export type CheckoutEvent =
-  | { type: "started"; checkout: Checkout }
+  | { type: "started"; checkout: Checkout | null }
   | { type: "startFailed"; message: string }
   | { type: "retry" }
   | { type: "elementReady" }
@@ -48,6 +51,7 @@ export type CheckoutEvent =
 export const initialCheckout: CheckoutState = {
   phase: "starting",
   checkout: null,
+  started: false,
   elementReady: false,
   complete: false,
   confirmingVoid: false,
@@ -88,7 +92,7 @@ export function checkoutReducer(state: CheckoutState, ev: CheckoutEvent): Checko
   switch (ev.type) {
     case "started":
       if (state.phase !== "starting") return state;
-      return { ...state, phase: "ready", checkout: ev.checkout, notice: null };
+      return { ...state, phase: "ready", checkout: ev.checkout, started: true, notice: null };
     case "startFailed":
       if (state.phase !== "starting") return state;
       return { ...state, phase: "failed", notice: { kind: "error", text: ev.message } };
@@ -133,7 +137,7 @@ export function checkoutReducer(state: CheckoutState, ev: CheckoutEvent): Checko
       // Whatever stopped the void, the core settles before Pay is offered again ("Check again").
       return {
         ...state,
-        phase: state.checkout ? "pending" : "failed",
+        phase: state.started ? "pending" : "failed",
         notice: { kind: "error", text: `The sale was not voided: ${ev.message}` },
       };
     case "voided":
@@ -144,7 +148,7 @@ export function checkoutReducer(state: CheckoutState, ev: CheckoutEvent): Checko
 }
 
 export function canPay(state: CheckoutState): boolean {
-  return state.phase === "ready" && state.checkout !== null && state.elementReady && !state.confirmingVoid;
+  return state.phase === "ready" && state.started && state.elementReady && !state.confirmingVoid;
 }
 
 export function canVoid(state: CheckoutState): boolean {

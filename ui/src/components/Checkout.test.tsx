@@ -5,11 +5,11 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 vi.mock("../stripe", () => ({ stripeFor: vi.fn() }));
 
-import type { PaymentIntentResult, Stripe, StripeElementsOptions } from "@stripe/stripe-js";
+import type { PaymentIntentResult, Stripe, StripeElementsOptions, StripeElementsOptionsMode } from "@stripe/stripe-js";
 import { invoke } from "@tauri-apps/api/core";
 import type { Checkout as CheckoutReply, Settlement } from "../api";
 import { stripeFor } from "../stripe";
-import { orderView, settlement, usd } from "../test/fixtures";
+import { orderView, settingsFixture, settlement, usd } from "../test/fixtures";
 import { Checkout } from "./Checkout";
 
 const invokeMock = vi.mocked(invoke);
@@ -44,8 +44,14 @@ function fakeStripe() {
     next: async () => ({ paymentIntent: { id: "pi_1", status: "succeeded" } }) as unknown as PaymentIntentResult,
   };
   const stripe = {
-    elements: vi.fn((_opts: StripeElementsOptions) => elements),
+    elements: vi.fn((_opts: StripeElementsOptions | StripeElementsOptionsMode) => elements),
     confirmPayment: vi.fn(() => confirm.next()),
+    createConfirmationToken: vi.fn(
+      async (_opts: unknown): Promise<{ confirmationToken?: { id: string }; error?: { message: string } }> => ({
+        confirmationToken: { id: "ctoken_1" },
+      }),
+    ),
+    handleNextAction: vi.fn(async (_opts: { clientSecret: string }): Promise<{ error?: { message: string } }> => ({})),
   };
   const emit = (ev: string, payload: unknown = {}) => act(() => handlers[ev]?.forEach((h) => h(payload)));
   return { stripe, elements, element, confirm, emit };
@@ -191,10 +197,157 @@ describe("Checkout", () => {
     expect((await screen.findByTestId("checkout-notice")).textContent).toBe("Stripe could not be reached.");
     await userEvent.setup().click(screen.getByTestId("retry-start"));
     await waitFor(() => expect(fake.element.mount).toHaveBeenCalled());
+    // The second start counts: Pay is offered once the element is ready.
+    fake.emit("ready");
+    await waitFor(() => expect(screen.getByTestId("pay")).toHaveProperty("disabled", false));
+    expect(screen.queryByTestId("checkout-notice")).toBeNull();
   });
 
   it("lists the test cards in demo mode only", async () => {
     await mounted({ mode: "demo" });
-    expect(screen.getByTestId("test-cards").textContent).toMatch(/4242 4242 4242 4242/);
+    const cards = screen.getByTestId("test-cards").textContent ?? "";
+    for (const n of ["4242 4242 4242 4242", "4000 0000 0000 0002", "4000 0000 0000 3220", "4000 0000 0000 0341"]) expect(cards).toContain(n);
+  });
+
+  it("has no test cards outside demo mode", async () => {
+    await mounted({ mode: "test" });
+    expect(screen.queryByTestId("test-cards")).toBeNull();
+  });
+});
+
+describe("Checkout: back to edit", () => {
+  it("hands the order back when the core allows editing, and not while paying", async () => {
+    const onEdit = vi.fn();
+    await mounted({ onEdit });
+    let release!: (r: PaymentIntentResult) => void;
+    fake.confirm.next = () => new Promise((r) => (release = r));
+    settleReplies.push(settlement("declined", { message: "Declined." }));
+    const user = userEvent.setup();
+    await user.click(screen.getByTestId("pay"));
+    expect(screen.queryByTestId("checkout-edit")).toBeNull();
+    await act(async () => release({ error: { message: "Declined." } } as unknown as PaymentIntentResult));
+    await user.click(await screen.findByTestId("checkout-edit"));
+    expect(onEdit).toHaveBeenCalledWith(expect.objectContaining({ id: "ord_1042", number: 1042 }));
+  });
+
+  it("is not offered when the core says the order cannot be edited", async () => {
+    const order = orderView(1042, { id: "ord_1042" });
+    await mounted({ onEdit: vi.fn(), order: { ...order, actions: { ...order.actions, edit: false } } });
+    expect(screen.queryByTestId("checkout-edit")).toBeNull();
+  });
+});
+
+describe("Checkout: finalize on the server", () => {
+  const server = { ...settingsFixture, confirmation: "server" as const, capture: "manual" as const };
+
+  beforeEach(() => {
+    invokeMock.mockImplementation(async (cmd: string) => {
+      if (cmd === "payment_finalize") {
+        const next = settleReplies.shift();
+        if (!next) throw new Error("no finalize reply queued");
+        return next;
+      }
+      if (cmd === "payment_settle") {
+        const next = settleReplies.shift();
+        if (!next) throw new Error("no settle reply queued");
+        return next;
+      }
+      if (cmd === "payment_void") return settlement("voided", { orderId: "ord_1042", orderNumber: 1042 });
+      throw new Error(`unexpected command ${cmd}`);
+    });
+  });
+
+  const serverProps = { settings: server, publishableKey: "pk_test_from_app_info" };
+
+  it("mounts the element in deferred mode with the core's amount, without starting an intent", async () => {
+    await mounted(serverProps);
+    expect(calls("payment_start")).toHaveLength(0);
+    expect(stripeForMock).toHaveBeenCalledWith(STRIPE_JS, "pk_test_from_app_info");
+    expect(fake.stripe.elements).toHaveBeenCalledWith(
+      expect.objectContaining({ mode: "payment", amount: 1007, currency: "usd", paymentMethodCreation: "manual", captureMethod: "manual" }),
+    );
+    expect(screen.getByTestId("checkout-amount").textContent).toBe("$10.07");
+  });
+
+  it("Pay: submit, ConfirmationToken, then payment_finalize with the MOTO flag; never confirmPayment", async () => {
+    const { onDone } = await mounted(serverProps);
+    settleReplies.push(settlement("authorized", { cardBrand: "visa", cardLast4: "4242" }));
+    const user = userEvent.setup();
+    await user.click(screen.getByTestId("moto"));
+    await user.click(screen.getByTestId("pay"));
+    await waitFor(() => expect(onDone).toHaveBeenCalledTimes(1));
+    expect(fake.elements.submit).toHaveBeenCalledTimes(1);
+    expect(fake.stripe.createConfirmationToken).toHaveBeenCalledWith({ elements: fake.elements });
+    expect(fake.elements.submit.mock.invocationCallOrder[0]).toBeLessThan(
+      fake.stripe.createConfirmationToken.mock.invocationCallOrder[0]!,
+    );
+    expect(calls("payment_finalize")[0]?.[1]).toEqual({ orderId: "ord_1042", confirmationToken: "ctoken_1", moto: true });
+    expect(fake.stripe.confirmPayment).not.toHaveBeenCalled();
+    expect(calls("payment_settle")).toHaveLength(0);
+    expect(onDone.mock.calls[0]?.[0].outcome).toBe("authorized");
+  });
+
+  it("needs_action: handleNextAction with the core's client secret, then settles", async () => {
+    const { onDone } = await mounted(serverProps);
+    settleReplies.push(
+      settlement("needs_action", { nextActionClientSecret: "pi_9_secret_made_up" }),
+      settlement("paid", { cardBrand: "visa", cardLast4: "3155" }),
+    );
+    await userEvent.setup().click(screen.getByTestId("pay"));
+    await waitFor(() => expect(onDone).toHaveBeenCalledTimes(1));
+    expect(calls("payment_finalize")[0]?.[1]).toMatchObject({ moto: false });
+    expect(fake.stripe.handleNextAction).toHaveBeenCalledWith({ clientSecret: "pi_9_secret_made_up" });
+    expect(calls("payment_settle")[0]?.[1]).toEqual({ orderId: "ord_1042" });
+    expect(fake.stripe.handleNextAction.mock.invocationCallOrder[0]).toBeLessThan(
+      invokeMock.mock.invocationCallOrder[invokeMock.mock.calls.findIndex((c) => c[0] === "payment_settle")]!,
+    );
+  });
+
+  it("a decline shows the core's message and pays on retry with a new token", async () => {
+    const { onDone } = await mounted(serverProps);
+    settleReplies.push(settlement("declined", { message: "The card was declined." }));
+    const user = userEvent.setup();
+    await user.click(screen.getByTestId("pay"));
+    const notice = await screen.findByTestId("checkout-notice");
+    expect(notice.textContent).toBe("The card was declined.");
+    expect(notice.getAttribute("data-kind")).toBe("declined");
+    expect(fake.stripe.handleNextAction).not.toHaveBeenCalled();
+    fake.stripe.createConfirmationToken.mockResolvedValueOnce({ confirmationToken: { id: "ctoken_2" } });
+    settleReplies.push(settlement("paid"));
+    await user.click(screen.getByTestId("pay"));
+    await waitFor(() => expect(onDone).toHaveBeenCalledTimes(1));
+    expect(calls("payment_finalize").map((c) => (c[1] as { confirmationToken: string }).confirmationToken)).toEqual([
+      "ctoken_1",
+      "ctoken_2",
+    ]);
+  });
+
+  it("a token error stops before the core: nothing is finalized", async () => {
+    await mounted(serverProps);
+    fake.stripe.createConfirmationToken.mockResolvedValueOnce({ error: { message: "Your card number is invalid." } });
+    await userEvent.setup().click(screen.getByTestId("pay"));
+    expect((await screen.findByTestId("checkout-notice")).textContent).toBe("Your card number is invalid.");
+    expect(calls("payment_finalize")).toHaveLength(0);
+    expect(screen.getByTestId("pay")).toHaveProperty("disabled", false);
+  });
+
+  it("a failed finalize is checked with the core before Pay is offered again", async () => {
+    await mounted(serverProps);
+    settleReplies.push(settlement("paid"));
+    invokeMock.mockImplementationOnce(async () => {
+      throw { code: "stripe_unavailable", message: "Stripe could not be reached." };
+    });
+    const user = userEvent.setup();
+    await user.click(screen.getByTestId("pay"));
+    expect((await screen.findByTestId("checkout-notice")).textContent).toMatch(/Stripe could not be reached/);
+    expect(screen.queryByTestId("pay")).toBeNull();
+    await user.click(screen.getByTestId("check-again"));
+    await waitFor(() => expect(calls("payment_settle")).toHaveLength(1));
+  });
+
+  it("says so when the core gave no publishable key", async () => {
+    render(<Checkout order={orderView(1042)} stripeJsUrl={STRIPE_JS} onDone={vi.fn()} onVoided={vi.fn()} settings={server} />);
+    expect((await screen.findByTestId("checkout-notice")).textContent).toMatch(/publishable key/);
+    expect(stripeForMock).not.toHaveBeenCalled();
   });
 });

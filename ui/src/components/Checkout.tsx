@@ -1,8 +1,15 @@
-import type { Stripe, StripeElements, StripePaymentElement, StripePaymentElementChangeEvent } from "@stripe/stripe-js";
-import { useCallback, useEffect, useReducer, useRef } from "react";
-import { api, ApiError, type Mode, type OrderView, type Settlement } from "../api";
+import type {
+  Stripe,
+  StripeElements,
+  StripeElementsOptionsMode,
+  StripePaymentElement,
+  StripePaymentElementChangeEvent,
+} from "@stripe/stripe-js";
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import { api, ApiError, type Checkout as CheckoutReply, type Mode, type OrderView, type Settings, type Settlement } from "../api";
 import { canPay, canVoid, checkoutReducer, initialCheckout } from "../checkout";
 import { stripeFor } from "../stripe";
+import { TestCards } from "./CheckoutTestCards";
 
 type Props = {
   order: OrderView;
@@ -13,14 +20,33 @@ type Props = {
   onDone: (settlement: Settlement) => void;
   /** The sale was voided: back to a new sale. */
   onVoided: (settlement: Settlement) => void;
+  /** "Back to edit": the order goes back to the New sale screen (only before any payment). */
+  onEdit?: (order: OrderView) => void;
+  /** Which flow (`confirmation`) and, for the server flow, capture and payment methods. */
+  settings?: Settings | null;
+  /** From `app_info`: the server flow mounts the element before any PaymentIntent exists. */
+  publishableKey?: string | null;
 };
 
-/** Stripe's test cards that the demo simulator honours, for the trainee. */
-const TEST_CARDS: { number: string; what: string }[] = [
-  { number: "4242 4242 4242 4242", what: "pays" },
-  { number: "4000 0000 0000 9995", what: "declined: insufficient funds" },
-  { number: "4000 0025 0000 3155", what: "asks for 3-D Secure" },
-];
+/**
+ * Deferred-mode Elements for the server flow. The amount is the core's, for Stripe.js's display
+ * only: the core charges its own total whatever is said here. Capture and payment methods match
+ * what the core will create the intent with, since Stripe checks that they agree.
+ */
+function deferredOptions(
+  order: OrderView,
+  capture: Settings["capture"] | undefined,
+  methods: Settings["paymentMethods"] | undefined,
+): StripeElementsOptionsMode {
+  return {
+    mode: "payment",
+    amount: order.total.minor,
+    currency: order.total.currency.toLowerCase(),
+    paymentMethodCreation: "manual",
+    captureMethod: capture === "manual" ? "manual" : "automatic",
+    ...(methods === "card" ? { paymentMethodTypes: ["card"] } : {}),
+  };
+}
 
 function message(err: unknown): string {
   return ApiError.from(err).message;
@@ -30,24 +56,39 @@ function message(err: unknown): string {
  * Takes payment for one saved order: the core's amount in large type, Stripe's Payment Element
  * mounted with the order's client secret, Pay, and Void. The core decides the outcome.
  */
-export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided }: Props) {
+export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided, onEdit, settings, publishableKey }: Props) {
   const [state, dispatch] = useReducer(checkoutReducer, initialCheckout);
+  const [moto, setMoto] = useState(false);
+  const server = settings?.confirmation === "server";
+  const capture = settings?.capture;
+  const methods = settings?.paymentMethods;
   const [attempt, bumpAttempt] = useReducer((n: number) => n + 1, 0);
   const mountRef = useRef<HTMLDivElement>(null);
   const stripeRef = useRef<{ stripe: Stripe; elements: StripeElements } | null>(null);
   const busy = useRef(false);
 
-  // Start (or reuse) the order's PaymentIntent and mount the Payment Element with its client secret.
+  // Window flow: start (or reuse) the order's PaymentIntent and mount the Payment Element with its
+  // client secret. Server flow: no intent yet; the element is mounted in deferred mode and the
+  // core creates and confirms the intent in one request at Pay.
   useEffect(() => {
     let cancelled = false;
     let element: StripePaymentElement | null = null;
     (async () => {
       try {
-        const checkout = await api.paymentStart(order.id);
-        const stripe = await stripeFor(stripeJsUrl, checkout.publishableKey);
+        let checkout: CheckoutReply | null = null;
+        let stripe: Stripe;
+        if (server) {
+          if (!publishableKey) throw new Error("The Paydesk core gave no publishable key for the card form.");
+          stripe = await stripeFor(stripeJsUrl, publishableKey);
+        } else {
+          checkout = await api.paymentStart(order.id);
+          stripe = await stripeFor(stripeJsUrl, checkout.publishableKey);
+        }
         const node = mountRef.current;
         if (cancelled || !node) return;
-        const elements = stripe.elements({ clientSecret: checkout.clientSecret });
+        const elements = checkout
+          ? stripe.elements({ clientSecret: checkout.clientSecret })
+          : stripe.elements(deferredOptions(order, capture, methods));
         element = elements.create("payment");
         element.on("ready", () => {
           if (!cancelled) dispatch({ type: "elementReady" });
@@ -67,7 +108,9 @@ export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided }: Props) 
       element?.destroy();
       stripeRef.current = null;
     };
-  }, [order.id, stripeJsUrl, attempt]);
+    // `order.total` belongs to `order.id` (an edited order comes back as a new checkout).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [order.id, stripeJsUrl, attempt, server, publishableKey, capture, methods]);
 
   useEffect(() => {
     if (state.phase === "done" && state.settlement) onDone(state.settlement);
@@ -97,6 +140,10 @@ export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided }: Props) 
         dispatch({ type: "invalid", message: submitted.error.message ?? "Check the card details." });
         return;
       }
+      if (server) {
+        await finalizeOnServer(s);
+        return;
+      }
       let confirmError: string | null = null;
       try {
         const result = await s.stripe.confirmPayment({ elements: s.elements, redirect: "if_required" });
@@ -111,6 +158,38 @@ export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided }: Props) 
     } finally {
       busy.current = false;
     }
+  };
+
+  // Server flow: the card becomes a ConfirmationToken; the core creates and confirms the intent
+  // with it (and the MOTO flag). 3-D Secure comes back as needs_action with a client secret.
+  const finalizeOnServer = async (s: { stripe: Stripe; elements: StripeElements }) => {
+    const made = await s.stripe.createConfirmationToken({ elements: s.elements });
+    if (made.error || !made.confirmationToken) {
+      // Nothing was sent to the core: nothing can have been charged.
+      dispatch({ type: "invalid", message: made.error?.message ?? "Check the card details." });
+      return;
+    }
+    let settlement: Settlement;
+    try {
+      settlement = await api.paymentFinalize(order.id, made.confirmationToken.id, moto);
+    } catch (err) {
+      // The charge may have reached Stripe: the core checks before Pay is offered again.
+      dispatch({ type: "settleFailed", message: message(err) });
+      return;
+    }
+    const clientSecret = settlement.nextActionClientSecret;
+    if (settlement.outcome !== "needs_action" || !clientSecret) {
+      dispatch({ type: "settled", settlement, confirmError: null });
+      return;
+    }
+    let actionError: string | null = null;
+    try {
+      const result = await s.stripe.handleNextAction({ clientSecret });
+      if (result.error) actionError = result.error.message ?? "The customer did not complete the check.";
+    } catch (err) {
+      actionError = message(err);
+    }
+    await settle(actionError);
   };
 
   const checkAgain = async () => {
@@ -138,6 +217,8 @@ export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided }: Props) 
   };
 
   const paying = state.phase === "paying";
+  // Only while nothing is in flight or waiting on the bank: the core re-prices and updates the intent.
+  const canEdit = onEdit !== undefined && order.actions.edit && (state.phase === "ready" || state.phase === "failed") && !state.confirmingVoid;
   const amount = state.checkout?.amount.display ?? order.total.display;
 
   return (
@@ -160,25 +241,25 @@ export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided }: Props) 
             </li>
           ))}
         </ul>
-        {mode === "demo" && (
-          <div className="test-cards" data-testid="test-cards">
-            <h3>Test cards (demo)</h3>
-            <ul>
-              {TEST_CARDS.map((c) => (
-                <li key={c.number}>
-                  <code>{c.number}</code> {c.what}
-                </li>
-              ))}
-            </ul>
-            <p className="muted-text">Any future expiry (12 / 34), any CVC, any postal code.</p>
-          </div>
-        )}
+        {mode === "demo" && <TestCards />}
       </section>
 
       <section className="card checkout-pay" aria-label="Card payment" aria-busy={paying}>
         <h2>Card</h2>
         {state.phase === "starting" && <p className="muted-text">Preparing the payment…</p>}
         <div ref={mountRef} className="payment-element" data-testid="payment-element" />
+        {server && (
+          <label className="check moto">
+            <input
+              type="checkbox"
+              data-testid="moto"
+              checked={moto}
+              disabled={paying || state.phase === "pending"}
+              onChange={(e) => setMoto(e.target.checked)}
+            />
+            Phone order (MOTO): the customer gave the card details over the phone
+          </label>
+        )}
         {state.notice && (
           <p
             className={`notice notice-${state.notice.kind}`}
@@ -191,7 +272,16 @@ export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided }: Props) 
         )}
         <div className="checkout-actions">
           {state.phase === "failed" ? (
-            <button type="button" className="btn btn-primary btn-pay" data-testid="retry-start" onClick={bumpAttempt}>
+            <button
+              type="button"
+              className="btn btn-primary btn-pay"
+              data-testid="retry-start"
+              onClick={() => {
+                // Back to "starting" first, or the reducer ignores the new start.
+                dispatch({ type: "retry" });
+                bumpAttempt();
+              }}
+            >
               Try again
             </button>
           ) : state.phase === "pending" ? (
@@ -208,6 +298,11 @@ export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided }: Props) 
               onClick={() => void pay()}
             >
               {paying ? "Processing…" : `Pay ${amount}`}
+            </button>
+          )}
+          {canEdit && (
+            <button type="button" className="btn" data-testid="checkout-edit" onClick={() => onEdit?.(order)}>
+              Back to edit
             </button>
           )}
           {state.confirmingVoid ? (

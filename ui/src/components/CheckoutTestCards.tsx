@@ -1,0 +1,28 @@
+/**
+ * Stripe's test cards, for the trainee in demo mode (outcomes from shared/stripe/TEST-CARDS.md
+ * and Stripe's testing page). Shown at the checkout and on the Settings screen.
+ */
+export const TEST_CARDS: { number: string; what: string }[] = [
+  { number: "4242 4242 4242 4242", what: "pays" },
+  { number: "4000 0000 0000 0002", what: "declined (generic decline)" },
+  { number: "4000 0000 0000 9995", what: "declined: insufficient funds" },
+  { number: "4000 0025 0000 3155", what: "asks for 3-D Secure" },
+  { number: "4000 0000 0000 3220", what: "asks for 3-D Secure 2" },
+  { number: "4000 0000 0000 0341", what: "saves as a card, but the charge is declined" },
+];
+
+export function TestCards({ title = "Test cards (demo)" }: { title?: string }) {
+  return (
+    <div className="test-cards" data-testid="test-cards">
+      <h3>{title}</h3>
+      <ul>
+        {TEST_CARDS.map((c) => (
+          <li key={c.number}>
+            <code>{c.number}</code> {c.what}
+          </li>
+        ))}
+      </ul>
+      <p className="muted-text">Any future expiry (12 / 34), any CVC, any postal code.</p>
+    </div>
+  );
+}
