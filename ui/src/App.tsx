@@ -1,24 +1,31 @@
 import { useCallback, useEffect, useState } from "react";
-import { api, ApiError, inTauri, type AppInfo, type OrderView, type Settlement } from "./api";
+import { api, ApiError, inTauri, type AppInfo, type OrderView, type Settings as ShopSettings, type Settlement } from "./api";
 import { Checkout } from "./components/Checkout";
 import { Header, ModeBanner, type View } from "./components/Header";
 import { NewSale } from "./components/NewSale";
 import { RecentOrders } from "./components/RecentOrders";
 import { Report } from "./components/Report";
 import { SaleResult } from "./components/SaleResult";
+import { Settings } from "./components/Settings";
 
-/** Where the current sale is: being typed, being paid, or done. */
+/**
+ * Where the current sale is: being typed (possibly an order sent back from the checkout to be
+ * changed), being paid, or done.
+ */
 type Stage =
-  | { kind: "entry" }
+  | { kind: "entry"; editing: OrderView | null }
   | { kind: "checkout"; order: OrderView }
   | { kind: "result"; order: OrderView; settlement: Settlement };
+
+const VIEW_KEYS: Record<string, View> = { F2: "sale", F3: "orders", F4: "report", F9: "settings" };
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [infoError, setInfoError] = useState<ApiError | null>(null);
+  const [settings, setSettings] = useState<ShopSettings | null>(null);
   const [view, setView] = useState<View>("sale");
   const [lastSaved, setLastSaved] = useState<number | null>(null);
-  const [stage, setStage] = useState<Stage>({ kind: "entry" });
+  const [stage, setStage] = useState<Stage>({ kind: "entry", editing: null });
 
   const charge = useCallback((order: OrderView) => {
     setLastSaved(order.number);
@@ -28,28 +35,38 @@ export function App() {
     (settlement: Settlement) => setStage((s) => (s.kind === "checkout" ? { kind: "result", order: s.order, settlement } : s)),
     [],
   );
-  const newSale = useCallback(() => setStage({ kind: "entry" }), []);
+  const newSale = useCallback(() => setStage({ kind: "entry", editing: null }), []);
+  const backToEdit = useCallback((order: OrderView) => {
+    setStage({ kind: "entry", editing: order });
+    setView("sale");
+  }, []);
+
+  const loadInfo = useCallback(() => {
+    api.appInfo().then(
+      (i) => {
+        setInfo(i);
+        setInfoError(null);
+      },
+      (err: unknown) => setInfoError(ApiError.from(err)),
+    );
+  }, []);
 
   useEffect(() => {
     if (!inTauri()) {
       setInfoError(new ApiError("no_core", "This page must run inside the Paydesk window."));
       return;
     }
-    api.appInfo().then(setInfo, (err: unknown) => setInfoError(ApiError.from(err)));
-  }, []);
+    loadInfo();
+    // Without settings (an older core, a read error) a sale starts as it always did: USD, no rates.
+    api.settingsGet().then(setSettings, () => {});
+  }, [loadInfo]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "F2") {
-        e.preventDefault();
-        setView("sale");
-      } else if (e.key === "F3") {
-        e.preventDefault();
-        setView("orders");
-      } else if (e.key === "F4") {
-        e.preventDefault();
-        setView("report");
-      }
+      const to = VIEW_KEYS[e.key];
+      if (!to || e.altKey || e.ctrlKey || e.metaKey) return;
+      e.preventDefault();
+      setView(to);
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
@@ -65,10 +82,12 @@ export function App() {
         </div>
       )}
       <main className="content">
-        {/* The sale stays mounted so a half-typed order survives a look at the orders list. */}
+        {/* The sale stays mounted so a half-typed order survives a look at the other screens. */}
         <div hidden={view !== "sale" || stage.kind !== "entry"} className="view">
           <NewSale
             active={view === "sale" && stage.kind === "entry"}
+            settings={settings}
+            editOrder={stage.kind === "entry" ? stage.editing : null}
             onSaved={(o) => setLastSaved(o.number)}
             onShowOrders={() => setView("orders")}
             onCharge={info ? charge : undefined}
@@ -81,8 +100,11 @@ export function App() {
               order={stage.order}
               stripeJsUrl={info.stripeJsUrl}
               mode={info.mode}
+              settings={settings}
+              publishableKey={info.publishableKey ?? null}
               onDone={paid}
               onVoided={newSale}
+              onEdit={backToEdit}
             />
           </div>
         )}
@@ -92,6 +114,8 @@ export function App() {
               key={stage.order.id}
               orderId={stage.order.id}
               settlement={stage.settlement}
+              settings={settings}
+              mode={info?.mode ?? null}
               active={view === "sale"}
               onNewSale={newSale}
             />
@@ -105,6 +129,12 @@ export function App() {
         {view === "report" && (
           <div className="view">
             <Report />
+          </div>
+        )}
+        {/* Mounted only while shown: a typed secret key does not outlive the screen. */}
+        {view === "settings" && (
+          <div className="view">
+            <Settings info={info} onSettingsSaved={setSettings} onKeysChanged={loadInfo} />
           </div>
         )}
       </main>

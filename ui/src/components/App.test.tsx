@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/react";
+import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
@@ -7,7 +7,7 @@ vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 import { invoke } from "@tauri-apps/api/core";
 import type { Mode } from "../api";
 import { App } from "../App";
-import { summary } from "../test/fixtures";
+import { keyStatus, settingsFixture, summary } from "../test/fixtures";
 
 const invokeMock = vi.mocked(invoke);
 
@@ -58,5 +58,47 @@ describe("App shell", () => {
     await user.keyboard("{F2}");
     expect(screen.queryByTestId("orders-table")).toBeNull();
     expect(document.activeElement).toBe(screen.getByTestId("entry-description"));
+  });
+});
+
+describe("App: Settings", () => {
+  it("F9 opens Settings; saving keys re-reads app_info so the badge shows the new mode", async () => {
+    (window as unknown as Record<string, unknown>).__TAURI_INTERNALS__ = {};
+    let mode: Mode = "demo";
+    invokeMock.mockImplementation(async (cmd: string) => {
+      if (cmd === "app_info") return { version: "0.1.0", mode, dataDir: "/tmp/paydesk", stripeJsUrl: "http://127.0.0.1:1/v3/" };
+      if (cmd === "settings_get") return settingsFixture;
+      if (cmd === "keys_status") return null;
+      if (cmd === "keys_set") {
+        mode = "test";
+        return keyStatus();
+      }
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByText("DEMO");
+    await user.keyboard("{F9}");
+    expect(screen.getByTestId("nav-settings").getAttribute("aria-current")).toBe("page");
+    await user.type(await screen.findByTestId("keys-secret"), "sk_test_x");
+    await user.type(screen.getByTestId("keys-publishable"), "pk_test_y");
+    await user.click(screen.getByTestId("keys-save"));
+    await waitFor(() => expect(screen.getByTestId("mode-badge").textContent).toBe("TEST"));
+    expect(screen.queryByTestId("demo-banner")).toBeNull();
+    // Leaving Settings unmounts it: nothing typed there stays in the page.
+    await user.keyboard("{F2}");
+    expect(screen.queryByTestId("keys-secret")).toBeNull();
+  });
+
+  it("a new sale starts with the currency the core's settings give", async () => {
+    (window as unknown as Record<string, unknown>).__TAURI_INTERNALS__ = {};
+    invokeMock.mockImplementation(async (cmd: string) => {
+      if (cmd === "app_info") return { version: "0.1.0", mode: "demo", dataDir: "/tmp/paydesk", stripeJsUrl: "http://127.0.0.1:1/v3/" };
+      if (cmd === "settings_get") return { ...settingsFixture, defaultCurrency: "GBP", quickItems: [{ description: "Tea", unitPrice: "1.20" }] };
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(<App />);
+    await waitFor(() => expect(screen.getByTestId("currency")).toHaveProperty("value", "GBP"));
+    expect(screen.getByTestId("quick-item").textContent).toMatch(/Tea/);
   });
 });

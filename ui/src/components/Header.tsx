@@ -1,7 +1,7 @@
 import type { AppInfo } from "../api";
 import { ModeBadge } from "./ModeBadge";
 
-export type View = "sale" | "orders" | "report";
+export type View = "sale" | "orders" | "report" | "settings";
 
 type Props = {
   info: AppInfo | null;
@@ -13,6 +13,7 @@ const TABS: { view: View; label: string; key: string }[] = [
   { view: "sale", label: "New sale", key: "F2" },
   { view: "orders", label: "Recent orders", key: "F3" },
   { view: "report", label: "Daily report", key: "F4" },
+  { view: "settings", label: "Settings", key: "F9" },
 ];
 
 export function Header({ info, view, onNavigate }: Props) {

@@ -6,16 +6,17 @@ const TITLES: Record<Mode, string> = {
   live: "Live mode: real card payments",
 };
 
-export function ModeBadge({ mode }: { mode: Mode | null }) {
+/** `testId`: the header's badge is `mode-badge`; a second one (Settings) needs its own. */
+export function ModeBadge({ mode, testId = "mode-badge" }: { mode: Mode | null; testId?: string }) {
   if (mode === null) {
     return (
-      <span className="mode-badge mode-unknown" data-testid="mode-badge" title="Connecting to the Paydesk core">
+      <span className="mode-badge mode-unknown" data-testid={testId} title="Connecting to the Paydesk core">
         …
       </span>
     );
   }
   return (
-    <span className={`mode-badge mode-${mode}`} data-testid="mode-badge" title={TITLES[mode]}>
+    <span className={`mode-badge mode-${mode}`} data-testid={testId} title={TITLES[mode]}>
       {mode.toUpperCase()}
     </span>
   );

@@ -1,0 +1,93 @@
+import { useCallback, useEffect, useState } from "react";
+import { api, ApiError, type AppInfo, type KeyStatus, type Settings as ShopSettings } from "../api";
+import "../settings.css";
+import { TestCards } from "./CheckoutTestCards";
+import { SettingsKeys } from "./SettingsKeys";
+import { SettingsShop } from "./SettingsShop";
+
+type Props = {
+  info: AppInfo | null;
+  /** Saved: the new sale starts with the new currency, rates and quick items. */
+  onSettingsSaved: (settings: ShopSettings) => void;
+  /** Keys set or removed: the app's mode changed, App re-reads `app_info`. */
+  onKeysChanged: () => void;
+};
+
+/**
+ * The Settings screen: Stripe keys on the left (with the first-run intro and the demo's test
+ * cards), the shop on the right. It reads both fresh from the core each time it opens.
+ */
+export function Settings({ info, onSettingsSaved, onKeysChanged }: Props) {
+  const [keys, setKeys] = useState<KeyStatus | null | undefined>(undefined);
+  const [keysError, setKeysError] = useState<ApiError | null>(null);
+  const [settings, setSettings] = useState<ShopSettings | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [loads, reload] = useState(0);
+
+  useEffect(() => {
+    let cancelled = false;
+    setLoadError(null);
+    api.settingsGet().then(
+      (s) => !cancelled && setSettings(s),
+      (e: unknown) => !cancelled && setLoadError(ApiError.from(e)),
+    );
+    api.keysStatus().then(
+      (k) => !cancelled && setKeys(k),
+      (e: unknown) => !cancelled && setKeysError(ApiError.from(e)),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [loads]);
+
+  const keysChanged = useCallback(
+    (status: KeyStatus | null) => {
+      setKeys(status);
+      onKeysChanged();
+    },
+    [onKeysChanged],
+  );
+
+  const demo = info?.mode === "demo";
+  return (
+    <div className="settings" data-testid="settings">
+      <div className="settings-side">
+        {keys === null && demo && (
+          <section className="card first-run" data-testid="first-run" aria-label="Getting started">
+            <h2>Welcome to Paydesk</h2>
+            <p>Paste your Stripe keys to take real payments, or keep practising in demo mode.</p>
+            <p className="muted-text small">
+              Test keys (sk_test_…) take no real money; live keys (sk_live_…) charge real cards.
+            </p>
+          </section>
+        )}
+        {keysError ? (
+          <p className="inline-error card" role="alert" data-testid="keys-load-error">
+            The keys could not be read: {keysError.message}
+          </p>
+        ) : (
+          <SettingsKeys status={keys} onChanged={keysChanged} />
+        )}
+        {demo && (
+          <section className="card" aria-label="Test cards">
+            <TestCards title="Test cards for demo mode" />
+          </section>
+        )}
+      </div>
+      <div className="settings-main">
+        {loadError ? (
+          <div className="card" role="alert" data-testid="settings-load-error">
+            <p className="inline-error">The settings could not be read: {loadError.message}</p>
+            <button type="button" className="btn" onClick={() => reload((n) => n + 1)}>
+              Try again
+            </button>
+          </div>
+        ) : settings ? (
+          <SettingsShop initial={settings} onSaved={onSettingsSaved} />
+        ) : (
+          <p className="muted-text">Reading the settings…</p>
+        )}
+      </div>
+    </div>
+  );
+}
