@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::money::{Currency, Money, Rate};
-use crate::order::{OrderSpec, OrderStatus, Quote};
+use crate::order::{OrderInput, OrderSpec, OrderStatus, Quote};
 use crate::store::{Order, OrderEvent, OrderId, OrderPage, OrderPayment, OrderSummary, RefundRecord, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -160,6 +160,8 @@ pub struct OrderView {
     pub payment: PaymentView,
     pub refunds: Vec<RefundView>,
     pub actions: OrderActions,
+    /// The order as it would be typed again, for "Back to edit".
+    pub input: OrderInput,
 }
 
 /// What Stripe has done for the order, as last read from Stripe.
@@ -264,6 +266,7 @@ impl OrderView {
                 })
                 .collect(),
             actions: OrderActions::for_order(order.status, refundable),
+            input: OrderInput::from(&order.spec),
         }
     }
 }

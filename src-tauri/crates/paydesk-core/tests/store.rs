@@ -427,6 +427,7 @@ fn the_order_view_says_what_the_order_allows_and_what_was_paid() {
         (true, true, false, false, true)
     );
     assert_eq!(draft.payment.paid_at, None);
+    assert_eq!((draft.input.lines[0].unit_price.as_str(), draft.input.taxes[0].rate.as_str()), ("4.00", "8.875"));
 
     let refunded = view(1002);
     assert_eq!(

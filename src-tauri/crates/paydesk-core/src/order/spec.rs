@@ -94,6 +94,36 @@ pub struct TaxRate {
     pub inclusive: bool,
 }
 
+impl From<&OrderSpec> for OrderInput {
+    /// The order as it would be typed again ("Back to edit"): validating it gives the same spec.
+    fn from(spec: &OrderSpec) -> Self {
+        OrderInput {
+            currency: spec.currency.code().to_owned(),
+            lines: spec
+                .lines
+                .iter()
+                .map(|line| LineInput {
+                    description: line.description.clone(),
+                    quantity: line.quantity,
+                    unit_price: line.unit_price.to_decimal_string(),
+                })
+                .collect(),
+            discount: spec.discount.map(|discount| match discount {
+                Discount::Percent { rate } => DiscountInput::Percent { percent: rate.percent_string() },
+                Discount::Amount { amount } => DiscountInput::Amount { amount: amount.to_decimal_string() },
+            }),
+            taxes: spec
+                .taxes
+                .iter()
+                .map(|tax| TaxInput { name: tax.name.clone(), rate: tax.rate.percent_string(), inclusive: tax.inclusive })
+                .collect(),
+            tip: spec.tip.map(Money::to_decimal_string),
+            note: spec.note.clone(),
+            customer_email: spec.customer_email.clone(),
+        }
+    }
+}
+
 /// The first thing wrong with an order, with the field it is in (`lines[2].unitPrice`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
@@ -337,5 +367,26 @@ mod tests {
         assert!(parsed.validate(Completeness::RequireLines).is_ok());
         let unknown = r#"{"currency":"USD","amount":100}"#;
         assert!(serde_json::from_str::<OrderInput>(unknown).unwrap_err().to_string().contains("amount"));
+    }
+
+    #[test]
+    fn a_spec_typed_again_is_the_same_spec() {
+        let typed = OrderInput {
+            currency: "kwd".into(),
+            lines: vec![line("Saffron 1g", 3, "1.250"), line("Tea", 1, "0.5")],
+            discount: Some(DiscountInput::Percent { percent: "12.5".into() }),
+            taxes: vec![TaxInput { name: "VAT".into(), rate: "8.875".into(), inclusive: false }],
+            tip: Some("0.250".into()),
+            note: Some("gift wrap".into()),
+            customer_email: Some("a@example.com".into()),
+        };
+        let spec = typed.validate(Completeness::RequireLines).unwrap();
+        let again = OrderInput::from(&spec);
+        assert_eq!(again.currency, "KWD");
+        assert_eq!(again.lines[1].unit_price, "0.500");
+        assert_eq!(again.validate(Completeness::RequireLines).unwrap(), spec);
+        let amount_off = OrderInput { discount: Some(DiscountInput::Amount { amount: "1".into() }), tip: None, ..typed };
+        let spec = amount_off.validate(Completeness::RequireLines).unwrap();
+        assert_eq!(OrderInput::from(&spec).validate(Completeness::RequireLines).unwrap(), spec);
     }
 }
