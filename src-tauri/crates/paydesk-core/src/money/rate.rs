@@ -60,13 +60,18 @@ impl Rate {
 
     /// "8.875%", "20%", "0.5%".
     pub fn percent_string(self) -> String {
+        format!("{}%", self.percent_number())
+    }
+
+    /// "8.875": the percentage as a cashier types it, without the sign.
+    pub fn percent_number(self) -> String {
         let whole = self.0 / MILLIONTHS_PER_PERCENT;
         let fraction = self.0 % MILLIONTHS_PER_PERCENT;
         if fraction == 0 {
-            format!("{whole}%")
+            whole.to_string()
         } else {
             let digits = format!("{fraction:04}");
-            format!("{whole}.{}%", digits.trim_end_matches('0'))
+            format!("{whole}.{}", digits.trim_end_matches('0'))
         }
     }
 }

@@ -109,13 +109,13 @@ impl From<&OrderSpec> for OrderInput {
                 })
                 .collect(),
             discount: spec.discount.map(|discount| match discount {
-                Discount::Percent { rate } => DiscountInput::Percent { percent: rate.percent_string() },
+                Discount::Percent { rate } => DiscountInput::Percent { percent: rate.percent_number() },
                 Discount::Amount { amount } => DiscountInput::Amount { amount: amount.to_decimal_string() },
             }),
             taxes: spec
                 .taxes
                 .iter()
-                .map(|tax| TaxInput { name: tax.name.clone(), rate: tax.rate.percent_string(), inclusive: tax.inclusive })
+                .map(|tax| TaxInput { name: tax.name.clone(), rate: tax.rate.percent_number(), inclusive: tax.inclusive })
                 .collect(),
             tip: spec.tip.map(Money::to_decimal_string),
             note: spec.note.clone(),
@@ -384,6 +384,7 @@ mod tests {
         let again = OrderInput::from(&spec);
         assert_eq!(again.currency, "KWD");
         assert_eq!(again.lines[1].unit_price, "0.500");
+        assert_eq!((again.taxes[0].rate.as_str(), again.discount.clone()), ("8.875", Some(DiscountInput::Percent { percent: "12.5".into() })));
         assert_eq!(again.validate(Completeness::RequireLines).unwrap(), spec);
         let amount_off = OrderInput { discount: Some(DiscountInput::Amount { amount: "1".into() }), tip: None, ..typed };
         let spec = amount_off.validate(Completeness::RequireLines).unwrap();
