@@ -68,7 +68,8 @@ export function NewSale({ active = true, onSaved, onShowOrders, onCharge, deboun
     if (first && startKey(f) !== startedAs.current) return;
     const next = saleFromSettings(settings);
     startedAs.current = startKey(next);
-    setForm(next);
+    // Same currency and rates: keep the rows (and whatever has the focus) as they are.
+    if (startKey(next) !== startKey(f)) setForm(next);
   }, [settings]);
 
   useEffect(() => {
@@ -285,10 +286,18 @@ export function NewSale({ active = true, onSaved, onShowOrders, onCharge, deboun
             <kbd>Ctrl+Enter</kbd>
           </dt>
           <dd>save the order</dd>
+          {quickItems.length > 0 && (
+            <>
+              <dt>
+                <kbd>Alt+1…9</kbd>
+              </dt>
+              <dd>add a quick item</dd>
+            </>
+          )}
           <dt>
-            <kbd>F2</kbd> <kbd>F3</kbd>
+            <kbd>F2</kbd> <kbd>F3</kbd> <kbd>F4</kbd> <kbd>F9</kbd>
           </dt>
-          <dd>new sale, recent orders</dd>
+          <dd>sale, orders, report, settings</dd>
         </dl>
         {saved && (
           <div className="saved" role="status" data-testid="saved-order">
