@@ -38,7 +38,7 @@ export function CaptureForm({ order, busy, onCancel, onSubmit }: FormProps & { o
       }}
     >
       <label className="field">
-        <span>Amount to capture — empty captures all {capturable.display}</span>
+        <span>Amount to capture (empty = all {capturable.display})</span>
         <input
           data-testid="capture-amount"
           inputMode="decimal"
@@ -89,7 +89,7 @@ export function RefundForm({
     >
       <div className="action-panel-row">
         <label className="field">
-          <span>Amount — empty refunds all {refundable.display}</span>
+          <span>Amount (empty = all)</span>
           <input
             data-testid="refund-amount"
             inputMode="decimal"

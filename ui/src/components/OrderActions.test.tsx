@@ -27,7 +27,10 @@ const calls = (cmd: string) => invokeMock.mock.calls.filter(([c]) => c === cmd).
 function coreWith(before: OrderView, after: OrderView, action: (cmd: string, args: unknown) => Promise<unknown>) {
   let changed = false;
   invokeMock.mockImplementation(async (cmd: string, args?: unknown) => {
-    if (cmd === "order_list") return { orders: [summary(before.number, { id: before.id, status: before.status })], nextBeforeNumber: null };
+    if (cmd === "order_list") {
+      const rows = [summary(before.number, { id: before.id, status: before.status }), summary(999), summary(998)];
+      return { orders: rows, nextBeforeNumber: null };
+    }
     if (cmd === "order_get") return changed ? after : before;
     if (cmd === "settings_get") throw { code: "not_found", message: "no settings yet" };
     const answer = await action(cmd, args);
@@ -190,6 +193,23 @@ describe("order actions", () => {
     expect(calls("order_get")).toHaveLength(1);
     expect((screen.getByTestId("refund-amount") as HTMLInputElement).value).toBe("50");
     expect((screen.getByTestId("refund-confirm") as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it("works from the keyboard: Enter opens the order, Tab reaches its actions", async () => {
+    coreWith(paidOrder(), paidOrder({ status: "refunded" }), async () => settlement("refunded"));
+    const user = userEvent.setup();
+    render(<RecentOrders />);
+    await waitFor(() => expect(document.activeElement?.getAttribute("data-number")).toBe("1002"));
+    await user.keyboard("{Enter}");
+    await screen.findByTestId("action-refund");
+    // The rows are one stop in the Tab order, so the next stop is the order's first action.
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByTestId("action-refund"));
+    await user.keyboard("{Enter}");
+    expect(document.activeElement).toBe(screen.getByTestId("refund-amount"));
+    await user.keyboard("1.00{Enter}");
+    await screen.findByTestId("action-result");
+    expect(calls("payment_refund")).toEqual([{ orderId: "ord_1002", amount: "1.00", reason: "requested_by_customer" }]);
   });
 
   it("Escape closes a form without calling the core", async () => {

@@ -39,6 +39,9 @@ export function RecentOrders({ highlightNumber = null }: Props) {
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<ApiError | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  // One row in the Tab order (roving tabindex): Tab leaves the list for the detail's actions
+  // instead of walking through every row.
+  const [cursorId, setCursorId] = useState<string | null>(null);
   const [detail, setDetail] = useState<OrderView | null>(null);
   const [detailError, setDetailError] = useState<ApiError | null>(null);
   const [settings, setSettings] = useState<Settings | null>(null);
@@ -155,6 +158,7 @@ export function RecentOrders({ highlightNumber = null }: Props) {
 
   const firstRow = () => bodyRef.current?.querySelector<HTMLElement>("tr")?.focus();
   const filtered = hasFilters(applied.current ?? filters);
+  const tabRow = orders.some((o) => o.id === cursorId) ? cursorId : orders[0]?.id;
 
   return (
     <div className="orders">
@@ -207,7 +211,8 @@ export function RecentOrders({ highlightNumber = null }: Props) {
                 {orders.map((o) => (
                   <tr
                     key={o.id}
-                    tabIndex={0}
+                    tabIndex={o.id === tabRow ? 0 : -1}
+                    onFocus={() => setCursorId(o.id)}
                     data-testid="order-row"
                     data-number={o.number}
                     data-status={o.status}
