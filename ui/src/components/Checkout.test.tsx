@@ -345,6 +345,21 @@ describe("Checkout: finalize on the server", () => {
     await waitFor(() => expect(calls("payment_settle")).toHaveLength(1));
   });
 
+  it("keeps the flow it opened with when Settings change meanwhile", async () => {
+    invokeMock.mockImplementation(async (cmd: string) => {
+      if (cmd === "payment_start") return start;
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    const props = { order: orderView(1042), stripeJsUrl: STRIPE_JS, onDone: vi.fn(), onVoided: vi.fn() };
+    const { rerender } = render(<Checkout {...props} settings={settingsFixture} />);
+    await waitFor(() => expect(fake.element.mount).toHaveBeenCalledTimes(1));
+    rerender(<Checkout {...props} settings={server} publishableKey="pk_test_from_app_info" />);
+    await act(async () => {});
+    expect(fake.stripe.elements).toHaveBeenCalledTimes(1);
+    expect(fake.element.destroy).not.toHaveBeenCalled();
+    expect(screen.queryByTestId("moto")).toBeNull();
+  });
+
   it("says so when the core gave no publishable key", async () => {
     render(<Checkout order={orderView(1042)} stripeJsUrl={STRIPE_JS} onDone={vi.fn()} onVoided={vi.fn()} settings={server} />);
     expect((await screen.findByTestId("checkout-notice")).textContent).toMatch(/publishable key/);

@@ -59,9 +59,13 @@ function message(err: unknown): string {
 export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided, onEdit, settings, publishableKey }: Props) {
   const [state, dispatch] = useReducer(checkoutReducer, initialCheckout);
   const [moto, setMoto] = useState(false);
-  const server = settings?.confirmation === "server";
-  const capture = settings?.capture;
-  const methods = settings?.paymentMethods;
+  // The flow is fixed when the checkout opens: saving Settings meanwhile must not switch a
+  // payment in progress from one flow to the other.
+  const [{ server, capture, methods }] = useState(() => ({
+    server: settings?.confirmation === "server",
+    capture: settings?.capture,
+    methods: settings?.paymentMethods,
+  }));
   const [attempt, bumpAttempt] = useReducer((n: number) => n + 1, 0);
   const mountRef = useRef<HTMLDivElement>(null);
   const stripeRef = useRef<{ stripe: Stripe; elements: StripeElements } | null>(null);
