@@ -61,10 +61,11 @@ export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided, onEdit, s
   const [moto, setMoto] = useState(false);
   // The flow is fixed when the checkout opens: saving Settings meanwhile must not switch a
   // payment in progress from one flow to the other.
-  const [{ server, capture, methods }] = useState(() => ({
+  const [{ server, capture, methods, pk }] = useState(() => ({
     server: settings?.confirmation === "server",
     capture: settings?.capture,
     methods: settings?.paymentMethods,
+    pk: publishableKey,
   }));
   const [attempt, bumpAttempt] = useReducer((n: number) => n + 1, 0);
   const mountRef = useRef<HTMLDivElement>(null);
@@ -82,8 +83,8 @@ export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided, onEdit, s
         let checkout: CheckoutReply | null = null;
         let stripe: Stripe;
         if (server) {
-          if (!publishableKey) throw new Error("The Paydesk core gave no publishable key for the card form.");
-          stripe = await stripeFor(stripeJsUrl, publishableKey);
+          if (!pk) throw new Error("The Paydesk core gave no publishable key for the card form.");
+          stripe = await stripeFor(stripeJsUrl, pk);
         } else {
           checkout = await api.paymentStart(order.id);
           stripe = await stripeFor(stripeJsUrl, checkout.publishableKey);
@@ -114,7 +115,7 @@ export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided, onEdit, s
     };
     // `order.total` belongs to `order.id` (an edited order comes back as a new checkout).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [order.id, stripeJsUrl, attempt, server, publishableKey, capture, methods]);
+  }, [order.id, stripeJsUrl, attempt, server, pk, capture, methods]);
 
   useEffect(() => {
     if (state.phase === "done" && state.settlement) onDone(state.settlement);
