@@ -46,6 +46,7 @@ export function RecentOrders({ highlightNumber = null }: Props) {
   const [detailError, setDetailError] = useState<ApiError | null>(null);
   const [settings, setSettings] = useState<Settings | null>(null);
   const bodyRef = useRef<HTMLTableSectionElement>(null);
+  const detailRef = useRef<HTMLElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const focused = useRef(false);
   // The filters the rows on screen answer; "Load more" must page through those, not through
@@ -139,6 +140,12 @@ export function RecentOrders({ highlightNumber = null }: Props) {
     setDetail((cur) => (cur?.id === id ? o : cur));
     setOrders((rows) => rows.map((r) => (r.id === id ? { ...r, status: o.status, total: o.total, description: o.description } : r)));
   }, []);
+
+  // Another order starts at its top, not where the last one was scrolled to.
+  const detailId = detail?.id;
+  useEffect(() => {
+    detailRef.current?.scrollTo?.({ top: 0 });
+  }, [detailId]);
 
   const onRowKey = (e: KeyboardEvent<HTMLTableRowElement>, id: string) => {
     const row = e.currentTarget;
@@ -251,7 +258,7 @@ export function RecentOrders({ highlightNumber = null }: Props) {
         )}
         {loading && orders.length === 0 && <p className="muted-text">Loading…</p>}
       </section>
-      <section className="card orders-detail" aria-label="Order detail">
+      <section className="card orders-detail" aria-label="Order detail" ref={detailRef}>
         {detailError && (
           <p className="inline-error" role="alert" data-testid="detail-error">
             {detailError.message}
