@@ -118,6 +118,8 @@ describe("order actions", () => {
     // The core no longer allows a capture: its button is gone, a refund is offered.
     expect(screen.queryByTestId("action-capture")).toBeNull();
     expect(screen.getByTestId("action-refund")).toBeTruthy();
+    // The keyboard stays in the order: Tab goes on to its next action.
+    expect(document.activeElement).toBe(screen.getByTestId("order-actions"));
   });
 
   it("captures everything when the amount is left empty", async () => {

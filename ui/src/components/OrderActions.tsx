@@ -44,6 +44,7 @@ export function OrderActions({ order, settings, onChanged }: Props) {
   const [printKey, setPrintKey] = useState(0);
   // State updates are not synchronous; the ref stops a second click landing before `busy` renders.
   const inFlight = useRef(false);
+  const sectionRef = useRef<HTMLElement>(null);
   const a = order.actions;
 
   const run = async (call: () => Promise<Settlement>) => {
@@ -67,6 +68,8 @@ export function OrderActions({ order, settings, onChanged }: Props) {
       } catch (err) {
         setError(`Done, but the order could not be read again: ${ApiError.from(err).message}`);
       }
+      // The form that had the focus is gone; keep the keyboard in the order, on its outcome.
+      sectionRef.current?.focus();
     } finally {
       inFlight.current = false;
       setBusy(false);
@@ -93,7 +96,7 @@ export function OrderActions({ order, settings, onChanged }: Props) {
   const anything = a.capture || a.refund || a.void || printable;
 
   return (
-    <section className="order-actions" data-testid="order-actions" aria-label="Actions" aria-busy={busy}>
+    <section ref={sectionRef} tabIndex={-1} className="order-actions" data-testid="order-actions" aria-label="Actions" aria-busy={busy}>
       {anything && (
         <div className="action-bar">
           {a.capture && (
