@@ -64,7 +64,8 @@ export function Adjustments({ form, onChange, currencyLocked, invalidField = nul
             title={currencyLocked ? "Remove all items to change the currency" : undefined}
             onChange={(e) => onChange({ currency: e.target.value })}
           >
-            {CURRENCIES.map((c) => (
+            {/* The shop's default currency (from Settings) may be one the short list lacks. */}
+            {(CURRENCIES.includes(form.currency as (typeof CURRENCIES)[number]) ? [...CURRENCIES] : [form.currency, ...CURRENCIES]).map((c) => (
               <option key={c} value={c}>
                 {c}
               </option>

@@ -338,3 +338,10 @@ describe("NewSale editing an order sent back from the checkout", () => {
     expect(invokeMock.mock.calls.filter((c) => c[0] === "order_edit")).toHaveLength(0);
   });
 });
+
+describe("NewSale currency from settings", () => {
+  it("offers the shop's currency even when the short list lacks it", () => {
+    render(<NewSale debounceMs={0} settings={{ ...settingsFixture, defaultCurrency: "CHF" }} />);
+    expect(screen.getByTestId("currency")).toHaveProperty("value", "CHF");
+  });
+});
