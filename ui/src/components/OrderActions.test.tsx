@@ -6,7 +6,7 @@ vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
 import { invoke } from "@tauri-apps/api/core";
 import type { OrderView } from "../api";
-import { orderView, settlement, summary, usd } from "../test/fixtures";
+import { orderView, settingsFixture, settlement, summary, usd } from "../test/fixtures";
 import { authorizedOrder, paidOrder, usdd } from "../test/historyFixtures";
 import { OrderDetail } from "./OrderDetail";
 import { RecentOrders } from "./RecentOrders";
@@ -33,6 +33,8 @@ function coreWith(before: OrderView, after: OrderView, action: (cmd: string, arg
     }
     if (cmd === "order_get") return changed ? after : before;
     if (cmd === "settings_get") throw { code: "not_found", message: "no settings yet" };
+    if (cmd === "app_info") return { version: "0", mode: "test", dataDir: "/tmp", stripeJsUrl: "" };
+    if (!cmd.startsWith("payment_")) throw new Error(`unexpected command ${cmd}`);
     const answer = await action(cmd, args);
     changed = true;
     return answer;
@@ -225,18 +227,20 @@ describe("order actions", () => {
 
   it("reprints the receipt in a print-only container", async () => {
     // What the printer gets: the receipt of this order, outside the app's own tree.
-    let printed: { number?: string | null; total?: string | null } | null = null;
+    let printed: { shop?: string | null; number?: string | null; total?: string | null } | null = null;
     const print = vi.spyOn(window, "print").mockImplementation(() => {
       const area = document.body.querySelector(':scope > [data-testid="print-area"]');
       printed = {
+        shop: area?.querySelector('[data-testid="receipt-business"]')?.textContent,
         number: area?.querySelector('[data-testid="receipt-order-number"]')?.textContent,
         total: area?.querySelector('[data-testid="receipt-total"]')?.textContent,
       };
     });
-    render(<OrderDetail order={paidOrder()} onChanged={noop} />);
+    const shop = { ...settingsFixture, businessName: "Corner Café" };
+    render(<OrderDetail order={paidOrder()} settings={shop} onChanged={noop} />);
     await userEvent.setup().click(screen.getByTestId("action-reprint"));
     expect(print).toHaveBeenCalledTimes(1);
-    expect(printed).toEqual({ number: "#1002", total: "$10.07" });
+    expect(printed).toEqual({ shop: "Corner Café", number: "#1002", total: "$10.07" });
     act(() => {
       window.dispatchEvent(new Event("afterprint"));
     });

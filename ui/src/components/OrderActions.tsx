@@ -1,6 +1,6 @@
 import { useRef, useState } from "react";
 import { flushSync } from "react-dom";
-import { api, ApiError, type OrderView, type Settings, type Settlement } from "../api";
+import { api, ApiError, type Mode, type OrderView, type Settings, type Settlement } from "../api";
 import { humanize } from "../format";
 import { CaptureForm, RefundForm, VoidConfirm, type RefundReason } from "./OrderActionForms";
 import { PrintReceipt } from "./OrderDetailPrint";
@@ -10,6 +10,7 @@ type Panel = "capture" | "refund" | "void" | null;
 type Props = {
   order: OrderView;
   settings: Settings | null;
+  mode?: Mode | null;
   /** Reads the order again from the core (detail and list row). Rejects when it cannot. */
   onChanged: () => Promise<void>;
 };
@@ -36,7 +37,7 @@ const TONE: Record<string, string> = { declined: "bad", processing: "info", need
  * Capture, refund, void and reprint for one stored order. Which of them are offered is the
  * core's decision (`order.actions`); amounts go to the core exactly as typed.
  */
-export function OrderActions({ order, settings, onChanged }: Props) {
+export function OrderActions({ order, settings, mode = null, onChanged }: Props) {
   const [panel, setPanel] = useState<Panel>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -178,7 +179,7 @@ export function OrderActions({ order, settings, onChanged }: Props) {
           {result.message ?? OUTCOME_TEXT[result.outcome] ?? humanize(result.outcome)}
         </p>
       )}
-      {printKey > 0 && <PrintReceipt key={printKey} order={order} settings={settings} />}
+      {printKey > 0 && <PrintReceipt key={printKey} order={order} settings={settings} mode={mode} />}
     </section>
   );
 }

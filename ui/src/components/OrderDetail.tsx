@@ -1,4 +1,4 @@
-import type { OrderView, Settings } from "../api";
+import type { Mode, OrderView, Settings } from "../api";
 import { formatDateTime, humanize } from "../format";
 import { OrderActions } from "./OrderActions";
 import { OrderPayment } from "./OrderDetailPayment";
@@ -9,12 +9,14 @@ type Props = {
   order: OrderView;
   /** For a reprinted receipt's business name and address; null prints without them. */
   settings?: Settings | null;
+  /** A demo till without a business name prints the demo shop's on a receipt. */
+  mode?: Mode | null;
   /** Reads the order again after an action. Without it, no actions are offered. */
   onChanged?: () => Promise<void>;
 };
 
 /** One order as stored by the core: actions, lines, totals, payment, refunds, and its event log. */
-export function OrderDetail({ order, settings = null, onChanged }: Props) {
+export function OrderDetail({ order, settings = null, mode = null, onChanged }: Props) {
   return (
     <article className="order-detail" data-testid="order-detail" aria-label={`Order ${order.number}`}>
       <header className="detail-head">
@@ -22,7 +24,7 @@ export function OrderDetail({ order, settings = null, onChanged }: Props) {
         <StatusBadge status={order.status} />
       </header>
       <p className="muted-text">{formatDateTime(order.createdAt)}</p>
-      {onChanged && <OrderActions order={order} settings={settings} onChanged={onChanged} />}
+      {onChanged && <OrderActions order={order} settings={settings} mode={mode} onChanged={onChanged} />}
       <table className="lines compact">
         <thead>
           <tr>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
-import { api, ApiError, type OrderListQuery, type OrderSummary, type OrderView, type Settings } from "../api";
+import { api, ApiError, type Mode, type OrderListQuery, type OrderSummary, type OrderView, type Settings } from "../api";
 import { formatWhen } from "../format";
 import "../history.css";
 import { hasFilters, HistoryFilters, NO_FILTERS, type Filters } from "./HistoryFilters";
@@ -45,6 +45,7 @@ export function RecentOrders({ highlightNumber = null }: Props) {
   const [detail, setDetail] = useState<OrderView | null>(null);
   const [detailError, setDetailError] = useState<ApiError | null>(null);
   const [settings, setSettings] = useState<Settings | null>(null);
+  const [mode, setMode] = useState<Mode | null>(null);
   const bodyRef = useRef<HTMLTableSectionElement>(null);
   const detailRef = useRef<HTMLElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -84,12 +85,17 @@ export function RecentOrders({ highlightNumber = null }: Props) {
     return () => window.clearTimeout(t);
   }, [filters, load]);
 
-  // The receipt's business name and address; a reprint without them still prints.
+  // The receipt's business name and address (and the demo shop's name in demo mode); a
+  // reprint without them still prints.
   useEffect(() => {
     let cancelled = false;
     api.settingsGet().then(
       (s) => !cancelled && setSettings(s),
       () => !cancelled && setSettings(null),
+    );
+    api.appInfo().then(
+      (i) => !cancelled && setMode(i.mode),
+      () => {},
     );
     return () => {
       cancelled = true;
@@ -265,7 +271,7 @@ export function RecentOrders({ highlightNumber = null }: Props) {
           </p>
         )}
         {detail ? (
-          <OrderDetail key={detail.id} order={detail} settings={settings} onChanged={() => reloadOrder(detail.id)} />
+          <OrderDetail key={detail.id} order={detail} settings={settings} mode={mode} onChanged={() => reloadOrder(detail.id)} />
         ) : (
           !detailError && <div className="empty">Select an order to see its lines, payment and history.</div>
         )}
