@@ -206,7 +206,7 @@ describe("Checkout", () => {
   it("lists the test cards in demo mode only", async () => {
     await mounted({ mode: "demo" });
     const cards = screen.getByTestId("test-cards").textContent ?? "";
-    for (const n of ["4242 4242 4242 4242", "4000 0000 0000 0002", "4000 0000 0000 3220", "4000 0000 0000 0341"]) expect(cards).toContain(n);
+    for (const n of ["4242 4242 4242 4242", "4000 0000 0000 0002", "4000 0000 0000 3220", "4000 0000 0000 5126"]) expect(cards).toContain(n);
   });
 
   it("has no test cards outside demo mode", async () => {

@@ -1,6 +1,6 @@
 /**
- * Stripe's test cards, for the trainee in demo mode (outcomes from shared/stripe/TEST-CARDS.md
- * and Stripe's testing page). Shown at the checkout and on the Settings screen.
+ * Stripe's test cards, for the trainee in demo mode (only cards whose outcome the demo's simulator
+ * reproduces: shared/stripe/TEST-CARDS.md). Shown at the checkout and on the Settings screen.
  */
 export const TEST_CARDS: { number: string; what: string }[] = [
   { number: "4242 4242 4242 4242", what: "pays" },
@@ -8,7 +8,8 @@ export const TEST_CARDS: { number: string; what: string }[] = [
   { number: "4000 0000 0000 9995", what: "declined: insufficient funds" },
   { number: "4000 0025 0000 3155", what: "asks for 3-D Secure" },
   { number: "4000 0000 0000 3220", what: "asks for 3-D Secure 2" },
-  { number: "4000 0000 0000 0341", what: "saves as a card, but the charge is declined" },
+  { number: "5555 5555 5555 4444", what: "pays (Mastercard)" },
+  { number: "4000 0000 0000 5126", what: "pays; a refund of it later fails" },
 ];
 
 export function TestCards({ title = "Test cards (demo)" }: { title?: string }) {

@@ -145,7 +145,7 @@ describe("Settings: Stripe keys", () => {
     renderSettings(demoInfo);
     expect((await screen.findByTestId("keys-none")).textContent).toBe("No keys — demo mode");
     expect(screen.getByTestId("first-run").textContent).toMatch(/Paste your Stripe keys to take real payments, or keep practising in demo mode/);
-    expect(screen.getByTestId("test-cards").textContent).toContain("4000 0000 0000 0341");
+    expect(screen.getByTestId("test-cards").textContent).toContain("4000 0000 0000 5126");
     expect(screen.queryByTestId("keys-remove")).toBeNull();
   });
 
