@@ -3,6 +3,7 @@
 // session bus, the keyring and the driver, and passes PAYDESK_BIN).
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
+import http from "node:http";
 import { describe, it } from "node:test";
 import { byTestId, newDataDir, withApp } from "./lib/app.mjs";
 import { addLine, allTexts, findOrderRow, saveOrder, screenshot, textOf, waitForTotal } from "./lib/ui.mjs";
@@ -116,5 +117,44 @@ describe("Paydesk window", () => {
       const fn = await s.execute("try { return String(new Function('return 1')()); } catch (e) { return e.name; }");
       assert.equal(fn, "EvalError");
     });
+  });
+
+  it("blocks a script, a frame and a fetch from any origin but Stripe's (and, in demo mode, its own simulator)", async () => {
+    // A server on loopback, like the demo simulator but on another port: the CSP must refuse it.
+    const hits = [];
+    const server = http.createServer((req, res) => {
+      hits.push(req.url);
+      res.writeHead(200, { "content-type": req.url.endsWith(".js") ? "text/javascript" : "text/html", "access-control-allow-origin": "*" });
+      res.end(req.url.endsWith(".js") ? "window.__paydeskForeign = 1;" : "<p>foreign frame</p>");
+    });
+    await new Promise((done) => server.listen(0, "127.0.0.1", done));
+    const origin = `http://127.0.0.1:${server.address().port}`;
+    try {
+      await withApp({ dataDir: newDataDir("csp-origin"), shot: "07-csp-origin" }, async (s) => {
+        const result = await s.executeAsync(
+          `const [origin, done] = arguments;
+          const violations = [];
+          document.addEventListener("securitypolicyviolation", (e) => violations.push(e.effectiveDirective + " " + e.blockedURI));
+          const script = document.createElement("script");
+          script.src = origin + "/foreign.js";
+          document.head.appendChild(script);
+          const frame = document.createElement("iframe");
+          frame.src = origin + "/frame.html";
+          document.body.appendChild(frame);
+          const fetched = fetch(origin + "/data.json").then(() => "fetched", () => "refused");
+          fetched.then((f) => setTimeout(() => { frame.remove(); done({ ran: window.__paydeskForeign === 1, fetch: f, violations }); }, 1500));`,
+          [origin],
+        );
+        assert.equal(result.ran, false, "the foreign script did not run");
+        assert.equal(result.fetch, "refused");
+        const directives = result.violations.map((v) => v.split(" ")[0]);
+        for (const directive of ["script-src-elem", "frame-src", "connect-src"]) {
+          assert.ok(directives.some((d) => d.startsWith(directive.split("-elem")[0])), `a ${directive} violation in ${JSON.stringify(result.violations)}`);
+        }
+      });
+      assert.deepEqual(hits, [], "nothing reached the foreign origin");
+    } finally {
+      server.close();
+    }
   });
 });

@@ -33,10 +33,10 @@ export async function saveOrder(s) {
   return Number(text.slice(1));
 }
 
-/** Opens Recent orders and waits for the row of order `number`; returns that row. */
+/** Opens History and waits for the row of order `number`; returns that row. */
 export async function findOrderRow(s, number) {
   await (await s.find(byTestId("nav-orders"))).click();
-  return waitFor(`order #${number} in Recent orders`, async () => {
+  return waitFor(`order #${number} in History`, async () => {
     const rows = await s.findAll(`${byTestId("order-row")}[data-number="${number}"]`);
     return rows[0] ?? null;
   });

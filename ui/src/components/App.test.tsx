@@ -48,7 +48,7 @@ describe("App shell", () => {
     expect(invokeMock).not.toHaveBeenCalled();
   });
 
-  it("switches to Recent orders with F3 and back with F2", async () => {
+  it("switches to History with F3 and back with F2", async () => {
     withMode("demo");
     const user = userEvent.setup();
     render(<App />);

@@ -11,7 +11,7 @@ type Props = {
 
 const TABS: { view: View; label: string; key: string }[] = [
   { view: "sale", label: "New sale", key: "F2" },
-  { view: "orders", label: "Recent orders", key: "F3" },
+  { view: "orders", label: "History", key: "F3" },
   { view: "report", label: "Daily report", key: "F4" },
   { view: "settings", label: "Settings", key: "F9" },
 ];

@@ -1,0 +1,97 @@
+// End-to-end: Stripe keys entered in the Settings screen of the real window. The secret goes
+// to the real OS keyring (gnome-keyring on this run's private session bus) and nowhere else;
+// the window only ever shows its mode and last four characters. The keys are verified against
+// the simulator run.sh starts (the e2e binary is a test build that may reach it).
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { byTestId, newDataDir, screenshot, withApp } from "./lib/app.mjs";
+import { waitFor } from "./lib/webdriver.mjs";
+
+// Made-up keys: the simulator accepts any well-formed test key.
+const SECRET = "sk_test_paydeskE2eMadeUpSecretKey0000WXYZ";
+const PUBLISHABLE = "pk_test_paydeskE2eMadeUpPublishableKey0000";
+
+/** What the real keyring holds for this till, as secret-tool reads it ("" when nothing). */
+function keyringSecret(dataDir) {
+  try {
+    return execFileSync(
+      "secret-tool",
+      ["lookup", "service", "com.paydesk.app", "username", `stripe-secret-key:${realpathSync(dataDir)}`],
+      { encoding: "utf8" },
+    ).trim();
+  } catch {
+    return "";
+  }
+}
+
+/** Every file under `dir` (the SQLite database, its WAL, the logs), as one string. */
+function everythingWritten(dir) {
+  let all = "";
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    all += statSync(path).isDirectory() ? everythingWritten(path) : readFileSync(path).toString("latin1");
+  }
+  return all;
+}
+
+async function openSettings(s) {
+  await (await s.find(byTestId("nav-settings"))).click();
+  await s.waitForElement(byTestId("keys-secret"));
+}
+
+async function enterKeys(s, secret, publishable) {
+  const secretInput = await s.find(byTestId("keys-secret"));
+  await secretInput.clear();
+  await secretInput.type(secret);
+  const publishableInput = await s.find(byTestId("keys-publishable"));
+  await publishableInput.clear();
+  await publishableInput.type(publishable);
+  await (await s.find(byTestId("keys-save"))).click();
+}
+
+const modeBadge = async (s) => (await s.find(byTestId("mode-badge"))).text();
+
+describe("Settings", () => {
+  it("keys entered in Settings go to the keyring; the window shows only the mode and last four", async () => {
+    const dataDir = newDataDir("keys");
+    await withApp({ dataDir, shot: "31-settings-test-keys" }, async (s) => {
+      await openSettings(s);
+      assert.equal(await modeBadge(s), "DEMO");
+      await screenshot(s, "30-settings-demo");
+
+      // A live publishable key with a test secret: refused, with the reason, and nothing kept.
+      await enterKeys(s, SECRET, "pk_live_paydeskE2eMadeUpPublishableKey0000");
+      const refusal = await s.waitForText(byTestId("keys-error"), (t) => t.length > 0, { timeoutMs: 20_000 });
+      assert.match(refusal, /same mode/i);
+      assert.equal(keyringSecret(dataDir), "", "nothing in the keyring after a refusal");
+
+      await enterKeys(s, SECRET, PUBLISHABLE);
+      const status = await s.waitForText(byTestId("keys-status"), (t) => t.includes("WXYZ"), { timeoutMs: 20_000 });
+      assert.ok(!status.includes(SECRET.slice(0, -4)), `the status shows only the last four: ${status}`);
+      await waitFor("the TEST badge", async () => (await modeBadge(s)) === "TEST", { timeoutMs: 20_000 });
+      assert.equal(await (await s.find(byTestId("keys-secret"))).property("value"), "", "the secret field is cleared");
+      const page = await s.execute("return document.documentElement.outerHTML");
+      assert.ok(!page.includes(SECRET), "the secret is nowhere in the page");
+
+      assert.equal(keyringSecret(dataDir), SECRET, "the secret is in the OS keyring");
+      assert.ok(!everythingWritten(dataDir).includes(SECRET), "the secret is not in SQLite, its WAL or the logs");
+    });
+
+    // A restart reads the keys from the keyring: still TEST, still only the last four.
+    await withApp({ dataDir, shot: "32-settings-after-restart" }, async (s) => {
+      await openSettings(s);
+      assert.equal(await modeBadge(s), "TEST");
+      assert.match(await (await s.find(byTestId("keys-status"))).text(), /WXYZ/);
+
+      await (await s.find(byTestId("keys-remove"))).click();
+      const confirm = await s.waitForElement(byTestId("keys-remove-confirm"));
+      await confirm.click();
+      await waitFor("the DEMO badge", async () => (await modeBadge(s)) === "DEMO", { timeoutMs: 20_000 });
+      assert.equal(keyringSecret(dataDir), "", "removed from the keyring");
+    });
+    assert.ok(!everythingWritten(dataDir).includes(SECRET), "the secret never reached the data directory");
+  });
+});
