@@ -50,8 +50,19 @@ export { screenshot };
 export async function typeCoffeeSale(s) {
   await addLine(s, "Flat white", 2, "3.50");
   await addLine(s, "Croissant", 1, "2.25");
-  await (await s.find(byTestId("tax-rate"))).type("8.875");
+  // The till keeps the last sale's tax rate; type it over whatever is there.
+  await replaceText(s, await s.find(byTestId("tax-rate")), "8.875");
   await waitForTotal(s, "$10.07");
+}
+
+/**
+ * Replaces the text of an input as a cashier would (click, select all, type), so the page sees
+ * real key events; WebDriver's "clear" changes the value behind React's back.
+ */
+export async function replaceText(s, input, text) {
+  await input.click();
+  await s.keys(Keys.CONTROL, "a");
+  await s.typeText(Keys.BACKSPACE + text);
 }
 
 /**
