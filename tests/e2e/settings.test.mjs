@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { byTestId, newDataDir, screenshot, withApp } from "./lib/app.mjs";
+import { charge, clickPay, findOrderRow, typeCard, typeCoffeeSale, waitForReceipt } from "./lib/ui.mjs";
 import { waitFor } from "./lib/webdriver.mjs";
 
 // Made-up keys: the simulator accepts any well-formed test key.
@@ -93,5 +94,38 @@ describe("Settings", () => {
       assert.equal(keyringSecret(dataDir), "", "removed from the keyring");
     });
     assert.ok(!everythingWritten(dataDir).includes(SECRET), "the secret never reached the data directory");
+  });
+
+  it("finalize on the server: a phone order (MOTO) is confirmed by the core with a ConfirmationToken", async () => {
+    await withApp({ dataDir: newDataDir("server-flow"), shot: "34-server-flow-paid" }, async (s) => {
+      await (await s.find(byTestId("nav-settings"))).click();
+      await (await s.waitForElement(byTestId("confirmation-server"))).click();
+      await (await s.find(byTestId("settings-save"))).click();
+      await s.waitForElement(byTestId("settings-saved"), { timeoutMs: 10_000 });
+      await (await s.find(byTestId("nav-sale"))).click();
+
+      await typeCoffeeSale(s);
+      const number = await charge(s);
+      const moto = await s.waitForElement(byTestId("moto"));
+      await moto.click();
+      assert.equal(await moto.property("checked"), true);
+      await typeCard(s, "4242 4242 4242 4242");
+      await screenshot(s, "33-server-flow-checkout");
+      await clickPay(s);
+      const receipt = await waitForReceipt(s);
+      assert.equal(receipt.outcome, "paid");
+      assert.equal(receipt.number, number);
+      assert.equal(receipt.total, "$10.07");
+      assert.equal(receipt.last4, "4242");
+
+      // The order's log says the core confirmed it (the server flow), not the window.
+      await (await s.find(byTestId("new-sale"))).click();
+      const row = await findOrderRow(s, number);
+      await (await row.find("td.desc")).click();
+      await s.waitForElement(byTestId("order-event"));
+      const events = (await Promise.all((await s.findAll(byTestId("order-event"))).map((e) => e.text()))).join("\n");
+      assert.match(events, /server payment of \$10\.07 started/, events);
+      assert.doesNotMatch(events, /client payment/, events);
+    });
   });
 });
