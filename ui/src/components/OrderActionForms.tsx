@@ -1,5 +1,5 @@
 import { useState, type KeyboardEvent } from "react";
-import type { OrderView } from "../api";
+import type { MoneyView, OrderView } from "../api";
 import { cardLabel, typedAmountLabel } from "../format";
 
 export type RefundReason = "requested_by_customer" | "duplicate" | "fraudulent";
@@ -39,16 +39,7 @@ export function CaptureForm({ order, busy, onCancel, onSubmit }: FormProps & { o
     >
       <label className="field">
         <span>Amount to capture (empty = all {capturable.display})</span>
-        <input
-          data-testid="capture-amount"
-          inputMode="decimal"
-          autoComplete="off"
-          placeholder={capturable.decimal ?? capturable.display}
-          value={amount}
-          onChange={(e) => setAmount(e.target.value)}
-          readOnly={busy}
-          autoFocus
-        />
+        <AmountInput testId="capture-amount" limit={capturable} value={amount} onChange={setAmount} busy={busy} />
       </label>
       <p className="muted-text">Whatever is not captured goes back to the customer's card.</p>
       <div className="action-panel-buttons">
@@ -90,16 +81,7 @@ export function RefundForm({
       <div className="action-panel-row">
         <label className="field">
           <span>Amount (empty = all)</span>
-          <input
-            data-testid="refund-amount"
-            inputMode="decimal"
-            autoComplete="off"
-            placeholder={refundable.decimal ?? refundable.display}
-            value={amount}
-            onChange={(e) => setAmount(e.target.value)}
-            readOnly={busy}
-            autoFocus
-          />
+          <AmountInput testId="refund-amount" limit={refundable} value={amount} onChange={setAmount} busy={busy} />
         </label>
         <label className="field">
           <span>Reason</span>
@@ -144,5 +126,21 @@ export function VoidConfirm({ order, busy, onCancel, onConfirm }: FormProps & { 
         </button>
       </div>
     </div>
+  );
+}
+
+/** An amount as the cashier types it; the placeholder is the most the action may take. */
+function AmountInput({ testId, limit, value, onChange, busy }: { testId: string; limit: MoneyView; value: string; onChange: (v: string) => void; busy: boolean }) {
+  return (
+    <input
+      data-testid={testId}
+      inputMode="decimal"
+      autoComplete="off"
+      placeholder={limit.decimal ?? limit.display}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      readOnly={busy}
+      autoFocus
+    />
   );
 }

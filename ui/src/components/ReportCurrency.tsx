@@ -8,34 +8,11 @@ export function ReportCurrency({ report: c }: { report: CurrencyReport }) {
     <section className="card report-currency" data-testid="report-currency" data-currency={c.currency} aria-label={`${c.currency} totals`}>
       <h3>{c.currency}</h3>
       <dl className="kpis">
-        <div className="kpi">
-          <dt>Gross</dt>
-          <dd className="money" data-testid="report-gross">
-            {c.gross.display}
-          </dd>
-        </div>
-        <div className="kpi">
-          <dt>Refunds</dt>
-          <dd className="money" data-testid="report-refunds">
-            {c.refunds.display}
-          </dd>
-        </div>
-        <div className="kpi kpi-main">
-          <dt>Net</dt>
-          <dd className="money" data-testid="report-net">
-            {c.net.display}
-          </dd>
-        </div>
-        <div className="kpi">
-          <dt>Authorized, not captured</dt>
-          <dd className="money" data-testid="report-authorized">
-            {c.authorized.display}
-          </dd>
-        </div>
-        <div className="kpi">
-          <dt>Sales</dt>
-          <dd data-testid="report-sales">{c.sales}</dd>
-        </div>
+        <Kpi label="Gross" testId="report-gross" value={c.gross.display} money />
+        <Kpi label="Refunds" testId="report-refunds" value={c.refunds.display} money />
+        <Kpi label="Net" testId="report-net" value={c.net.display} money main />
+        <Kpi label="Authorized, not captured" testId="report-authorized" value={c.authorized.display} money />
+        <Kpi label="Sales" testId="report-sales" value={String(c.sales)} />
       </dl>
       <div className="report-currency-body">
         <ReportHours hours={c.byHour} />
@@ -59,5 +36,16 @@ export function ReportCurrency({ report: c }: { report: CurrencyReport }) {
         </div>
       </div>
     </section>
+  );
+}
+
+function Kpi({ label, testId, value, money = false, main = false }: { label: string; testId: string; value: string; money?: boolean; main?: boolean }) {
+  return (
+    <div className={main ? "kpi kpi-main" : "kpi"}>
+      <dt>{label}</dt>
+      <dd className={money ? "money" : undefined} data-testid={testId}>
+        {value}
+      </dd>
+    </div>
   );
 }
