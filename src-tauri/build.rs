@@ -24,7 +24,6 @@ const COMMANDS: &[&str] = &[
     "payment_capture",
     "payment_refund",
     "payment_void",
-    "payments_reconcile",
     "keys_status",
     "keys_set",
     "keys_remove",

@@ -37,7 +37,6 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::payments::payment_capture,
         commands::payments::payment_refund,
         commands::payments::payment_void,
-        commands::payments::payments_reconcile,
         commands::keys::keys_status,
         commands::keys::keys_set,
         commands::keys::keys_remove,

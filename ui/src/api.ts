@@ -284,7 +284,6 @@ export const api = {
   /** `amount` as typed; omitted = everything still refundable. */
   paymentRefund: (orderId: string, amount?: string, reason?: "requested_by_customer" | "duplicate" | "fraudulent") =>
     call<Settlement>("payment_refund", { orderId, amount: amount ?? null, reason: reason ?? null }),
-  paymentsReconcile: () => call<unknown>("payments_reconcile"),
   keysStatus: () => call<KeyStatus | null>("keys_status"),
   /** Verifies the secret with Stripe, then keeps it in the OS keyring. Rejects with {code, message}. */
   keysSet: (secretKey: string, publishableKey: string) => call<KeyStatus>("keys_set", { secretKey, publishableKey }),

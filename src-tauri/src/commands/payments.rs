@@ -2,7 +2,7 @@
 //! total it computes from the stored order.
 
 use paydesk_core::money::{Money, Sign};
-use paydesk_core::payments::{ReconcileReport, Settlement};
+use paydesk_core::payments::Settlement;
 use paydesk_core::store::OrderId;
 use paydesk_core::view::MoneyView;
 use paydesk_stripe::{CancellationReason, RefundReason};
@@ -101,9 +101,4 @@ pub async fn payment_refund(state: State<'_, AppState>, order_id: String, amount
 pub async fn payment_void(state: State<'_, AppState>, order_id: String) -> CommandResult<SettlementReply> {
     let id = self::order_id(&order_id)?;
     Ok(state.connection().await?.payments.void(&id, CancellationReason::RequestedByCustomer).await?.into())
-}
-
-#[tauri::command]
-pub async fn payments_reconcile(state: State<'_, AppState>) -> CommandResult<ReconcileReport> {
-    Ok(state.connection().await?.background.reconcile().await?)
 }
