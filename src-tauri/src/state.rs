@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use paydesk_core::connection::Connection;
+use paydesk_core::connection::{Connection, DemoSimulator};
 use paydesk_core::paths::Paths;
 use paydesk_core::secrets::Keyring;
 use paydesk_core::store::Store;
@@ -16,12 +16,13 @@ pub struct AppState {
     pub paths: Paths,
     pub keyring: Keyring,
     connection: RwLock<Result<Arc<Connection>, CommandError>>,
+    demo: DemoSimulator,
 }
 
 impl AppState {
     pub fn new(store: Store, paths: Paths, keyring: Keyring) -> Self {
         let not_yet = CommandError { code: "payments_starting", message: "Paydesk is still connecting to Stripe".into() };
-        AppState { store: Arc::new(Mutex::new(store)), paths, keyring, connection: RwLock::new(Err(not_yet)) }
+        AppState { store: Arc::new(Mutex::new(store)), paths, keyring, connection: RwLock::new(Err(not_yet)), demo: DemoSimulator::default() }
     }
 
     pub fn store(&self) -> Result<MutexGuard<'_, Store>, CommandError> {
@@ -36,7 +37,7 @@ impl AppState {
 
     /// (Re)connects: at startup, and whenever the keys change.
     pub async fn reconnect(&self) {
-        let connected = Connection::open(self.store.clone(), self.keyring.clone()).await.map(Arc::new).map_err(|error| {
+        let connected = Connection::open(self.store.clone(), self.keyring.clone(), &self.demo).await.map(Arc::new).map_err(|error| {
             tracing::error!(%error, "payments unavailable");
             CommandError::from(error)
         });

@@ -268,6 +268,7 @@ fn keys_set_in_the_window_are_kept_in_the_keyring_and_never_sent_back() {
     let app = app(dir.path());
     let main = window(&app, "main");
 
+    let demo_stripe_js = invoke(&main, "app_info", json!({})).unwrap()["stripeJsUrl"].clone();
     let mut replies = Vec::new();
     let status = invoke(&main, "keys_set", json!({ "secretKey": SECRET, "publishableKey": "pk_test_paydesk_ipc_made_up" })).unwrap();
     assert_eq!(status["secretLast4"], "4321");
@@ -293,6 +294,9 @@ fn keys_set_in_the_window_are_kept_in_the_keyring_and_never_sent_back() {
     }
     invoke(&main, "keys_remove", json!({})).unwrap();
     assert!(!session.paydesk_secrets().contains(SECRET));
-    assert_eq!(invoke(&main, "app_info", json!({})).unwrap()["mode"], "demo");
+    let back = invoke(&main, "app_info", json!({})).unwrap();
+    assert_eq!(back["mode"], "demo");
+    // Back in demo mode on the same simulator: the origin the window's CSP names at startup.
+    assert_eq!(back["stripeJsUrl"], demo_stripe_js);
     assert!(!common::everything_written(dir.path()).contains(SECRET));
 }

@@ -17,6 +17,26 @@ const DEMO_SECRET: &str = "sk_test_paydesk_demo_mode_not_a_real_key";
 const DEMO_PUBLISHABLE: &str = "pk_test_paydesk_demo_mode_not_a_real_key";
 pub const STRIPE_JS_URL: &str = "https://js.stripe.com/v3/";
 
+/// The demo mode's simulator, started the first time demo mode is needed and then kept for
+/// the life of the app: the window's CSP names its exact origin, so going back to demo mode
+/// after keys are removed must find it on the same port (and with the trainee's sales).
+#[derive(Default)]
+pub struct DemoSimulator(tokio::sync::OnceCell<Arc<stripe_sim::Simulator>>);
+
+impl DemoSimulator {
+    async fn get(&self) -> Result<Arc<stripe_sim::Simulator>, KeysError> {
+        self.0
+            .get_or_try_init(|| async {
+                stripe_sim::Simulator::start(stripe_sim::SimConfig::default())
+                    .await
+                    .map(Arc::new)
+                    .map_err(|e| KeysError::Endpoint(format!("cannot start the demo mode's simulator: {e}")))
+            })
+            .await
+            .cloned()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AppMode {
@@ -37,16 +57,16 @@ pub struct Connection {
     /// For the window's Stripe.js (also for the deferred Payment Element, which has no intent yet).
     pub publishable_key: PublishableKey,
     pub keys: Option<KeyStatus>,
-    _simulator: Option<stripe_sim::Simulator>,
+    _simulator: Option<Arc<stripe_sim::Simulator>>,
 }
 
 impl Connection {
     /// Configured keys if there are any, else the demo mode.
-    pub async fn open(store: Arc<Mutex<Store>>, keyring: Keyring) -> Result<Connection, KeysError> {
+    pub async fn open(store: Arc<Mutex<Store>>, keyring: Keyring, demo: &DemoSimulator) -> Result<Connection, KeysError> {
         let status = keys::key_status(&store.lock().unwrap_or_else(|p| p.into_inner()))?;
         match status {
             Some(status) => Connection::configured(store, keyring, status).await,
-            None => Connection::demo(store).await,
+            None => Connection::demo(store, demo.get().await?).await,
         }
     }
 
@@ -65,10 +85,7 @@ impl Connection {
         Ok(Connection::with(store, client, publishable, mode, STRIPE_JS_URL.to_owned(), Some(status), None))
     }
 
-    async fn demo(store: Arc<Mutex<Store>>) -> Result<Connection, KeysError> {
-        let simulator = stripe_sim::Simulator::start(stripe_sim::SimConfig::default())
-            .await
-            .map_err(|e| KeysError::Endpoint(format!("cannot start the demo mode's simulator: {e}")))?;
+    async fn demo(store: Arc<Mutex<Store>>, simulator: Arc<stripe_sim::Simulator>) -> Result<Connection, KeysError> {
         let endpoint = Endpoint::loopback(simulator.base_url()).map_err(|e| KeysError::Endpoint(e.to_string()))?;
         let secret = SecretKey::parse(DEMO_SECRET)?;
         let client = StripeClient::new(secret, endpoint).map_err(|e| KeysError::Endpoint(e.to_string()))?;
@@ -85,7 +102,7 @@ impl Connection {
         mode: AppMode,
         stripe_js_url: String,
         keys: Option<KeyStatus>,
-        simulator: Option<stripe_sim::Simulator>,
+        simulator: Option<Arc<stripe_sim::Simulator>>,
     ) -> Connection {
         let payments = Arc::new(Payments::new(store.clone(), client.clone(), publishable.clone()));
         let background = Arc::new(Payments::new(store, client, publishable.clone()).with_policy(RetryPolicy::Background));
