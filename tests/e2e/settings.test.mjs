@@ -12,8 +12,8 @@ import { charge, clickPay, findOrderRow, typeCard, typeCoffeeSale, waitForReceip
 import { waitFor } from "./lib/webdriver.mjs";
 
 // Made-up keys: the simulator accepts any well-formed test key.
-const SECRET = "sk_test_paydeskE2eMadeUpSecretKey0000WXYZ";
-const PUBLISHABLE = "pk_test_paydeskE2eMadeUpPublishableKey0000";
+const SECRET = "sk_test_paydesk_e2e_made_up_secret_WXYZ";
+const PUBLISHABLE = "pk_test_paydesk_e2e_made_up_publishable";
 
 /** What the real keyring holds for this till, as secret-tool reads it ("" when nothing). */
 function keyringSecret(dataDir) {
@@ -64,7 +64,7 @@ describe("Settings", () => {
       await screenshot(s, "30-settings-demo");
 
       // A live publishable key with a test secret: refused, with the reason, and nothing kept.
-      await enterKeys(s, SECRET, "pk_live_paydeskE2eMadeUpPublishableKey0000");
+      await enterKeys(s, SECRET, "pk_live_paydesk_e2e_made_up_publishable");
       const refusal = await s.waitForText(byTestId("keys-error"), (t) => t.length > 0, { timeoutMs: 20_000 });
       assert.match(refusal, /same mode/i);
       assert.equal(keyringSecret(dataDir), "", "nothing in the keyring after a refusal");
