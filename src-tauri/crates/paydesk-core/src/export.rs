@@ -5,8 +5,8 @@ use std::io::Write;
 use chrono::NaiveDate;
 use rusqlite::params;
 
-use crate::money::{Currency, Money};
-use crate::store::{Store, StoreError};
+use crate::money::Money;
+use crate::store::{parse_currency, Store, StoreError};
 
 const HEADER: &str = "number,id,created_at,business_date,status,currency,subtotal,discount,tax_exclusive,tax_inclusive,tip,rounding,total,items,customer_email,note";
 
@@ -45,9 +45,7 @@ impl Store {
         while let Some(row) = rows.next().map_err(StoreError::from)? {
             let get_text = |index: usize| row.get::<_, Option<String>>(index).map(Option::unwrap_or_default);
             let code: String = row.get(5).map_err(StoreError::from)?;
-            let currency: Currency = code
-                .parse()
-                .map_err(|_| StoreError::Corrupt(format!("unknown currency \"{code}\" in the database")))?;
+            let currency = parse_currency(&code)?;
             let mut fields = vec![
                 row.get::<_, i64>(0).map_err(StoreError::from)?.to_string(),
                 get_text(1).map_err(StoreError::from)?,

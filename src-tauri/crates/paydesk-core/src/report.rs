@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::money::{Currency, Money};
 use crate::order::OrderStatus;
-use crate::store::{Store, StoreError};
+use crate::store::{parse_currency, parse_status, Store, StoreError};
 use crate::view::MoneyView;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -102,13 +102,8 @@ impl Store {
         while let Some(row) = rows.next().map_err(StoreError::from)? {
             let read = |index| row.get::<_, String>(index).map_err(StoreError::from);
             let number = |index| row.get::<_, i64>(index).map_err(StoreError::from);
-            let status_text = read(0)?;
-            let status: OrderStatus = status_text
-                .parse()
-                .map_err(|_| StoreError::Corrupt(format!("unknown order status \"{status_text}\" in the database")))?;
-            let code = read(1)?;
-            let currency: Currency =
-                code.parse().map_err(|_| StoreError::Corrupt(format!("unknown currency \"{code}\" in the database")))?;
+            let status = parse_status(&read(0)?)?;
+            let currency = parse_currency(&read(1)?)?;
             let (total, captured, refunded) = (number(2)?, number(3)?, number(4)?);
             let brand = row.get::<_, Option<String>>(5).map_err(StoreError::from)?;
             let hour = local_hour(&read(6)?);

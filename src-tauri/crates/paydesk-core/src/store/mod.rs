@@ -15,6 +15,7 @@ use chrono::{DateTime, Local, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
 pub use migrations::SCHEMA_VERSION;
+pub(crate) use orders::{parse_currency, parse_status};
 pub use orders::{Order, OrderEvent, OrderId, OrderPage, OrderQuery, OrderSummary, MAX_PAGE};
 pub use payments::{NewAttempt, OrderPayment, PaymentAttempt, PaymentFacts, RefundRecord, SYNCED};
 

@@ -499,11 +499,11 @@ pub(super) fn append_event(
     Ok(())
 }
 
-pub(super) fn parse_status(text: &str) -> Result<OrderStatus, StoreError> {
+pub(crate) fn parse_status(text: &str) -> Result<OrderStatus, StoreError> {
     text.parse().map_err(|_| StoreError::Corrupt(format!("unknown order status \"{text}\" in the database")))
 }
 
-fn parse_currency(code: &str) -> Result<Currency, StoreError> {
+pub(crate) fn parse_currency(code: &str) -> Result<Currency, StoreError> {
     code.parse().map_err(|_| StoreError::Corrupt(format!("unknown currency \"{code}\" in the database")))
 }
 
