@@ -84,3 +84,9 @@ export function typedAmountLabel(typed: string, like: { display: string; currenc
   if (!m) return `${typed} ${like.currency}`;
   return `${m[1] ?? ""}${typed}${m[2] ?? ""}`;
 }
+
+/** True when a key press is going into a field, where shortcut keys must not act. */
+export function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.isContentEditable || !!el.closest?.("input, textarea, select"));
+}

@@ -6,3 +6,12 @@ pub mod orders;
 pub mod payments;
 pub mod report;
 pub mod settings;
+
+use paydesk_core::store::OrderId;
+
+use crate::error::{CommandError, CommandResult};
+
+/// An order id from the window; one that cannot be an id is simply an order not found.
+fn parse_order_id(id: &str) -> CommandResult<OrderId> {
+    OrderId::parse(id).ok_or_else(|| CommandError { code: "order_not_found", message: format!("order {id} not found") })
+}

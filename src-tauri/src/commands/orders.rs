@@ -1,9 +1,10 @@
 use paydesk_core::order::{Completeness, OrderInput};
-use paydesk_core::store::{OrderId, OrderQuery};
+use paydesk_core::store::OrderQuery;
 use paydesk_core::view::{OrderPageView, OrderView, QuoteView};
 use tauri::State;
 
-use crate::error::{CommandError, CommandResult};
+use super::parse_order_id;
+use crate::error::CommandResult;
 use crate::state::AppState;
 
 /// Prices what the cashier has typed so far. Nothing is stored.
@@ -25,7 +26,7 @@ pub fn order_create(state: State<'_, AppState>, input: OrderInput) -> CommandRes
 /// Changes an order before it is paid; the next charge asks for the new total.
 #[tauri::command]
 pub fn order_edit(state: State<'_, AppState>, id: String, input: OrderInput) -> CommandResult<OrderView> {
-    let id = parse_id(&id)?;
+    let id = parse_order_id(&id)?;
     let spec = input.validate(Completeness::RequireLines)?;
     let mut store = state.store()?;
     let order = store.edit_order(&id, &spec, "changed at the till")?;
@@ -39,10 +40,6 @@ pub fn order_list(state: State<'_, AppState>, query: OrderQuery) -> CommandResul
 
 #[tauri::command]
 pub fn order_get(state: State<'_, AppState>, id: String) -> CommandResult<OrderView> {
-    let id = parse_id(&id)?;
+    let id = parse_order_id(&id)?;
     Ok(OrderView::read(&*state.store()?, &id)?)
-}
-
-fn parse_id(id: &str) -> CommandResult<OrderId> {
-    OrderId::parse(id).ok_or_else(|| CommandError { code: "order_not_found", message: format!("order {id} not found") })
 }

@@ -9,6 +9,7 @@ use paydesk_stripe::{CancellationReason, RefundReason};
 use serde::Serialize;
 use tauri::State;
 
+use super::parse_order_id;
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
@@ -40,10 +41,6 @@ impl From<Settlement> for SettlementReply {
     }
 }
 
-fn order_id(id: &str) -> CommandResult<OrderId> {
-    OrderId::parse(id).ok_or_else(|| CommandError { code: "order_not_found", message: format!("order {id} not found") })
-}
-
 fn amount(state: &AppState, id: &OrderId, text: Option<String>) -> CommandResult<Option<Money>> {
     let Some(text) = text else { return Ok(None) };
     let currency = state.store()?.order(id)?.quote.total.currency();
@@ -54,7 +51,7 @@ fn amount(state: &AppState, id: &OrderId, text: Option<String>) -> CommandResult
 
 #[tauri::command]
 pub async fn payment_start(state: State<'_, AppState>, order_id: String) -> CommandResult<Checkout> {
-    let started = state.connection().await?.payments.start(&self::order_id(&order_id)?).await?;
+    let started = state.connection().await?.payments.start(&parse_order_id(&order_id)?).await?;
     Ok(Checkout {
         order_id: started.order_id.to_string(),
         order_number: started.order_number,
@@ -67,25 +64,25 @@ pub async fn payment_start(state: State<'_, AppState>, order_id: String) -> Comm
 
 #[tauri::command]
 pub async fn payment_settle(state: State<'_, AppState>, order_id: String) -> CommandResult<SettlementReply> {
-    Ok(state.connection().await?.payments.settle(&self::order_id(&order_id)?).await?.into())
+    Ok(state.connection().await?.payments.settle(&parse_order_id(&order_id)?).await?.into())
 }
 
 #[tauri::command]
 pub async fn payment_finalize(state: State<'_, AppState>, order_id: String, confirmation_token: String, moto: bool) -> CommandResult<SettlementReply> {
     let payments = state.connection().await?.payments.clone();
-    Ok(payments.finalize_on_server(&self::order_id(&order_id)?, &confirmation_token, moto).await?.into())
+    Ok(payments.finalize_on_server(&parse_order_id(&order_id)?, &confirmation_token, moto).await?.into())
 }
 
 #[tauri::command]
 pub async fn payment_capture(state: State<'_, AppState>, order_id: String, amount: Option<String>) -> CommandResult<SettlementReply> {
-    let id = self::order_id(&order_id)?;
+    let id = parse_order_id(&order_id)?;
     let amount = self::amount(&state, &id, amount)?;
     Ok(state.connection().await?.payments.capture(&id, amount).await?.into())
 }
 
 #[tauri::command]
 pub async fn payment_refund(state: State<'_, AppState>, order_id: String, amount: Option<String>, reason: Option<String>) -> CommandResult<SettlementReply> {
-    let id = self::order_id(&order_id)?;
+    let id = parse_order_id(&order_id)?;
     let amount = self::amount(&state, &id, amount)?;
     let reason = match reason.as_deref() {
         None => None,
@@ -99,6 +96,6 @@ pub async fn payment_refund(state: State<'_, AppState>, order_id: String, amount
 
 #[tauri::command]
 pub async fn payment_void(state: State<'_, AppState>, order_id: String) -> CommandResult<SettlementReply> {
-    let id = self::order_id(&order_id)?;
+    let id = parse_order_id(&order_id)?;
     Ok(state.connection().await?.payments.void(&id, CancellationReason::RequestedByCustomer).await?.into())
 }

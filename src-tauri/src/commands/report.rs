@@ -22,17 +22,15 @@ pub struct ExportResult {
 /// `date` is the business day ("2026-11-22"); none means today.
 #[tauri::command]
 pub fn report_daily(state: State<'_, AppState>, date: Option<String>) -> CommandResult<DailyReport> {
-    let store = state.store()?;
-    let date = business_day(date, store.clock_now().with_timezone(&chrono::Local).date_naive())?;
-    Ok(store.daily_report(date)?)
+    let date = business_day(date, &state)?;
+    Ok(state.store()?.daily_report(date)?)
 }
 
 /// Asks where to save the day's orders as CSV (the system's save dialog), then writes them
 /// there. `None` when the cashier closes the dialog.
 #[tauri::command]
 pub async fn report_export_csv<R: tauri::Runtime>(app: tauri::AppHandle<R>, state: State<'_, AppState>, date: Option<String>) -> CommandResult<Option<ExportResult>> {
-    let today = state.store()?.clock_now().with_timezone(&chrono::Local).date_naive();
-    let date = business_day(date, today)?;
+    let date = business_day(date, &state)?;
     let Some(path) = pick_file(&app, &format!("paydesk-orders-{date}.csv")).await? else {
         return Ok(None);
     };
@@ -41,9 +39,10 @@ pub async fn report_export_csv<R: tauri::Runtime>(app: tauri::AppHandle<R>, stat
     Ok(Some(ExportResult { path: path.display().to_string(), rows }))
 }
 
-fn business_day(date: Option<String>, today: NaiveDate) -> CommandResult<NaiveDate> {
+/// The day asked for, or the shop's local today.
+fn business_day(date: Option<String>, state: &AppState) -> CommandResult<NaiveDate> {
     match date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        None => Ok(today),
+        None => Ok(state.store()?.clock_now().with_timezone(&chrono::Local).date_naive()),
         Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .map_err(|_| CommandError { code: "invalid_date", message: format!("\"{text}\" is not a date (YYYY-MM-DD)") }),
     }

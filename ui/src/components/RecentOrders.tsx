@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { api, ApiError, type Mode, type OrderListQuery, type OrderSummary, type OrderView, type Settings } from "../api";
-import { formatWhen } from "../format";
+import { formatWhen, isTyping } from "../format";
 import "../history.css";
 import { hasFilters, HistoryFilters, NO_FILTERS, type Filters } from "./HistoryFilters";
 import { OrderDetail } from "./OrderDetail";
@@ -25,11 +25,6 @@ export function toQuery(f: Filters, beforeNumber?: number): OrderListQuery {
 }
 
 const keyOf = (f: Filters) => JSON.stringify(toQuery(f));
-
-function isTyping(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null;
-  return !!el && (el.isContentEditable || !!el.closest?.("input, textarea, select"));
-}
 
 /** Order history, newest first, searchable, paged with the core's `nextBeforeNumber` cursor. */
 export function RecentOrders({ highlightNumber = null }: Props) {

@@ -1,14 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, ApiError, type DailyReport, type ExportResult } from "../api";
-import { formatDay, localDate, shiftDate } from "../format";
+import { formatDay, isTyping, localDate, shiftDate } from "../format";
 import "../history.css";
 import { ReportCurrency } from "./ReportCurrency";
 import { StatusBadge } from "./StatusBadge";
-
-function isTyping(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null;
-  return !!el && (el.isContentEditable || !!el.closest?.("input, textarea, select"));
-}
 
 /** End of day: one business day's totals per currency, counts, and the CSV export. */
 export function Report({ initialDate }: { initialDate?: string }) {
