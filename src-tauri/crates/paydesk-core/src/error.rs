@@ -21,6 +21,10 @@ impl ErrorCode for StoreError {
             StoreError::NotEditable { .. } => "order_not_editable",
             StoreError::Inconsistent(_) => "order_inconsistent",
             StoreError::Backup { .. } => "backup_failed",
+            StoreError::PaymentUnderWay { .. } => "payment_in_progress",
+            StoreError::RefundUnderWay { .. } => "refund_in_progress",
+            StoreError::NotChargeable { .. } => "order_not_payable",
+            StoreError::OrderChanged { .. } => "order_changed",
             StoreError::Sqlite(_) => "database",
         }
     }

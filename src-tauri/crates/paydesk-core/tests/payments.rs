@@ -638,3 +638,254 @@ async fn an_attempt_unanswered_for_a_day_is_found_not_resent() {
     assert!(store.lock().unwrap().unresolved_payment_attempts().unwrap().is_empty());
     assert_eq!(today.charge_with_test_payment_method(&lost, "pm_card_visa").await.unwrap().outcome, Outcome::Paid);
 }
+
+// ---- Exactly once, whatever fails (issue 9). Each of these failed before its fix. ----
+
+impl Harness {
+    fn edit(&self, id: &OrderId, price: &str) -> Result<(), paydesk_core::store::StoreError> {
+        let spec = OrderInput {
+            currency: "USD".into(),
+            lines: vec![LineInput { description: "Espresso beans".into(), quantity: 1, unit_price: price.into() }],
+            ..OrderInput::default()
+        }
+        .validate(Completeness::RequireLines)
+        .unwrap();
+        self.store.lock().unwrap().edit_order(id, &spec, "customer changed the order").map(drop)
+    }
+
+    /// After `pass` requests answered normally, the next one takes effect but its answer is
+    /// lost, and its two retries are rate limited.
+    fn lose_then_rate_limit_after(&self, pass: u32) {
+        self.sim.faults().fail_next(pass, Failure::Pass, None);
+        self.lose_then_rate_limit();
+    }
+
+    fn lose_then_rate_limit(&self) {
+        self.sim.faults().fail_next(1, Failure::LostAnswer, None);
+        self.sim.faults().fail_next(2, Failure::RateLimited, None);
+    }
+
+    async fn live_intents(&self, id: &OrderId) -> usize {
+        self.intents_for(id).await.iter().filter(|pi| matches!(pi["status"].as_str(), Some("succeeded" | "requires_capture"))).count()
+    }
+
+    async fn refunds_of(&self, intent: &str) -> Vec<Value> {
+        self.secret_get(&format!("/v1/refunds?payment_intent={intent}&limit=100")).await["data"].as_array().unwrap().clone()
+    }
+
+    /// A refund made in the Stripe Dashboard.
+    async fn dashboard_refund(&self, intent: &str, amount: i64) {
+        let answer = self
+            .http
+            .post(format!("{}/v1/refunds", self.sim.base_url()))
+            .bearer_auth(SECRET)
+            .form(&[("payment_intent", intent), ("amount", &amount.to_string())])
+            .send()
+            .await
+            .unwrap();
+        assert!(answer.status().is_success(), "{}", answer.text().await.unwrap());
+    }
+}
+
+#[tokio::test]
+async fn a_charge_whose_answer_was_lost_and_retries_rate_limited_is_never_made_twice() {
+    let h = Harness::new().await;
+    let order = h.order("18.00");
+    h.lose_then_rate_limit();
+    let error = h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await.unwrap_err();
+    assert_eq!(paydesk_core::error::ErrorCode::code(&error), "stripe_outcome_unknown", "{error}");
+    assert_eq!(h.live_intents(&order).await, 1, "Stripe charged the card once");
+    // The cashier presses Charge again: the core finds the first payment instead.
+    let again = h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await;
+    assert!(matches!(again, Err(PaymentError::NotPayable { status: OrderStatus::Paid, .. })), "{again:?}");
+    assert_eq!(h.status(&order), OrderStatus::Paid);
+    assert_eq!(h.live_intents(&order).await, 1);
+}
+
+#[tokio::test]
+async fn a_refund_whose_answer_was_lost_is_not_made_twice_when_pressed_again() {
+    let h = Harness::new().await;
+    let order = h.order("30.00");
+    h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await.unwrap();
+    let intent = h.store.lock().unwrap().order_payment(&order).unwrap().payment_intent_id.unwrap();
+    // The refund first re-reads the intent (one GET), then sends the refund.
+    h.lose_then_rate_limit_after(1);
+    let error = h.payments.refund(&order, Some(usd(250)), None).await.unwrap_err();
+    assert_eq!(paydesk_core::error::ErrorCode::code(&error), "stripe_outcome_unknown", "{error}");
+    assert_eq!(h.refunds_of(&intent).await.len(), 1, "the first refund took effect");
+    let settled = h.payments.refund(&order, Some(usd(250)), None).await.unwrap();
+    assert_eq!(settled.status, OrderStatus::PartiallyRefunded);
+    let refunds = h.refunds_of(&intent).await;
+    assert_eq!(refunds.len(), 1, "{refunds:?}");
+    assert!(refunds[0]["metadata"]["paydesk_refund"].as_str().is_some_and(|k| !k.is_empty()));
+    // A different refund afterwards is a new one.
+    h.payments.refund(&order, Some(usd(100)), None).await.unwrap();
+    assert_eq!(h.refunds_of(&intent).await.len(), 2);
+}
+
+#[tokio::test]
+async fn an_unanswered_refund_past_stripes_key_memory_is_found_not_resent() {
+    let h = Harness::new().await;
+    let order = h.order("40.00");
+    h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await.unwrap();
+    let intent = h.store.lock().unwrap().order_payment(&order).unwrap().payment_intent_id.unwrap();
+    h.lose_then_rate_limit_after(1);
+    assert!(h.payments.refund(&order, Some(usd(500)), None).await.is_err());
+    assert_eq!(h.refunds_of(&intent).await.len(), 1, "the refund took effect");
+    h.sim.forget_idempotency_keys();
+    let report = h.payments.reconcile().await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(h.refunds_of(&intent).await.len(), 1);
+    assert_eq!(h.status(&order), OrderStatus::PartiallyRefunded);
+    assert!(h.store.lock().unwrap().unsettled_refunds().unwrap().is_empty());
+}
+
+/// A paid order whose first intent was replaced mid-3-D Secure: the old intent's
+/// `canceled` event must neither void the order nor stop the event follower, so a later
+/// Dashboard refund still reaches the order.
+#[tokio::test]
+async fn events_about_a_replaced_intent_change_nothing_and_block_nothing() {
+    let h = Harness::new().await;
+    h.payments.reconcile().await.unwrap(); // the event cursor starts here
+    let order = h.order("20.00");
+    let first = h.payments.start(&order).await.unwrap();
+    h.browser_confirm(&first.payment_intent_id, first.client_secret.expose(), "pm_card_authenticationRequired").await;
+    h.edit(&order, "22.00").unwrap();
+    let second = h.payments.start(&order).await.unwrap();
+    assert_ne!(second.payment_intent_id, first.payment_intent_id);
+    h.browser_confirm(&second.payment_intent_id, second.client_secret.expose(), "pm_card_visa").await;
+    assert_eq!(h.payments.settle(&order).await.unwrap().status, OrderStatus::Paid);
+
+    let report = h.payments.reconcile().await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(h.status(&order), OrderStatus::Paid);
+    h.dashboard_refund(&second.payment_intent_id, 500).await;
+    let report = h.payments.reconcile().await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(h.status(&order), OrderStatus::PartiallyRefunded);
+    let payment = h.store.lock().unwrap().order_payment(&order).unwrap();
+    assert_eq!(payment.payment_intent_id.as_deref(), Some(second.payment_intent_id.as_str()));
+}
+
+#[tokio::test]
+async fn an_authorization_survives_the_events_of_the_intent_it_replaced() {
+    let h = Harness::new().await;
+    h.set_capture(CaptureMode::Manual);
+    h.payments.reconcile().await.unwrap();
+    let order = h.order("50.00");
+    let first = h.payments.start(&order).await.unwrap();
+    h.browser_confirm(&first.payment_intent_id, first.client_secret.expose(), "pm_card_authenticationRequired").await;
+    h.edit(&order, "55.00").unwrap();
+    let second = h.payments.start(&order).await.unwrap();
+    h.browser_confirm(&second.payment_intent_id, second.client_secret.expose(), "pm_card_visa").await;
+    assert_eq!(h.payments.settle(&order).await.unwrap().status, OrderStatus::Authorized);
+    let report = h.payments.reconcile().await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(h.status(&order), OrderStatus::Authorized);
+    assert_eq!(h.payments.capture(&order, None).await.unwrap().status, OrderStatus::Paid);
+}
+
+/// Two processes (two SQLite connections) start the same order at once: the database lets
+/// exactly one payment begin; the other is told a payment is under way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_process_cannot_start_a_second_payment() {
+    let h = Harness::new().await;
+    let order = h.order("12.00");
+    let other_store = Arc::new(Mutex::new(Store::open_in(h.dir.path()).unwrap()));
+    let other = payments_for(&h.sim, &other_store);
+    let mut held = h.sim.faults().pause_next_request();
+    let first = {
+        let payments = Arc::new(payments_for(&h.sim, &h.store));
+        let order = order.clone();
+        tokio::spawn(async move { payments.charge_with_test_payment_method(&order, "pm_card_visa").await })
+    };
+    held.arrived().await;
+    let second = other.charge_with_test_payment_method(&order, "pm_card_visa").await;
+    held.release();
+    assert!(first.await.unwrap().is_ok());
+    // It meets the first's attempt (the database refuses a second one) and, re-sending that
+    // attempt under its key, Stripe's "already in progress".
+    let error = second.expect_err("the second process must not start another payment");
+    assert!(matches!(paydesk_core::error::ErrorCode::code(&error), "payment_in_progress" | "stripe_idempotency"), "{error}");
+    assert_eq!(h.intents_for(&order).await.len(), 1);
+    assert_eq!(h.status(&order), OrderStatus::Paid);
+}
+
+#[tokio::test]
+async fn an_order_cannot_change_while_its_charge_is_unanswered() {
+    let h = Harness::new().await;
+    let order = h.order("15.00");
+    h.lose_then_rate_limit();
+    assert!(h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await.is_err());
+    let refused = h.edit(&order, "9.00").unwrap_err();
+    assert_eq!(paydesk_core::error::ErrorCode::code(&refused), "payment_in_progress");
+    h.payments.reconcile().await.unwrap();
+    let order_now = h.store.lock().unwrap().order(&order).unwrap();
+    assert_eq!((order_now.status, order_now.quote.total.minor()), (OrderStatus::Paid, 1500));
+}
+
+/// The cancel of a replaced intent lost its answer; the void of the new intent must use a
+/// key of its own (a key belongs to one request on one object), and succeed.
+#[tokio::test]
+async fn a_void_after_an_interrupted_replacement_uses_its_own_key() {
+    let h = Harness::new().await;
+    let order = h.order("10.00");
+    h.payments.start(&order).await.unwrap();
+    h.edit(&order, "11.00").unwrap();
+    // The server flow replaces the intent of the old amount; its cancel's answer is lost.
+    h.lose_then_rate_limit();
+    assert!(h.payments.charge_with_test_payment_method(&order, "pm_card_chargeDeclined").await.is_err());
+    let replacement = h.payments.start(&order).await.unwrap();
+    assert_eq!(replacement.amount.minor(), 1100);
+    let voided = h.payments.void(&order, CancellationReason::RequestedByCustomer).await.unwrap();
+    assert_eq!(voided.status, OrderStatus::Voided);
+    let intents = h.intents_for(&order).await;
+    assert!(intents.iter().all(|pi| pi["status"] == "canceled"), "{intents:?}");
+}
+
+/// The till's clock ran three days fast when it sent a charge whose answer never came, and
+/// Stripe has since forgotten the key: the intent is found by its marker, not made again.
+#[tokio::test]
+async fn a_fast_clock_does_not_make_a_lost_charge_twice() {
+    let sim = Simulator::start(SimConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ShiftedClock(std::sync::atomic::AtomicI64::new(3 * 24 * 3600)));
+    let store = Arc::new(Mutex::new(Store::open_with_clock(&dir.path().join("paydesk.sqlite3"), clock).unwrap()));
+    let spec = OrderInput {
+        currency: "USD".into(),
+        lines: vec![LineInput { description: "Tea".into(), quantity: 1, unit_price: "14.00".into() }],
+        ..OrderInput::default()
+    }
+    .validate(Completeness::RequireLines)
+    .unwrap();
+    let order = store.lock().unwrap().create_order(&spec, "test").unwrap().id;
+    let payments = payments_for(&sim, &store);
+    sim.faults().fail_next(1, Failure::LostAnswer, None);
+    sim.faults().fail_next(2, Failure::RateLimited, None);
+    assert!(payments.charge_with_test_payment_method(&order, "pm_card_visa").await.is_err());
+    sim.forget_idempotency_keys();
+    let report = payments_for(&sim, &store).reconcile().await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(store.lock().unwrap().order(&order).unwrap().status, OrderStatus::Paid);
+    let http = reqwest::Client::new();
+    let list: Value = http.get(format!("{}/v1/payment_intents?limit=100", sim.base_url())).bearer_auth(SECRET).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list["data"].as_array().unwrap().len(), 1, "{list}");
+}
+
+#[tokio::test]
+async fn three_decimal_currencies_capture_and_refund_in_steps_of_ten() {
+    let h = Harness::new().await;
+    let spec = OrderInput {
+        currency: "KWD".into(),
+        lines: vec![LineInput { description: "Dates".into(), quantity: 1, unit_price: "5.000".into() }],
+        ..OrderInput::default()
+    }
+    .validate(Completeness::RequireLines)
+    .unwrap();
+    let order = h.store.lock().unwrap().create_order(&spec, "test").unwrap().id;
+    h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await.unwrap();
+    let kwd = |minor| Money::new(minor, "KWD".parse().unwrap());
+    let refused = h.payments.refund(&order, Some(kwd(1_005)), None).await.unwrap_err();
+    assert_eq!(paydesk_core::error::ErrorCode::code(&refused), "amount_step", "{refused}");
+    assert_eq!(h.payments.refund(&order, Some(kwd(1_010)), None).await.unwrap().status, OrderStatus::PartiallyRefunded);
+}

@@ -446,3 +446,74 @@ fn the_order_view_says_what_the_order_allows_and_what_was_paid() {
     assert_eq!(json["actions"]["capture"], true);
     assert_eq!(json["payment"]["capturable"]["decimal"], "4.36");
 }
+
+fn usd_order(price: &str) -> OrderSpec {
+    OrderInput {
+        currency: "USD".into(),
+        lines: vec![LineInput { description: "Beans".into(), quantity: 1, unit_price: price.into() }],
+        ..OrderInput::default()
+    }
+    .validate(Completeness::RequireLines)
+    .unwrap()
+}
+
+fn attempt<'a>(key: &'a str, amount: i64) -> paydesk_core::store::NewAttempt<'a> {
+    paydesk_core::store::NewAttempt { flow: "client", amount, currency: "usd", idempotency_key: key, request: "{}" }
+}
+
+/// Two processes, one database: whichever begins first holds the order's one open
+/// attempt; the other is refused by the database itself, and nothing is written for it.
+#[test]
+fn the_database_allows_one_open_payment_attempt_per_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut till = Store::open_in(dir.path()).unwrap();
+    let mut other = Store::open_in(dir.path()).unwrap();
+    let order = till.create_order(&usd_order("10.00"), "test").unwrap();
+    till.begin_payment_attempt(&order.id, &attempt("key-1", 1000), "started").unwrap();
+    let refused = other.begin_payment_attempt(&order.id, &attempt("key-2", 1000), "started").unwrap_err();
+    assert!(matches!(refused, StoreError::PaymentUnderWay { .. }), "{refused}");
+    assert_eq!(other.unresolved_payment_attempts().unwrap().len(), 1);
+
+    // An attempt for an amount that is no longer the order's total is refused too.
+    let edited = till.create_order(&usd_order("5.00"), "test").unwrap();
+    let stale = other.begin_payment_attempt(&edited.id, &attempt("key-3", 999), "started").unwrap_err();
+    assert!(matches!(stale, StoreError::OrderChanged { .. }), "{stale}");
+
+    // The index backs the check: a second open attempt cannot even be inserted by hand.
+    let conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    let raw = conn.execute(
+        "INSERT INTO payment_attempts (order_id, attempt, idempotency_key, flow, amount, currency, status, created_at, updated_at)
+         VALUES (?1, 9, 'key-4', 'client', 1000, 'usd', 'creating', 'now', 'now')",
+        [order.id.as_str()],
+    );
+    assert!(raw.is_err(), "the partial unique index refuses a second open attempt");
+    // Closed attempts do not count: once the first failed, a new one may begin.
+    let first = till.unresolved_payment_attempts().unwrap().remove(0);
+    till.fail_attempt(first.id, "refused").unwrap();
+    other.begin_payment_attempt(&order.id, &attempt("key-5", 1000), "started").unwrap();
+}
+
+/// A re-read from Stripe older than a refund the till made (a reconcile that crossed the
+/// refund) must not take the order back from partially refunded to paid.
+#[test]
+fn a_stale_read_does_not_undo_a_refund() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    let order = store.create_order(&usd_order("20.00"), "test").unwrap();
+    store.begin_payment_attempt(&order.id, &attempt("key-1", 2000), "started").unwrap();
+    let paid = PaymentFacts { payment_intent_id: Some("pi_1".into()), amount_captured: Some(2000), amount_refunded: Some(0), ..PaymentFacts::default() };
+    store.apply_payment_facts(&order.id, OrderStatus::Paid, &paid, "stripe_answer", "paid").unwrap();
+    let refund = store.begin_refund(&order.id, 500, None, "refund-key", "{}").unwrap();
+    store.record_refund(refund.id, Some("re_1"), "succeeded").unwrap();
+    let refunded = PaymentFacts { amount_refunded: Some(500), ..paid.clone() };
+    store.apply_payment_facts(&order.id, OrderStatus::PartiallyRefunded, &refunded, "refunded", "refunded 5.00").unwrap();
+
+    let status = store.apply_payment_facts(&order.id, OrderStatus::Paid, &paid, "synced", "stale read").unwrap();
+    assert_eq!(status, OrderStatus::PartiallyRefunded);
+    assert_eq!(store.order_payment(&order.id).unwrap().amount_refunded, 500);
+
+    // Once Stripe reports that refund failed, the same read is the truth.
+    store.record_refund_status("re_1", "failed").unwrap();
+    let status = store.apply_payment_facts(&order.id, OrderStatus::Paid, &paid, "synced", "the refund failed").unwrap();
+    assert_eq!(status, OrderStatus::Paid);
+}

@@ -17,7 +17,7 @@ use crate::params::{
     encode_component, CancellationReason, ConfirmPaymentIntent, CreatePaymentIntent, CreateRefund,
     Form, ListParams, UpdatePaymentIntent,
 };
-use crate::retry::{IdempotencyKey, RetryPolicy};
+use crate::retry::{decide, IdempotencyKey, RetryPolicy, TryOutcome, Verdict};
 use crate::{STRIPE_API_BASE, STRIPE_VERSION};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -86,6 +86,8 @@ struct Inner {
     backoff_scale: f64,
     /// Replaces the policy's per-attempt timeout; only tests set it.
     attempt_timeout: Option<Duration>,
+    /// Stripe's clock as its last answer's `Date` header gave it, and when that arrived.
+    stripe_clock: Arc<std::sync::Mutex<Option<(std::time::SystemTime, Instant)>>>,
 }
 
 impl std::fmt::Debug for StripeClient {
@@ -137,6 +139,7 @@ impl StripeClient {
                 base,
                 backoff_scale: 1.0,
                 attempt_timeout: None,
+                stripe_clock: Arc::default(),
             }),
         })
     }
@@ -160,6 +163,14 @@ impl StripeClient {
         StripeClient {
             inner: Arc::new(inner),
         }
+    }
+
+    /// Stripe's "now" in Unix seconds, from the `Date` of its latest answer plus the time
+    /// since; `None` before any answer. Independent of the till's own clock.
+    pub fn stripe_now(&self) -> Option<i64> {
+        let (at, received) = (*self.inner.stripe_clock.lock().unwrap_or_else(|p| p.into_inner()))?;
+        let now = at + received.elapsed();
+        now.duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs() as i64)
     }
 
     pub fn mode(&self) -> Mode {
@@ -300,6 +311,18 @@ impl StripeClient {
         self.post("/v1/refunds", params.form(), key, policy).await
     }
 
+    /// The refunds of one PaymentIntent, newest first.
+    pub async fn list_refunds(
+        &self,
+        payment_intent: &str,
+        params: &ListParams,
+        policy: RetryPolicy,
+    ) -> Result<List<Refund>, StripeError> {
+        let mut q = params.form();
+        q.push("payment_intent", payment_intent);
+        self.get("/v1/refunds", &q, policy).await
+    }
+
     pub async fn retrieve_refund(
         &self,
         id: &str,
@@ -395,45 +418,51 @@ impl StripeClient {
             Some(encoded)
         };
         let attempts = policy.max_retries() + 1;
+        let mut applied_before = false;
         for attempt in 1..=attempts {
             let span = tracing::info_span!("stripe_request", method = %method, path, attempt);
             let outcome = self
                 .attempt(&method, &url, body.as_deref(), idem, policy)
                 .instrument(span.clone())
                 .await;
-            let last = attempt == attempts;
-            let (retry, wait_hint, result) = match outcome {
+            let (tried, wait_hint, error) = match outcome {
                 Attempt::Answered {
                     status,
                     headers,
                     body,
                 } => {
-                    let request_id = header(&headers, "request-id");
                     if status.is_success() {
                         return decode(&body, &method, path);
                     }
-                    let should_retry = header(&headers, "stripe-should-retry");
-                    let retry = match should_retry.as_deref() {
-                        Some("true") => true,
-                        Some("false") => false,
-                        _ => {
-                            status == StatusCode::CONFLICT
-                                || status == StatusCode::TOO_MANY_REQUESTS
-                                || status.is_server_error()
-                        }
+                    let should_retry = match header(&headers, "stripe-should-retry").as_deref() {
+                        Some("true") => Some(true),
+                        Some("false") => Some(false),
+                        _ => None,
                     };
                     let retry_after = header(&headers, RETRY_AFTER.as_str())
                         .and_then(|v| v.trim().parse::<f64>().ok())
                         .filter(|s| s.is_finite() && *s >= 0.0)
                         .map(Duration::from_secs_f64);
-                    (retry, retry_after, map_error(status, &body, request_id))
+                    let request_id = header(&headers, "request-id");
+                    (
+                        TryOutcome::Answered {
+                            status: status.as_u16(),
+                            should_retry,
+                        },
+                        retry_after,
+                        map_error(status, &body, request_id),
+                    )
                 }
                 Attempt::Unsendable(message) => return Err(StripeError::Configuration { message }),
                 Attempt::Failed {
                     message,
                     may_have_reached,
                 } => (
-                    true,
+                    if may_have_reached {
+                        TryOutcome::Unanswered
+                    } else {
+                        TryOutcome::NotSent
+                    },
                     None,
                     StripeError::Connection {
                         message,
@@ -441,13 +470,26 @@ impl StripeClient {
                     },
                 ),
             };
-            if !retry || last {
-                return Err(result);
+            match decide(tried, attempt, attempts, applied_before) {
+                Verdict::Retry => {}
+                Verdict::GiveUp { outcome_unknown } => {
+                    // Only a POST changes anything; a GET's outcome is never "unknown".
+                    let unknown = outcome_unknown && method == Method::POST;
+                    if unknown && !error.outcome_unknown() {
+                        span.in_scope(|| tracing::warn!(error = error.code(), tries = attempt, "giving up; an earlier try may have been applied"));
+                        return Err(StripeError::OutcomeUnknown {
+                            tries: attempt,
+                            last: Box::new(error),
+                        });
+                    }
+                    return Err(error);
+                }
             }
+            applied_before |= tried.may_have_applied();
             let wait = self.backoff(policy, attempt, wait_hint);
             span.in_scope(|| {
                 tracing::info!(
-                    error = result.code(),
+                    error = error.code(),
                     wait_ms = wait.as_millis() as u64,
                     "retrying Stripe request"
                 )
@@ -493,6 +535,9 @@ impl StripeClient {
         };
         let status = resp.status();
         let headers = resp.headers().clone();
+        if let Some(date) = header(&headers, "date").and_then(|d| httpdate::parse_http_date(&d).ok()) {
+            *self.inner.stripe_clock.lock().unwrap_or_else(|p| p.into_inner()) = Some((date, Instant::now()));
+        }
         match resp.bytes().await {
             Ok(body) => {
                 tracing::info!(
@@ -547,9 +592,11 @@ fn transport_failure(e: &reqwest::Error, elapsed_ms: u64) -> Attempt {
             "the request could not be built (an invalid header value?)".into(),
         );
     }
-    // A refused or failed connection never carried the request; anything later
-    // (a timeout, a reset while waiting for the answer) may have been applied.
-    let may_have_reached = !e.is_connect();
+    // Even "could not connect" does not prove the request never left: when a pooled
+    // connection dies after the request was written, the HTTP stack retries it on a new
+    // connection, and that connection's refusal is what surfaces (the soak saw exactly this
+    // make a second charge). So no transport failure is taken as "never reached Stripe".
+    let may_have_reached = true;
     let what = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {

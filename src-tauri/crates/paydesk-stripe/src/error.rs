@@ -38,6 +38,10 @@ pub enum StripeError {
         message: String,
         request_may_have_reached_stripe: bool,
     },
+    /// Retries ran out after a try that may have been applied (its answer was lost), and no
+    /// later answer settled it: the request may have taken effect at Stripe.
+    #[error("no answer from Stripe settled whether the request took effect ({tries} tries; the last: {last})")]
+    OutcomeUnknown { tries: u32, last: Box<StripeError> },
     #[error("could not read Stripe's answer: {message}")]
     Decode { message: String },
     #[error("Stripe client configuration: {message}")]
@@ -57,6 +61,7 @@ impl StripeError {
             StripeError::Idempotency { .. } => "stripe_idempotency",
             StripeError::Api { .. } => "stripe_api",
             StripeError::Connection { .. } => "stripe_connection",
+            StripeError::OutcomeUnknown { .. } => "stripe_outcome_unknown",
             StripeError::Decode { .. } => "stripe_decode",
             StripeError::Configuration { .. } => "stripe_configuration",
         }
@@ -81,6 +86,7 @@ impl StripeError {
             } => *request_may_have_reached_stripe,
             // A 409 means another request with the same key is still running.
             StripeError::Api { .. }
+            | StripeError::OutcomeUnknown { .. }
             | StripeError::Decode { .. }
             | StripeError::Idempotency { .. } => true,
             _ => false,
@@ -125,6 +131,9 @@ impl StripeError {
             }
             StripeError::Connection { .. } => {
                 "Couldn't reach Stripe. Check the internet connection and try again.".into()
+            }
+            StripeError::OutcomeUnknown { .. } => {
+                "Stripe's answer was lost and it could not be reached again. The payment may have gone through: Paydesk checks with Stripe before anything is charged again.".into()
             }
             StripeError::Decode { .. } => {
                 "Stripe's answer could not be read. Refresh the payment to see whether it went through.".into()

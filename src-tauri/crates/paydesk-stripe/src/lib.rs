@@ -22,7 +22,7 @@ pub use params::{
     CancellationReason, CaptureMethod, ConfirmPaymentIntent, CreatePaymentIntent, CreateRefund,
     ListParams, PaymentMethods, RefundReason, UpdatePaymentIntent,
 };
-pub use retry::{IdempotencyKey, RetryPolicy};
+pub use retry::{decide, IdempotencyKey, RetryPolicy, TryOutcome, Verdict};
 
 pub const STRIPE_API_BASE: &str = "https://api.stripe.com";
 /// Pinned so that a Dashboard upgrade of the account's default version cannot change

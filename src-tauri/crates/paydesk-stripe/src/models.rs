@@ -203,6 +203,8 @@ pub struct Refund {
     pub failure_reason: Option<String>,
     #[serde(default)]
     pub created: i64,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub metadata: BTreeMap<String, String>,
 }
 
 /// Reads an expandable reference as its id whether or not it came back expanded.

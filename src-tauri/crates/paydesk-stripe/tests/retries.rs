@@ -182,7 +182,9 @@ async fn a_persisted_key_replays_the_original_answer() {
 }
 
 #[tokio::test]
-async fn nothing_listening_is_a_connection_error_that_never_reached_stripe() {
+async fn nothing_listening_is_still_a_connection_error_of_unknown_outcome() {
+    // A refused connection may be the HTTP stack's retry of a request already written on a
+    // pooled connection that died: the client cannot tell, so it never claims "not sent".
     let port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
@@ -197,15 +199,16 @@ async fn nothing_listening_is_a_connection_error_that_never_reached_stripe() {
         matches!(
             err,
             StripeError::Connection {
-                request_may_have_reached_stripe: false,
+                request_may_have_reached_stripe: true,
                 ..
             }
         ),
         "{err:?}"
     );
     assert_eq!(err.code(), "stripe_connection");
+    assert!(err.outcome_unknown());
     assert_eq!(logs.attempts(), 3);
-    assert!(err.cashier_message().contains("Couldn't reach Stripe"));
+    assert!(err.cashier_message().contains("may have gone through"));
 }
 
 #[tokio::test]
@@ -353,4 +356,30 @@ async fn an_unsendable_key_fails_at_once_without_retries() {
     assert!(matches!(err, StripeError::Configuration { .. }), "{err:?}");
     assert_eq!(logs.attempts(), 0);
     assert_eq!(h.intent_count().await, 0);
+}
+
+/// The create took effect but its answer was lost; every retry met Stripe's rate limiter,
+/// which says nothing about the first try. The error must still say "may have gone
+/// through", or the caller would charge again under a new key.
+#[tokio::test]
+async fn a_lost_answer_followed_by_rate_limits_stays_unknown() {
+    let h = harness().await;
+    h.sim.faults().fail_next(1, Failure::LostAnswer, None);
+    h.sim.faults().fail_next(2, Failure::RateLimited, None);
+    let err = h.client.create_payment_intent(&usd(1500), &ikey(), I).await.unwrap_err();
+    assert!(matches!(err, StripeError::OutcomeUnknown { tries: 3, .. }), "{err:?}");
+    assert!(err.outcome_unknown());
+    assert_eq!(err.code(), "stripe_outcome_unknown");
+    assert!(err.cashier_message().contains("may have gone through"));
+    assert_eq!(h.intent_count().await, 1, "the first try did take effect");
+}
+
+/// A read has no outcome to be unsure of: the same faults on a GET are a plain rate limit.
+#[tokio::test]
+async fn a_read_is_never_of_unknown_outcome() {
+    let h = harness().await;
+    h.sim.faults().fail_next(1, Failure::LostAnswer, None);
+    h.sim.faults().fail_next(2, Failure::RateLimited, None);
+    let err = h.client.retrieve_account(I).await.unwrap_err();
+    assert!(matches!(err, StripeError::RateLimited { .. }), "{err:?}");
 }

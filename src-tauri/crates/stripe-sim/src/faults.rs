@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use tokio::sync::oneshot;
 
 use crate::errors::ApiError;
@@ -17,6 +19,11 @@ pub enum Failure {
     ServerError,
     /// 429 `rate_limit`, as Stripe's rate limiter answers.
     RateLimited,
+    /// The request takes effect, then its connection closes unanswered: queued with the
+    /// others, so "lost, then two 429s" is one sequence.
+    LostAnswer,
+    /// Answered normally: aims the failures queued after it at later requests.
+    Pass,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -31,8 +38,44 @@ struct Bucket {
     at: Instant,
 }
 
+/// Random faults on every `/v1` request, drawn from a seeded generator: for soak tests
+/// that must meet fault sequences nobody wrote down. Each probability is per request.
+#[derive(Debug, Clone, Copy)]
+pub struct Chaos {
+    pub seed: u64,
+    /// The request takes effect, then its connection closes unanswered.
+    pub lost: f64,
+    /// 429 before the request is looked at (`Stripe-Should-Retry` random: absent, true, false).
+    pub rate_limited: f64,
+    /// 500 before the request is looked at (`Stripe-Should-Retry` random, as above).
+    pub server_error: f64,
+    /// The request waits `slow_by` before it is handled (longer than a client's timeout).
+    pub slow: f64,
+    pub slow_by: Duration,
+}
+
+struct ChaosState {
+    chaos: Chaos,
+    rng: StdRng,
+}
+
+impl ChaosState {
+    fn roll(&mut self, p: f64) -> bool {
+        p > 0.0 && self.rng.random_bool(p.min(1.0))
+    }
+
+    fn advice(&mut self) -> Option<bool> {
+        match self.rng.random_range(0..3) {
+            0 => None,
+            1 => Some(true),
+            _ => Some(false),
+        }
+    }
+}
+
 #[derive(Default)]
 struct Inner {
+    chaos: Option<ChaosState>,
     failures: VecDeque<Injected>,
     lost: u32,
     delay: Option<Duration>,
@@ -120,6 +163,12 @@ impl Faults {
         self.arm().bucket = per_second.map(|n| Bucket { per_second: n, tokens: f64::from(n), at: Instant::now() });
     }
 
+    /// Random faults from now on (`None` stops them); reproducible for a given seed and
+    /// request order.
+    pub fn set_chaos(&self, chaos: Option<Chaos>) {
+        self.arm().chaos = chaos.map(|chaos| ChaosState { chaos, rng: StdRng::seed_from_u64(chaos.seed) });
+    }
+
     /// Holds the next request once it counts as in flight, until the handle is released.
     pub fn pause_next_request(&self) -> PausedRequest {
         let (arrived_tx, arrived_rx) = oneshot::channel();
@@ -148,7 +197,23 @@ impl Faults {
             }
             b.tokens -= 1.0;
         }
-        match inner.failures.pop_front() {
+        let mut injected = inner.failures.pop_front();
+        if injected.is_none() {
+            if let Some(chaos) = inner.chaos.as_mut() {
+                let (p429, p500) = (chaos.chaos.rate_limited, chaos.chaos.server_error);
+                if chaos.roll(p429) {
+                    injected = Some(Injected { failure: Failure::RateLimited, should_retry: chaos.advice() });
+                } else if chaos.roll(p500) {
+                    injected = Some(Injected { failure: Failure::ServerError, should_retry: chaos.advice() });
+                }
+            }
+        }
+        match injected {
+            Some(Injected { failure: Failure::Pass, .. }) => Ok(()),
+            Some(Injected { failure: Failure::LostAnswer, .. }) => {
+                inner.lost += 1;
+                Ok(())
+            }
             Some(Injected { failure: Failure::RateLimited, should_retry }) => Err(rate_limited(should_retry)),
             Some(Injected { failure: Failure::ServerError, should_retry }) => {
                 let mut e = ApiError::new(500, "api_error", "An unknown error occurred");
@@ -164,16 +229,28 @@ impl Faults {
     }
 
     pub(crate) fn delay(&self) -> Option<Duration> {
-        self.lock_if_armed()?.delay
+        let mut inner = self.lock_if_armed()?;
+        if let Some(chaos) = inner.chaos.as_mut() {
+            let (p, by) = (chaos.chaos.slow, chaos.chaos.slow_by);
+            if chaos.roll(p) {
+                return Some(by);
+            }
+        }
+        inner.delay
     }
 
     pub(crate) fn take_lost(&self) -> bool {
         let Some(mut inner) = self.lock_if_armed() else { return false };
         if inner.lost > 0 {
             inner.lost -= 1;
-            true
-        } else {
-            false
+            return true;
+        }
+        match inner.chaos.as_mut() {
+            Some(chaos) => {
+                let p = chaos.chaos.lost;
+                chaos.roll(p)
+            }
+            None => false,
         }
     }
 }

@@ -81,6 +81,13 @@ impl Idempotency {
     }
 }
 
+impl Idempotency {
+    /// Forgets every saved result, as Stripe does 24 hours after a key's first use.
+    pub fn forget_saved(&self) {
+        self.slots.lock().expect("idempotency lock").retain(|_, slot| matches!(slot, Slot::InFlight));
+    }
+}
+
 impl InFlight {
     pub fn finish(mut self, saved: Saved) {
         if let Some(key) = self.key.take() {

@@ -71,7 +71,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use faults::{Failure, Faults, PausedRequest};
+pub use faults::{Chaos, Failure, Faults, PausedRequest};
 
 /// The Stripe API version reported when a request does not pin one.
 pub const DEFAULT_API_VERSION: &str = "2024-06-20";
@@ -134,6 +134,12 @@ impl Simulator {
     /// The fault injection switches for this instance.
     pub fn faults(&self) -> &Faults {
         &self.shared.faults
+    }
+
+    /// Forgets every idempotency key's saved result, as Stripe does after 24 hours: a
+    /// re-sent request then runs again.
+    pub fn forget_idempotency_keys(&self) {
+        self.shared.idempotency.forget_saved();
     }
 
     /// While on, successful card authorizations stay `processing` until

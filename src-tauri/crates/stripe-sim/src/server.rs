@@ -250,6 +250,7 @@ fn test_control(shared: &Shared, method: &str, path: &str, body: &[u8], request_
                 if let Some(n) = p.int("fail_next")? {
                     let failure = match p.str("failure") {
                         Some("rate_limited") => Failure::RateLimited,
+                        Some("lost_answer") => Failure::LostAnswer,
                         Some("server_error") | None => Failure::ServerError,
                         Some(_) => return Err(ApiError::invalid_request("failure must be server_error or rate_limited.", Some("failure".into()))),
                     };

@@ -32,6 +32,10 @@ pub enum PaymentError {
     RefundAmount { refundable: Money },
     #[error("Stripe could not make the refund{}", if reason.is_empty() { String::new() } else { format!(": {reason}") })]
     RefundFailed { reason: String },
+    #[error("{} amounts are captured and refunded in steps of {step}", step.currency())]
+    AmountStep { step: Money },
+    #[error("a refund of order #{number} was sent but never answered, too long ago to re-send safely; check the order's refunds in the Stripe Dashboard")]
+    RefundNeedsReview { number: i64 },
     #[error("test payment methods can only be used with test-mode keys")]
     TestModeOnly,
     #[error("Stripe's answer had no client secret for the Payment Element")]
@@ -56,6 +60,8 @@ impl ErrorCode for PaymentError {
             PaymentError::NotRefundable { .. } => "order_not_refundable",
             PaymentError::RefundAmount { .. } => "refund_amount",
             PaymentError::RefundFailed { .. } => "refund_failed",
+            PaymentError::AmountStep { .. } => "amount_step",
+            PaymentError::RefundNeedsReview { .. } => "refund_needs_review",
             PaymentError::TestModeOnly => "test_mode_only",
             PaymentError::MissingClientSecret => "stripe_answer_incomplete",
             PaymentError::Declined(_) => "card_declined",

@@ -14,26 +14,29 @@ pub(crate) mod settings;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use paydesk_stripe::{
-    CancellationReason, ClientSecret, ConfirmPaymentIntent, CreateRefund, Expandable, IdempotencyKey, ListParams, PaymentIntent,
-    PaymentIntentStatus, PublishableKey, RefundReason, RetryPolicy, StripeClient, StripeError,
+    CancellationReason, ClientSecret, ConfirmPaymentIntent, Expandable, IdempotencyKey, ListParams, PaymentIntent, PaymentIntentStatus,
+    PublishableKey, Refund, RefundReason, RetryPolicy, StripeClient, StripeError,
 };
 use serde::Serialize;
 
 use crate::money::Money;
 use crate::order::OrderStatus;
-use crate::store::{NewAttempt, Order, OrderId, PaymentAttempt, PaymentFacts, Store, SYNCED};
+use crate::store::{NewAttempt, Order, OrderId, PaymentAttempt, PaymentFacts, RefundRecord, Store, SYNCED};
 
 pub use error::PaymentError;
 pub use reconcile::ReconcileReport;
-pub use request::AttemptRequest;
+pub use request::{AttemptRequest, RefundRequest};
 pub use settings::{CaptureMode, ConfirmationFlow, PaymentMethodChoice, PaymentSettings, SettingsError};
 
 /// The metadata key that carries an attempt's idempotency key onto its intent.
 pub const ATTEMPT_MARKER: &str = "paydesk_attempt";
+/// The metadata key that carries a refund's idempotency key onto the refund.
+pub const REFUND_MARKER: &str = "paydesk_refund";
 /// Stripe keeps idempotency keys for 24 hours; an hour of margin.
 const KEY_REPLAY_HOURS: i64 = 23;
-/// How far back through the intents a lost attempt is looked for (100 a page).
-const MAX_SEARCH_PAGES: usize = 50;
+/// How much earlier than the till's reckoning a lost request may have reached Stripe (a
+/// clock that jumped between the send and the search).
+const SEARCH_MARGIN_SECS: i64 = 24 * 3600;
 
 /// How the card is confirmed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,11 +161,13 @@ impl Payments {
                     let intent = self.update_amount(&order, &intent, amount).await?;
                     return self.started(&order, intent, amount);
                 }
-                PaymentIntentStatus::RequiresAction => {
+                PaymentIntentStatus::RequiresAction | PaymentIntentStatus::Canceled => {
                     // Mid-authentication the amount cannot change: cancel and start afresh.
-                    self.cancel_intent(&order, &intent.id, CancellationReason::Abandoned, "order changed during 3-D Secure").await?;
+                    if let Some(moved_on) = self.supersede(&order, &intent, "order changed during 3-D Secure").await? {
+                        let settlement = self.apply_intent(&order.id, &moved_on, Reading::Sync)?;
+                        return Err(PaymentError::NotPayable { number: order.number, status: settlement.status });
+                    }
                 }
-                PaymentIntentStatus::Canceled => {}
                 _ => {
                     let settlement = self.apply_intent(&order.id, &intent, Reading::Sync)?;
                     return Err(PaymentError::NotPayable { number: order.number, status: settlement.status });
@@ -217,8 +222,9 @@ impl Payments {
                 | PaymentIntentStatus::RequiresConfirmation
                 | PaymentIntentStatus::RequiresAction
                 | PaymentIntentStatus::Canceled => {
-                    if intent.status != PaymentIntentStatus::Canceled {
-                        self.cancel_intent(&order, &intent.id, CancellationReason::Abandoned, "replaced by a new confirmation").await?;
+                    if let Some(moved_on) = self.supersede(&order, &intent, "replaced by a new confirmation").await? {
+                        let settlement = self.apply_intent(&order.id, &moved_on, Reading::Sync)?;
+                        return Err(PaymentError::NotPayable { number: order.number, status: settlement.status });
                     }
                 }
                 _ => {
@@ -241,7 +247,7 @@ impl Payments {
             Confirmation::Token(token) => ConfirmPaymentIntent { confirmation_token: Some(token.clone()), ..Default::default() },
             Confirmation::PaymentMethod(method) => ConfirmPaymentIntent { payment_method: Some(method.clone()), ..Default::default() },
         };
-        let (operation, key) = self.store().begin_operation(&order.id, "confirm", Some(intent.amount), IdempotencyKey::new().as_str())?;
+        let (operation, key) = self.store().begin_operation(&order.id, "confirm", &intent.id, Some(intent.amount), IdempotencyKey::new().as_str())?;
         let key = IdempotencyKey::from_persisted(key);
         let result = self.stripe.confirm_payment_intent(&intent.id, &params, &key, self.policy).await;
         self.store().finish_operation(operation, result.is_ok())?;
@@ -267,10 +273,11 @@ impl Payments {
             if amount.currency() != authorized.currency() || amount.minor() <= 0 || amount.minor() > authorized.minor() {
                 return Err(PaymentError::CaptureAmount { authorized });
             }
+            ensure_step(amount)?;
         }
         let intent_id = self.intent_id(&order)?;
         let amount_minor = amount.map(Money::minor);
-        let (operation, key) = self.store().begin_operation(&order.id, "capture", amount_minor, IdempotencyKey::new().as_str())?;
+        let (operation, key) = self.store().begin_operation(&order.id, "capture", &intent_id, amount_minor, IdempotencyKey::new().as_str())?;
         let key = IdempotencyKey::from_persisted(key);
         let result = self.stripe.capture_payment_intent(&intent_id, amount_minor, &key, self.policy).await;
         self.finish(operation, &result)?;
@@ -292,13 +299,17 @@ impl Payments {
             }
             None => Err(PaymentError::NotVoidable { number: order.number, status: order.status }),
             Some(intent) => match intent.status {
-                PaymentIntentStatus::Canceled => self.apply_intent(&order.id, &intent, Reading::Sync),
+                PaymentIntentStatus::Canceled => {
+                    self.close_attempt_of(&order.id, &intent.id, "canceled")?;
+                    self.apply_intent(&order.id, &intent, Reading::Sync)
+                }
                 PaymentIntentStatus::Succeeded | PaymentIntentStatus::Processing => {
                     self.apply_intent(&order.id, &intent, Reading::Sync)?;
                     Err(PaymentError::NotVoidable { number: order.number, status: self.store().order(&order.id)?.status })
                 }
                 _ => {
                     let canceled = self.cancel_intent(&order, &intent.id, reason, &cause).await?;
+                    self.close_attempt_of(&order.id, &intent.id, "canceled")?;
                     self.apply_intent_as(&order.id, &canceled, "voided", &cause)
                 }
             },
@@ -308,6 +319,17 @@ impl Payments {
     /// Refunds a paid order, in full (no amount) or in part; never more than was captured
     /// minus what was already refunded, as Stripe reports it right now.
     pub async fn refund(&self, order_id: &OrderId, amount: Option<Money>, reason: Option<RefundReason>) -> Result<Settlement, PaymentError> {
+        // Refund pressed again after an answer was lost is that same refund: settle it first,
+        // and make a new one only if it never happened (or was for another amount).
+        let unanswered = self.store().unanswered_refund(order_id)?;
+        if let Some(pending) = unanswered {
+            let earlier = self.resolve_refund(&pending).await?;
+            let same_refund = amount.is_none_or(|a| a.minor() == pending.amount);
+            if same_refund && earlier.is_some_and(|r| !matches!(r.status.as_str(), "failed" | "canceled")) {
+                tracing::info!(order = %order_id, "the earlier refund, whose answer was lost, went through: not refunding again");
+                return self.settle_quietly(order_id).await;
+            }
+        }
         // Refresh first: a refund made in the Dashboard changes what is left to refund.
         let settled = self.settle_quietly(order_id).await?;
         if !matches!(settled.status, OrderStatus::Paid | OrderStatus::PartiallyRefunded) {
@@ -321,16 +343,19 @@ impl Payments {
         if amount.currency() != currency || amount.minor() <= 0 || amount.minor() > refundable.minor() {
             return Err(PaymentError::RefundAmount { refundable });
         }
+        ensure_step(amount)?;
         let intent_id = self.intent_id(&order)?;
         let key = IdempotencyKey::new();
-        let record = self.store().begin_refund(&order.id, amount.minor(), reason.map(|r| r.as_str()), key.as_str())?;
-        let params = CreateRefund {
+        let mut metadata = refund_metadata(&order);
+        metadata.push((REFUND_MARKER.into(), key.as_str().into()));
+        let request = RefundRequest {
             payment_intent: intent_id.clone(),
-            amount: Some(amount.minor()),
-            reason,
-            metadata: refund_metadata(&order),
+            amount: amount.minor(),
+            reason: reason.map(|r| r.as_str().to_owned()),
+            metadata,
         };
-        let refund = match self.stripe.create_refund(&params, &key, self.policy).await {
+        let record = self.store().begin_refund(&order.id, amount.minor(), reason.map(|r| r.as_str()), key.as_str(), &request.to_json())?;
+        let refund = match self.stripe.create_refund(&request.to_params(), &key, self.policy).await {
             Ok(refund) => refund,
             Err(error) => {
                 if !error.outcome_unknown() {
@@ -360,10 +385,19 @@ impl Payments {
     }
 
     /// The intent the order's latest attempt made, read fresh from Stripe. An attempt whose
-    /// answer was never stored is re-sent under its key first.
+    /// answer was never stored is resolved first; one replaced by a newer attempt, or whose
+    /// replacement was interrupted, is no longer the order's.
     async fn current_intent(&self, order: &Order, latest: Option<&PaymentAttempt>) -> Result<Option<PaymentIntent>, PaymentError> {
         let Some(attempt) = latest else { return Ok(None) };
         match (&attempt.payment_intent_id, attempt.status.as_str()) {
+            (_, "failed" | "superseded") => Ok(None),
+            (Some(id), "canceling") => {
+                let intent = self.stripe.retrieve_payment_intent(id, self.policy).await?;
+                match self.supersede(order, &intent, "finishing an interrupted replacement").await? {
+                    None => Ok(None),
+                    Some(moved_on) => Ok(Some(moved_on)),
+                }
+            }
             (Some(id), _) => Ok(Some(self.stripe.retrieve_payment_intent(id, self.policy).await?)),
             (None, "creating") => match self.resend_attempt(order, attempt).await {
                 Ok(intent) => Ok(intent),
@@ -375,6 +409,41 @@ impl Payments {
             },
             _ => Ok(None),
         }
+    }
+
+    /// Cancels the order's current intent so that a new attempt can replace it. The attempt
+    /// is marked `canceling` first, so that a reconcile meanwhile never reads the cancel as a
+    /// void, and `superseded` once Stripe confirms. If the intent moved on in the meantime
+    /// (the window confirmed it), it stays the order's and is returned.
+    async fn supersede(&self, order: &Order, intent: &PaymentIntent, cause: &str) -> Result<Option<PaymentIntent>, PaymentError> {
+        let attempt = self.store().latest_payment_attempt(&order.id)?.filter(|a| a.payment_intent_id.as_deref() == Some(intent.id.as_str()));
+        let Some(attempt) = attempt else { return Ok(None) };
+        if intent.status != PaymentIntentStatus::Canceled {
+            self.store().set_attempt_status(attempt.id, "canceling")?;
+            match self.cancel_intent(order, &intent.id, CancellationReason::Abandoned, cause).await {
+                Ok(_) => {}
+                Err(PaymentError::Stripe(error)) if !error.outcome_unknown() => {
+                    let fresh = self.stripe.retrieve_payment_intent(&intent.id, self.policy).await?;
+                    if fresh.status != PaymentIntentStatus::Canceled {
+                        self.store().set_attempt_status(attempt.id, fresh.status.as_str())?;
+                        tracing::info!(order = %order.id, intent = %fresh.id, status = fresh.status.as_str(), "the intent to replace moved on; it stays the order's");
+                        return Ok(Some(fresh));
+                    }
+                }
+                // Unknown: it stays `canceling`, and the next read sends the cancel again.
+                Err(error) => return Err(error),
+            }
+        }
+        self.store().set_attempt_status(attempt.id, "superseded")?;
+        Ok(None)
+    }
+
+    fn close_attempt_of(&self, order_id: &OrderId, intent_id: &str, status: &str) -> Result<(), PaymentError> {
+        let mut store = self.store();
+        if let Some(attempt) = store.latest_payment_attempt(order_id)?.filter(|a| a.payment_intent_id.as_deref() == Some(intent_id)) {
+            store.set_attempt_status(attempt.id, status)?;
+        }
+        Ok(())
     }
 
     /// Records a new attempt (committed first), then creates the intent under its key.
@@ -397,40 +466,51 @@ impl Payments {
         self.send_attempt(order, &attempt, request, &key).await
     }
 
-    /// An attempt whose answer was never stored: re-sent under its key while Stripe still
-    /// remembers the key; after that, looked for by the marker on the intent, and never
-    /// re-sent (a re-send could then create, and charge, a second intent). `None`: it made
-    /// no intent.
+    /// An attempt whose answer was never stored. It is looked for first, by the marker its
+    /// request wrote on the intent, which works whatever Stripe still remembers of the key.
+    /// Only when no intent carries it, and Stripe still remembers the key, is the request
+    /// re-sent under it: it never ran (or is running right now, and Stripe answers 409), so
+    /// Stripe runs it at most once. Older, it is retired: the complete search proved it never
+    /// reached Stripe. A search that cannot finish leaves it as it is: never re-sent blind.
     async fn resend_attempt(&self, order: &Order, attempt: &PaymentAttempt) -> Result<Option<PaymentIntent>, PaymentError> {
         let request = attempt
             .request
             .as_deref()
             .and_then(AttemptRequest::from_json)
             .ok_or(PaymentError::NoPayment { number: order.number })?;
-        let sent_at = chrono::DateTime::parse_from_rfc3339(&attempt.created_at)
-            .map(|at| at.with_timezone(&chrono::Utc))
-            .unwrap_or_else(|_| self.store().clock_now());
-        if self.store().clock_now() - sent_at < chrono::Duration::hours(KEY_REPLAY_HOURS) {
-            tracing::info!(order = %order.id, attempt = attempt.attempt, "re-sending an unanswered payment request under its idempotency key");
-            let key = IdempotencyKey::from_persisted(attempt.idempotency_key.clone());
-            return self.send_attempt(order, attempt, &request, &key).await.map(Some);
+        if let Some(intent) = self.find_attempt_intent(attempt).await? {
+            tracing::info!(order = %order.id, attempt = attempt.attempt, intent = %intent.id, "found the intent of an unanswered payment request");
+            self.store().record_attempt_intent(attempt.id, &intent.id, intent.status.as_str())?;
+            return Ok(Some(self.expanded(intent).await?));
         }
-        tracing::info!(order = %order.id, attempt = attempt.attempt, "unanswered request older than Stripe's key memory: searching for its intent");
-        match self.find_attempt_intent(attempt, sent_at).await? {
-            Some(intent) => {
-                self.store().record_attempt_intent(attempt.id, &intent.id, intent.status.as_str())?;
-                Ok(Some(self.expanded(intent).await?))
-            }
-            None => {
-                self.store().fail_attempt(attempt.id, "never reached Stripe: no intent carries this attempt's key")?;
-                Ok(None)
-            }
+        let recent = sent_elapsed(&attempt.created_at, self.store().clock_now()).is_some_and(|seconds| seconds < KEY_REPLAY_HOURS * 3600);
+        if !recent {
+            // The search was complete: it never reached Stripe. A day-old charge is not made now.
+            self.store().fail_attempt(attempt.id, "never reached Stripe: no intent carries this attempt's key")?;
+            return Ok(None);
         }
+        tracing::info!(order = %order.id, attempt = attempt.attempt, "no intent carries this attempt's key: re-sending it under the same key");
+        let key = IdempotencyKey::from_persisted(attempt.idempotency_key.clone());
+        self.send_attempt(order, attempt, &request, &key).await.map(Some)
     }
 
-    async fn find_attempt_intent(&self, attempt: &PaymentAttempt, sent_at: chrono::DateTime<chrono::Utc>) -> Result<Option<PaymentIntent>, PaymentError> {
-        let mut params = ListParams { limit: Some(100), created_gte: Some(sent_at.timestamp() - 600), ..ListParams::default() };
-        for _ in 0..MAX_SEARCH_PAGES {
+    /// Every intent created since the attempt could have reached Stripe, newest first, with
+    /// no cap on pages. The lower bound is reckoned on Stripe's clock: the time since the
+    /// attempt by the till's clock (right even when the till's clock is off, as long as it
+    /// ran steadily), taken back from Stripe's "now", less a day for a clock that jumped. An
+    /// unreadable or future timestamp searches everything.
+    async fn find_attempt_intent(&self, attempt: &PaymentAttempt) -> Result<Option<PaymentIntent>, PaymentError> {
+        let elapsed = sent_elapsed(&attempt.created_at, self.store().clock_now());
+        if self.stripe.stripe_now().is_none() {
+            // One cheap read to learn Stripe's clock from its answer's Date header.
+            self.stripe.list_payment_intents(&ListParams { limit: Some(1), ..ListParams::default() }, self.policy).await?;
+        }
+        let created_gte = match (elapsed, self.stripe.stripe_now()) {
+            (Some(elapsed), Some(now)) => Some(now - elapsed - SEARCH_MARGIN_SECS),
+            _ => None,
+        };
+        let mut params = ListParams { limit: Some(100), created_gte, ..ListParams::default() };
+        loop {
             let page = self.stripe.list_payment_intents(&params, self.policy).await?;
             if let Some(found) = page.data.iter().find(|intent| intent.metadata.get(ATTEMPT_MARKER) == Some(&attempt.idempotency_key)) {
                 return Ok(Some(found.clone()));
@@ -440,7 +520,56 @@ impl Payments {
                 _ => return Ok(None),
             }
         }
-        Err(PaymentError::NoPayment { number: self.store().order(&attempt.order_id)?.number })
+    }
+
+    /// An unanswered refund: found by the key written on it, else re-sent under its key
+    /// (it never ran). `None`: it did not happen. A refund kept before its request was
+    /// stored carries no marker, so it is re-sent only while Stripe still remembers its key.
+    async fn resolve_refund(&self, record: &RefundRecord) -> Result<Option<Refund>, PaymentError> {
+        let request = match record.request.as_deref().and_then(RefundRequest::from_json) {
+            Some(request) => request,
+            None => self.legacy_refund_request(record)?,
+        };
+        let mut params = ListParams { limit: Some(100), ..ListParams::default() };
+        loop {
+            let page = self.stripe.list_refunds(&request.payment_intent, &params, self.policy).await?;
+            if let Some(found) = page.data.iter().find(|refund| refund.metadata.get(REFUND_MARKER) == Some(&record.idempotency_key)) {
+                self.store().record_refund(record.id, Some(&found.id), &found.status)?;
+                return Ok(Some(found.clone()));
+            }
+            match page.data.last() {
+                Some(last) if page.has_more => params.starting_after = Some(last.id.clone()),
+                _ => break,
+            }
+        }
+        let key = IdempotencyKey::from_persisted(record.idempotency_key.clone());
+        match self.stripe.create_refund(&request.to_params(), &key, self.policy).await {
+            Ok(refund) => {
+                self.store().record_refund(record.id, Some(&refund.id), &refund.status)?;
+                Ok(Some(refund))
+            }
+            Err(error) if error.outcome_unknown() => Err(error.into()),
+            Err(error) => {
+                tracing::info!(order = %record.order_id, code = error.code(), "an unanswered refund never happened; Stripe refused it on re-sending");
+                self.store().record_refund(record.id, None, "failed")?;
+                Ok(None)
+            }
+        }
+    }
+
+    fn legacy_refund_request(&self, record: &RefundRecord) -> Result<RefundRequest, PaymentError> {
+        let store = self.store();
+        let order = store.order(&record.order_id)?;
+        let sent = chrono::DateTime::parse_from_rfc3339(&record.created_at).map_err(|_| PaymentError::RefundNeedsReview { number: order.number })?;
+        if store.clock_now() - sent.with_timezone(&chrono::Utc) >= chrono::Duration::hours(KEY_REPLAY_HOURS) {
+            return Err(PaymentError::RefundNeedsReview { number: order.number });
+        }
+        Ok(RefundRequest {
+            payment_intent: store.order_payment(&record.order_id)?.payment_intent_id.ok_or(PaymentError::NoPayment { number: order.number })?,
+            amount: record.amount,
+            reason: record.reason.clone(),
+            metadata: refund_metadata(&order),
+        })
     }
 
     async fn send_attempt(&self, order: &Order, attempt: &PaymentAttempt, request: &AttemptRequest, key: &IdempotencyKey) -> Result<PaymentIntent, PaymentError> {
@@ -473,7 +602,7 @@ impl Payments {
     }
 
     async fn cancel_intent(&self, order: &Order, intent_id: &str, reason: CancellationReason, cause: &str) -> Result<PaymentIntent, PaymentError> {
-        let (operation, key) = self.store().begin_operation(&order.id, "cancel", None, IdempotencyKey::new().as_str())?;
+        let (operation, key) = self.store().begin_operation(&order.id, "cancel", intent_id, None, IdempotencyKey::new().as_str())?;
         let key = IdempotencyKey::from_persisted(key);
         let result = self.stripe.cancel_payment_intent(intent_id, Some(reason), &key, self.policy).await;
         self.finish(operation, &result)?;
@@ -537,6 +666,19 @@ impl Payments {
         let order = store.order(order_id)?;
         let target = target_status(intent, &facts, order.status);
         let status = store.apply_payment_facts(order_id, target, &facts, kind, cause)?;
+        // The money moved, so the status follows Stripe; but an amount that is not the
+        // order's total is never taken quietly.
+        let total = order.quote.total;
+        let took_money = matches!(status, OrderStatus::Paid | OrderStatus::Authorized | OrderStatus::Processing | OrderStatus::PartiallyRefunded | OrderStatus::Refunded);
+        let mismatch = (took_money && (intent.amount != total.minor() || !intent.currency.eq_ignore_ascii_case(&total.currency().stripe_code())))
+            .then(|| format!("Stripe took {} {} for order #{} but its total is {total}: check the sale, then refund or charge the difference", intent.amount, intent.currency.to_uppercase(), order.number));
+        if let Some(warning) = &mismatch {
+            let already = store.events(order_id)?.iter().any(|event| event.kind == "amount_mismatch");
+            if !already {
+                tracing::warn!(order = %order_id, intent = %intent.id, "payment amount differs from the order total");
+                store.apply_payment_facts(order_id, status, &PaymentFacts::default(), "amount_mismatch", warning)?;
+            }
+        }
         let order = store.order(order_id)?;
         let payment = store.order_payment(order_id)?;
         drop(store);
@@ -557,7 +699,7 @@ impl Payments {
             order_id: order.id.clone(),
             order_number: order.number,
             status,
-            message: declined.then(|| decline_message(intent)),
+            message: declined.then(|| decline_message(intent)).or(mismatch),
             decline_code: error.filter(|_| declined).and_then(|e| e.decline_code.clone().or_else(|| e.code.clone())),
             payment_intent_id: Some(intent.id.clone()),
             card_brand: payment.card_brand,
@@ -578,6 +720,25 @@ fn ensure_payable(order: &Order) -> Result<(), PaymentError> {
         OrderStatus::Draft | OrderStatus::AwaitingPayment | OrderStatus::ActionRequired => Ok(()),
         status => Err(PaymentError::NotPayable { number: order.number, status }),
     }
+}
+
+/// Seconds since a record was written, by the till's clock; `None` when its timestamp is
+/// unreadable or in the future (the clock went back), which callers treat as "unsure".
+fn sent_elapsed(written_at: &str, now: chrono::DateTime<chrono::Utc>) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(written_at)
+        .ok()
+        .map(|sent| (now - sent.with_timezone(&chrono::Utc)).num_seconds())
+        .filter(|seconds| *seconds >= 0)
+}
+
+/// Stripe charges three-decimal currencies in steps of ten minor units; captures and
+/// refunds follow the same rule.
+fn ensure_step(amount: Money) -> Result<(), PaymentError> {
+    let step = amount.currency().charge_step();
+    if amount.minor() % step != 0 {
+        return Err(PaymentError::AmountStep { step: Money::new(step, amount.currency()) });
+    }
+    Ok(())
 }
 
 /// The total as Stripe will accept it: above its minimum for the currency, a whole number

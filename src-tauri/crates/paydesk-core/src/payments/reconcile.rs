@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
-use paydesk_stripe::{CreateRefund, Event, IdempotencyKey, ListParams, Mode, RefundReason};
+use paydesk_stripe::{Event, ListParams, Mode, StripeError};
 use serde::Serialize;
 use tokio::sync::Mutex as AsyncMutex;
 
@@ -14,7 +14,6 @@ use super::{PaymentError, Payments};
 use crate::store::{OrderId, PaymentFacts, RefundRecord, SYNCED};
 
 const EVENTS_CURSOR: &str = "stripe_events_cursor";
-const MAX_EVENT_PAGES: usize = 20;
 const CONCURRENCY: usize = 4;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
@@ -48,11 +47,13 @@ impl RateLimit {
     }
 }
 
-/// Requests per second for background work: below Stripe's limit for the key's mode.
+/// Requests per second for background work. The window's reconciler and a `paydesk
+/// reconcile` from the command line may run at once: together, and with a cashier's own
+/// requests, they stay under Stripe's limits (25 a second in test mode, 100 in live).
 pub fn background_rate(mode: Mode) -> u32 {
     match mode {
-        Mode::Test => 20,
-        Mode::Live => 80,
+        Mode::Test => 10,
+        Mode::Live => 40,
     }
 }
 
@@ -120,73 +121,79 @@ impl Payments {
     }
 
     async fn refresh_refund(&self, refund: &RefundRecord) -> Result<(), PaymentError> {
-        let outcome = match &refund.refund_id {
-            Some(id) => self.stripe.retrieve_refund(id, self.policy).await?,
-            None => {
-                // Sent, answer never stored: the same request under the same key.
-                let intent_id = self
-                    .store()
-                    .order_payment(&refund.order_id)?
-                    .payment_intent_id
-                    .ok_or(PaymentError::NoPayment { number: self.store().order(&refund.order_id)?.number })?;
-                let params = CreateRefund {
-                    payment_intent: intent_id,
-                    amount: Some(refund.amount),
-                    reason: refund.reason.as_deref().and_then(refund_reason),
-                    metadata: super::refund_metadata(&self.store().order(&refund.order_id)?),
-                };
-                let key = IdempotencyKey::from_persisted(refund.idempotency_key.clone());
-                self.stripe.create_refund(&params, &key, self.policy).await?
+        match &refund.refund_id {
+            Some(id) => {
+                let outcome = self.stripe.retrieve_refund(id, self.policy).await?;
+                self.store().record_refund(refund.id, Some(&outcome.id), &outcome.status)?;
             }
-        };
-        self.store().record_refund(refund.id, Some(&outcome.id), &outcome.status)?;
+            // Sent, answer never stored: found by its marker, or re-sent under its key.
+            None => {
+                self.resolve_refund(refund).await?;
+            }
+        }
         self.settle_quietly(&refund.order_id).await?;
         Ok(())
     }
 
-    /// Applies the events newer than the saved cursor, oldest first; returns how many were
-    /// about Paydesk's orders and how many orders changed status.
+    /// Applies the events after the saved cursor, oldest first, a page at a time
+    /// (`ending_before` walks toward the newest), moving the cursor past each one: nothing
+    /// is skipped however many there are, and a failure resumes where it stopped. Returns
+    /// how many were about this till's orders and how many orders changed status.
     async fn follow_events(&self, limit: &RateLimit) -> Result<(usize, usize), PaymentError> {
-        let cursor = self.store().setting(EVENTS_CURSOR)?;
-        let mut fresh: Vec<Event> = Vec::new();
-        let mut starting_after: Option<String> = None;
-        for _ in 0..MAX_EVENT_PAGES {
-            limit.wait().await;
-            let page_size = if cursor.is_some() { 100 } else { 1 };
-            let params = ListParams { limit: Some(page_size), starting_after: starting_after.clone(), ..ListParams::default() };
-            let page = self.stripe.list_events(&params, self.policy).await?;
-            let mut reached = false;
-            for event in page.data {
-                if Some(&event.id) == cursor.as_ref() {
-                    reached = true;
-                    break;
-                }
-                fresh.push(event);
-            }
-            if reached || !page.has_more || cursor.is_none() {
-                break;
-            }
-            starting_after = fresh.last().map(|event| event.id.clone());
-        }
-        let Some(newest) = fresh.first().map(|event| event.id.clone()) else { return Ok((0, 0)) };
-        if cursor.is_none() {
+        let saved = self.store().setting(EVENTS_CURSOR)?;
+        let Some(mut cursor) = saved.filter(|c| !c.is_empty()) else {
             // First run: follow from now on; earlier history was settled by reading intents.
-            self.store().set_setting(EVENTS_CURSOR, &newest)?;
+            self.follow_from_newest(limit).await?;
             return Ok((0, 0));
-        }
+        };
         let (mut applied, mut changed) = (0, 0);
-        for event in fresh.iter().rev() {
-            if let Some(status_changed) = self.apply_event(event).await? {
-                applied += 1;
-                changed += usize::from(status_changed);
+        loop {
+            limit.wait().await;
+            let params = ListParams { limit: Some(100), ending_before: Some(cursor.clone()), ..ListParams::default() };
+            let page = match self.stripe.list_events(&params, self.policy).await {
+                Ok(page) => page,
+                Err(StripeError::NotFound { .. } | StripeError::InvalidRequest { .. }) => {
+                    // The cursor's event is gone (Stripe keeps events 30 days): follow from the
+                    // newest; the orders in flight were just re-read from their intents.
+                    tracing::warn!(cursor, "the events cursor is no longer at Stripe; following from the newest event");
+                    self.follow_from_newest(limit).await?;
+                    return Ok((applied, changed));
+                }
+                Err(error) => return Err(error.into()),
+            };
+            for event in page.data.iter().rev() {
+                limit.wait().await;
+                match self.apply_event(event).await {
+                    Ok(Some(status_changed)) => {
+                        applied += 1;
+                        changed += usize::from(status_changed);
+                    }
+                    Ok(None) => {}
+                    // Stripe unreachable: stop here, and resume from this event next time.
+                    Err(PaymentError::Stripe(error)) if !matches!(error, StripeError::NotFound { .. }) => return Err(error.into()),
+                    // An event that cannot apply is noted and passed, never a wall.
+                    Err(error) => tracing::warn!(event = %event.id, kind = %event.kind, %error, "an event could not be applied; skipped"),
+                }
+                self.store().set_setting(EVENTS_CURSOR, &event.id)?;
+                cursor = event.id.clone();
             }
-            // Advance past each event once it is applied, so a failure resumes from there.
-            self.store().set_setting(EVENTS_CURSOR, &event.id)?;
+            if !page.has_more || page.data.is_empty() {
+                return Ok((applied, changed));
+            }
         }
-        Ok((applied, changed))
     }
 
-    /// None when the event is not about one of this till's orders.
+    async fn follow_from_newest(&self, limit: &RateLimit) -> Result<(), PaymentError> {
+        limit.wait().await;
+        let newest = self.stripe.list_events(&ListParams { limit: Some(1), ..ListParams::default() }, self.policy).await?;
+        if let Some(event) = newest.data.first() {
+            self.store().set_setting(EVENTS_CURSOR, &event.id)?;
+        }
+        Ok(())
+    }
+
+    /// None when the event is not about one of this till's orders, or is about an intent that
+    /// is no longer the order's (replaced): such news must not change the order.
     async fn apply_event(&self, event: &Event) -> Result<Option<bool>, PaymentError> {
         let object = &event.data.object;
         let intent_id = match object.get("object").and_then(|kind| kind.as_str()) {
@@ -196,6 +203,10 @@ impl Payments {
         };
         let Some(intent_id) = intent_id.and_then(|id| id.as_str()) else { return Ok(None) };
         let Some(order_id) = self.store().order_for_payment_intent(intent_id)? else { return Ok(None) };
+        if self.store().current_payment_intent(&order_id)?.as_deref() != Some(intent_id) {
+            tracing::info!(event = %event.id, kind = %event.kind, intent = intent_id, order = %order_id, "event about a replaced intent; not applied");
+            return Ok(None);
+        }
         if object.get("object").and_then(|kind| kind.as_str()) == Some("refund") {
             if let (Some(refund_id), Some(status)) = (object.get("id").and_then(|v| v.as_str()), object.get("status").and_then(|v| v.as_str())) {
                 self.store().record_refund_status(refund_id, status)?;
@@ -218,10 +229,4 @@ impl Payments {
         let after = self.apply_intent_as(&order_id, &intent, SYNCED, &cause)?.status;
         Ok(Some(before != after))
     }
-}
-
-fn refund_reason(text: &str) -> Option<RefundReason> {
-    [RefundReason::Duplicate, RefundReason::Fraudulent, RefundReason::RequestedByCustomer]
-        .into_iter()
-        .find(|reason| reason.as_str() == text)
 }

@@ -85,3 +85,39 @@ impl AttemptRequest {
         serde_json::from_str(json).ok()
     }
 }
+
+/// A refund request, kept as JSON beside its idempotency key so it can be re-sent exactly
+/// as first sent; the key is also in its metadata, to find it after Stripe forgets the key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundRequest {
+    pub payment_intent: String,
+    pub amount: i64,
+    pub reason: Option<String>,
+    pub metadata: Vec<(String, String)>,
+}
+
+impl RefundRequest {
+    pub fn to_params(&self) -> paydesk_stripe::CreateRefund {
+        paydesk_stripe::CreateRefund {
+            payment_intent: self.payment_intent.clone(),
+            amount: Some(self.amount),
+            reason: self.reason.as_deref().and_then(refund_reason),
+            metadata: self.metadata.clone(),
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a request of strings and numbers serializes")
+    }
+
+    pub fn from_json(json: &str) -> Option<RefundRequest> {
+        serde_json::from_str(json).ok()
+    }
+}
+
+pub(crate) fn refund_reason(text: &str) -> Option<paydesk_stripe::RefundReason> {
+    use paydesk_stripe::RefundReason;
+    [RefundReason::Duplicate, RefundReason::Fraudulent, RefundReason::RequestedByCustomer]
+        .into_iter()
+        .find(|reason| reason.as_str() == text)
+}

@@ -140,6 +140,20 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX orders_by_total ON orders (currency, total, number DESC);
     "#,
+    // 4: exactly once, whatever fails. At most one open attempt per order, enforced by the
+    // database for every process (attempts replaced earlier were always canceled first, so
+    // all but each order's latest are marked superseded); an operation's key belongs to one
+    // intent; a refund keeps its exact request and its intent, to be re-sent identically or
+    // found by the key written on it.
+    r#"
+    UPDATE payment_attempts SET status = 'superseded'
+     WHERE status NOT IN ('failed', 'canceled', 'superseded')
+       AND attempt < (SELECT MAX(later.attempt) FROM payment_attempts later WHERE later.order_id = payment_attempts.order_id);
+    CREATE UNIQUE INDEX payment_attempts_one_open ON payment_attempts (order_id)
+     WHERE status NOT IN ('failed', 'canceled', 'superseded');
+    ALTER TABLE order_operations ADD COLUMN payment_intent_id TEXT;
+    ALTER TABLE refunds ADD COLUMN request TEXT CHECK (request IS NULL OR json_valid(request));
+    "#,
 ];
 
 /// The schema version this build writes.

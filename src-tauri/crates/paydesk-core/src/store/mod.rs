@@ -45,6 +45,14 @@ pub enum StoreError {
     Inconsistent(String),
     #[error("cannot write the backup to {path}: {message}")]
     Backup { path: PathBuf, message: String },
+    #[error("a payment for order #{number} is already under way; wait for it to finish or refresh the order")]
+    PaymentUnderWay { number: i64 },
+    #[error("a refund of order #{number} is still waiting for Stripe's answer; refresh the order before refunding again")]
+    RefundUnderWay { number: i64 },
+    #[error("order #{number} is {status} and cannot be charged")]
+    NotChargeable { number: i64, status: crate::order::OrderStatus },
+    #[error("order #{number} changed while its payment was being prepared; start the payment again")]
+    OrderChanged { number: i64 },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }

@@ -175,6 +175,17 @@ impl Store {
         if !matches!(status, OrderStatus::Draft | OrderStatus::AwaitingPayment) {
             return Err(StoreError::NotEditable { number, status });
         }
+        // A create or confirm still waiting for Stripe's answer would be re-sent with the
+        // old amount: the order must not change under it.
+        let unanswered: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM payment_attempts WHERE order_id = ?1 AND status IN ('creating', 'canceling'))
+                 OR EXISTS (SELECT 1 FROM order_operations WHERE order_id = ?1 AND kind = 'confirm' AND status = 'pending')",
+            [id.as_str()],
+            |row| row.get(0),
+        )?;
+        if unanswered {
+            return Err(StoreError::PaymentUnderWay { number });
+        }
         if status == OrderStatus::AwaitingPayment && currency != spec.currency.code() {
             return Err(crate::order::InvalidOrder::new("currency", "the currency cannot change once payment has started; void the sale and start again").into());
         }

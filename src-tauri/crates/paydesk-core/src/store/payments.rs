@@ -72,8 +72,14 @@ pub struct RefundRecord {
     pub amount: i64,
     pub reason: Option<String>,
     pub status: String,
+    /// The create request's parameters, as JSON, exactly as first sent (`None` for refunds
+    /// recorded before this was kept).
+    pub request: Option<String>,
     pub created_at: String,
 }
+
+/// Attempt statuses that no longer hold the order's payment; any other is the one open attempt.
+const CLOSED_ATTEMPTS: &str = "('failed', 'canceled', 'superseded')";
 
 impl Store {
     /// Records a new attempt and its idempotency key, and moves a draft order to
@@ -83,6 +89,27 @@ impl Store {
         let (now, _) = self.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let status = order_status(&tx, order_id)?;
+        // Checked inside the same write transaction as the insert, so two processes (the
+        // window and the CLI) cannot both start a payment: the second sees the first's.
+        let (number, total, order_currency): (i64, i64, String) = tx.query_row(
+            "SELECT number, total, currency FROM orders WHERE id = ?1",
+            [order_id.as_str()],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )?;
+        if !matches!(status, OrderStatus::Draft | OrderStatus::AwaitingPayment | OrderStatus::ActionRequired) {
+            return Err(StoreError::NotChargeable { number, status });
+        }
+        let open: bool = tx.query_row(
+            &format!("SELECT EXISTS (SELECT 1 FROM payment_attempts WHERE order_id = ?1 AND status NOT IN {CLOSED_ATTEMPTS})"),
+            [order_id.as_str()],
+            |row| row.get(0),
+        )?;
+        if open {
+            return Err(StoreError::PaymentUnderWay { number });
+        }
+        if total != amount || !order_currency.eq_ignore_ascii_case(currency) {
+            return Err(StoreError::OrderChanged { number });
+        }
         let attempt: i64 = tx.query_row(
             "SELECT COALESCE(MAX(attempt), 0) + 1 FROM payment_attempts WHERE order_id = ?1",
             [order_id.as_str()],
@@ -92,7 +119,12 @@ impl Store {
             "INSERT INTO payment_attempts (order_id, attempt, idempotency_key, flow, amount, currency, status, request, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'creating', ?7, ?8, ?8)",
             params![order_id.as_str(), attempt, idempotency_key, flow, amount, currency, request, now],
-        )?;
+        )
+        .map_err(|error| match error {
+            // The partial unique index: another process's attempt won the race.
+            rusqlite::Error::SqliteFailure(e, _) if e.code == rusqlite::ErrorCode::ConstraintViolation => StoreError::PaymentUnderWay { number },
+            other => other.into(),
+        })?;
         let id = tx.last_insert_rowid();
         if status == OrderStatus::Draft {
             status.transition(OrderStatus::AwaitingPayment)?;
@@ -150,6 +182,27 @@ impl Store {
         Ok(())
     }
 
+    /// Moves an attempt along its own life: `canceling` (its intent is being canceled to be
+    /// replaced), `superseded` (canceled and replaced: no longer the order's), `canceled`
+    /// (the order was voided), or back to its intent's Stripe status.
+    pub fn set_attempt_status(&mut self, attempt_id: i64, status: &str) -> Result<(), StoreError> {
+        let (now, _) = self.now();
+        self.conn.execute(
+            "UPDATE payment_attempts SET status = ?1, updated_at = ?2 WHERE id = ?3",
+            params![status, now, attempt_id],
+        )?;
+        Ok(())
+    }
+
+    /// The intent whose news may change the order: that of its latest attempt, unless that
+    /// attempt failed or was replaced. Events about any other intent of the order are stale.
+    pub fn current_payment_intent(&self, order_id: &OrderId) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .latest_payment_attempt(order_id)?
+            .filter(|attempt| !matches!(attempt.status.as_str(), "failed" | "superseded"))
+            .and_then(|attempt| attempt.payment_intent_id))
+    }
+
     /// Marks an attempt as failed before any intent existed (Stripe refused the request).
     pub fn fail_attempt(&mut self, attempt_id: i64, error: &str) -> Result<(), StoreError> {
         let (now, _) = self.now();
@@ -196,6 +249,24 @@ impl Store {
         let (now, _) = self.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current = order_status(&tx, order_id)?;
+        let mut facts = facts.clone();
+        let mut target = target;
+        // A read from before a refund this till made (a reconcile that crossed the refund)
+        // must not undo it: less refunded than the refunds Stripe accepted is a stale read. A
+        // refund that really failed later is marked so first, and then counts no more.
+        let known_refunded: i64 = tx.query_row(
+            "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE order_id = ?1 AND status IN ('succeeded', 'pending')",
+            [order_id.as_str()],
+            |row| row.get(0),
+        )?;
+        if facts.amount_refunded.is_some_and(|refunded| refunded < known_refunded) {
+            facts.amount_refunded = None;
+            if matches!(current, OrderStatus::PartiallyRefunded | OrderStatus::Refunded)
+                && matches!(target, OrderStatus::Paid | OrderStatus::PartiallyRefunded)
+            {
+                target = current;
+            }
+        }
         // Partial refunds repeat a status; everything else that repeats is not a transition.
         let changes = current != target || target == OrderStatus::PartiallyRefunded && event_kind == "refunded";
         if changes {
@@ -236,22 +307,48 @@ impl Store {
         Ok(if changes { target } else { current })
     }
 
-    /// Records a refund request and its idempotency key before it is sent.
+    /// Records a refund request (its exact parameters and idempotency key) before it is
+    /// sent, in one write transaction that refuses while another refund of the order is
+    /// still unanswered: pressing Refund again then resolves that one, never adds a second.
     pub fn begin_refund(
         &mut self,
         order_id: &OrderId,
         amount: i64,
         reason: Option<&str>,
         idempotency_key: &str,
+        request: &str,
     ) -> Result<RefundRecord, StoreError> {
         let (now, _) = self.now();
-        self.conn.execute(
-            "INSERT INTO refunds (order_id, idempotency_key, amount, reason, status, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, 'creating', ?5, ?5)",
-            params![order_id.as_str(), idempotency_key, amount, reason, now],
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let number: i64 = tx.query_row("SELECT number FROM orders WHERE id = ?1", [order_id.as_str()], |row| row.get(0))?;
+        let unanswered: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM refunds WHERE order_id = ?1 AND status = 'creating')",
+            [order_id.as_str()],
+            |row| row.get(0),
         )?;
-        let id = self.conn.last_insert_rowid();
+        if unanswered {
+            return Err(StoreError::RefundUnderWay { number });
+        }
+        tx.execute(
+            "INSERT INTO refunds (order_id, idempotency_key, amount, reason, status, request, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, 'creating', ?5, ?6, ?6)",
+            params![order_id.as_str(), idempotency_key, amount, reason, request, now],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
         Ok(self.conn.query_row(&format!("SELECT {REFUND_COLUMNS} FROM refunds WHERE id = ?1"), [id], read_refund)?)
+    }
+
+    /// The order's refund whose answer never arrived, if there is one.
+    pub fn unanswered_refund(&self, order_id: &OrderId) -> Result<Option<RefundRecord>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {REFUND_COLUMNS} FROM refunds WHERE order_id = ?1 AND status = 'creating' ORDER BY id DESC LIMIT 1"),
+                [order_id.as_str()],
+                read_refund,
+            )
+            .optional()?)
     }
 
     pub fn record_refund(&mut self, id: i64, refund_id: Option<&str>, status: &str) -> Result<(), StoreError> {
@@ -295,14 +392,24 @@ impl Store {
     /// The idempotency key for a capture or cancellation of an order. An unfinished one of the
     /// same kind and amount is reused, so pressing Capture again after a crash or a timeout
     /// repeats the same request rather than making a second one.
-    pub fn begin_operation(&mut self, order_id: &OrderId, kind: &str, amount: Option<i64>, new_key: &str) -> Result<(i64, String), StoreError> {
+    /// A key belongs to one request on one object: an unfinished one is reused only for the
+    /// same kind and amount on the same intent.
+    pub fn begin_operation(
+        &mut self,
+        order_id: &OrderId,
+        kind: &str,
+        payment_intent_id: &str,
+        amount: Option<i64>,
+        new_key: &str,
+    ) -> Result<(i64, String), StoreError> {
         let (now, _) = self.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let pending: Option<(i64, String)> = tx
             .query_row(
                 "SELECT id, idempotency_key FROM order_operations
-                 WHERE order_id = ?1 AND kind = ?2 AND amount IS ?3 AND status = 'pending' ORDER BY id DESC LIMIT 1",
-                params![order_id.as_str(), kind, amount],
+                 WHERE order_id = ?1 AND kind = ?2 AND amount IS ?3 AND payment_intent_id = ?4 AND status = 'pending'
+                 ORDER BY id DESC LIMIT 1",
+                params![order_id.as_str(), kind, amount, payment_intent_id],
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .optional()?;
@@ -310,9 +417,9 @@ impl Store {
             Some(found) => found,
             None => {
                 tx.execute(
-                    "INSERT INTO order_operations (order_id, kind, idempotency_key, amount, status, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
-                    params![order_id.as_str(), kind, new_key, amount, now],
+                    "INSERT INTO order_operations (order_id, kind, idempotency_key, amount, payment_intent_id, status, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6)",
+                    params![order_id.as_str(), kind, new_key, amount, payment_intent_id, now],
                 )?;
                 (tx.last_insert_rowid(), new_key.to_owned())
             }
@@ -374,7 +481,7 @@ fn read_attempt(row: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentAttempt> {
     })
 }
 
-const REFUND_COLUMNS: &str = "id, order_id, idempotency_key, refund_id, amount, reason, status, created_at";
+const REFUND_COLUMNS: &str = "id, order_id, idempotency_key, refund_id, amount, reason, status, request, created_at";
 
 fn read_refund(row: &rusqlite::Row<'_>) -> rusqlite::Result<RefundRecord> {
     Ok(RefundRecord {
@@ -385,6 +492,7 @@ fn read_refund(row: &rusqlite::Row<'_>) -> rusqlite::Result<RefundRecord> {
         amount: row.get(4)?,
         reason: row.get(5)?,
         status: row.get(6)?,
-        created_at: row.get(7)?,
+        request: row.get(7)?,
+        created_at: row.get(8)?,
     })
 }
