@@ -218,3 +218,108 @@ async fn a_till_killed_mid_charge_ends_with_one_charge_after_restart() {
     assert_eq!(succeeded.len(), 1, "{intents}");
     assert_eq!(succeeded[0]["amount"], 3300);
 }
+
+/// Issue 9's kill test: the real binary is SIGKILLed at random points of charge, refund and
+/// void (the simulator answers some requests late, so kills land before the request, while
+/// Stripe carries it out, and between Stripe's answer and the stored one), then `paydesk
+/// reconcile` runs. At the end: at most one charge per order, no refund made twice, nothing
+/// unanswered, every order still there, `PRAGMA integrity_check` clean.
+/// `PAYDESK_KILL_RUNS` (default 200) and `PAYDESK_KILL_SEED` set the size and the seed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_kills_make_no_duplicate_and_leave_nothing_stuck() {
+    use rand::{Rng, SeedableRng};
+    let runs: usize = std::env::var("PAYDESK_KILL_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
+    let seed: u64 = std::env::var("PAYDESK_KILL_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or_else(rand::random);
+    eprintln!("kills: {runs} runs, seed {seed}");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let session = KeyringSession::start();
+    let dir = tempfile::tempdir().unwrap();
+    let sim = stripe_sim::Simulator::start(stripe_sim::SimConfig::default()).await.unwrap();
+    let data = dir.path().join("till");
+    let till = Till { data: &data, session: &session, api: sim.base_url().to_owned() };
+    assert_eq!(tokio::task::block_in_place(|| till.set_keys()).status, 0);
+    sim.faults().set_chaos(Some(stripe_sim::Chaos {
+        seed,
+        lost: 0.0,
+        rate_limited: 0.0,
+        server_error: 0.0,
+        slow: 0.5,
+        slow_by: std::time::Duration::from_millis(60),
+    }));
+
+    let mut orders: Vec<i64> = Vec::new();
+    let mut refunds_asked: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    let mut killed = 0;
+    for run in 0..runs {
+        let pick = if orders.is_empty() { 0 } else { rng.random_range(0..10) };
+        let args: Vec<String> = match pick {
+            0..=4 => {
+                let order = tokio::task::block_in_place(|| till.new_order(&format!("{}.00", rng.random_range(5..90))));
+                orders.push(order);
+                vec!["charge".into(), order.to_string(), "--payment-method".into(), "pm_card_visa".into()]
+            }
+            5..=7 => {
+                let order = orders[rng.random_range(0..orders.len())];
+                *refunds_asked.entry(order).or_default() += 1;
+                vec!["refund".into(), order.to_string(), "--amount".into(), "1.00".into()]
+            }
+            _ => {
+                let order = orders[rng.random_range(0..orders.len())];
+                vec!["void".into(), order.to_string()]
+            }
+        };
+        let mut command = Command::new(env!("CARGO_BIN_EXE_paydesk"));
+        command
+            .arg("--data-dir")
+            .arg(&data)
+            .args(&args)
+            .env("PAYDESK_STRIPE_API_BASE", sim.base_url())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        session.env(&mut command);
+        let mut child = common::KillOnDrop(command.spawn().unwrap());
+        tokio::time::sleep(std::time::Duration::from_millis(rng.random_range(0..700))).await;
+        if child.0.try_wait().unwrap().is_none() {
+            child.0.kill().unwrap();
+            killed += 1;
+        }
+        child.0.wait().unwrap();
+        if run % 10 == 9 || rng.random_bool(0.1) {
+            let reconciled = tokio::task::block_in_place(|| till.run(&["reconcile", "--json"]));
+            assert_eq!(reconciled.status, 0, "{}", reconciled.stderr);
+        }
+    }
+    sim.faults().set_chaos(None);
+    let reconciled = tokio::task::block_in_place(|| till.run(&["reconcile", "--json"]));
+    assert_eq!(reconciled.json()["errors"], serde_json::json!([]), "{}", reconciled.stdout);
+
+    let http = reqwest::Client::new();
+    let get = |path: String| {
+        let http = http.clone();
+        async move { http.get(path).bearer_auth(SECRET).send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let store = paydesk_core::store::Store::open_in(&data).unwrap();
+    store.integrity_check().unwrap();
+    assert!(store.unresolved_payment_attempts().unwrap().is_empty(), "attempts left unanswered");
+    assert!(store.unsettled_refunds().unwrap().iter().all(|r| r.status != "creating"), "refunds left unanswered");
+    let (mut duplicates, mut double_refunds) = (0, 0);
+    for number in &orders {
+        let order = store.order_by_number(*number).expect("no order is lost");
+        let intents = get(format!("{}/v1/payment_intents?limit=100", sim.base_url())).await;
+        let live = intents["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|pi| pi["metadata"]["order_id"] == order.id.as_str() && matches!(pi["status"].as_str(), Some("succeeded" | "requires_capture")))
+            .count();
+        duplicates += usize::from(live > 1);
+        if let Some(intent) = store.order_payment(&order.id).unwrap().payment_intent_id {
+            let refunds = get(format!("{}/v1/refunds?payment_intent={intent}&limit=100", sim.base_url())).await;
+            let made = refunds["data"].as_array().unwrap().len();
+            double_refunds += usize::from(made > refunds_asked.get(number).copied().unwrap_or(0));
+        }
+    }
+    println!("{}", serde_json::json!({"kills": {"runs": runs, "killed": killed, "orders": orders.len(), "seed": seed,
+        "duplicate_charges": duplicates, "double_refunds": double_refunds}}));
+    assert_eq!((duplicates, double_refunds), (0, 0), "seed {seed}");
+}

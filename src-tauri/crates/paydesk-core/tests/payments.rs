@@ -665,6 +665,14 @@ impl Harness {
         self.sim.faults().fail_next(2, Failure::RateLimited, None);
     }
 
+    /// Something happened at Stripe before the scenario, so that the first reconcile has an
+    /// event to start its cursor from.
+    async fn start_following_events(&self) {
+        let earlier = self.order("3.00");
+        self.payments.charge_with_test_payment_method(&earlier, "pm_card_visa").await.unwrap();
+        self.payments.reconcile().await.unwrap();
+    }
+
     async fn live_intents(&self, id: &OrderId) -> usize {
         self.intents_for(id).await.iter().filter(|pi| matches!(pi["status"].as_str(), Some("succeeded" | "requires_capture"))).count()
     }
@@ -746,7 +754,7 @@ async fn an_unanswered_refund_past_stripes_key_memory_is_found_not_resent() {
 #[tokio::test]
 async fn events_about_a_replaced_intent_change_nothing_and_block_nothing() {
     let h = Harness::new().await;
-    h.payments.reconcile().await.unwrap(); // the event cursor starts here
+    h.start_following_events().await;
     let order = h.order("20.00");
     let first = h.payments.start(&order).await.unwrap();
     h.browser_confirm(&first.payment_intent_id, first.client_secret.expose(), "pm_card_authenticationRequired").await;
@@ -770,8 +778,8 @@ async fn events_about_a_replaced_intent_change_nothing_and_block_nothing() {
 #[tokio::test]
 async fn an_authorization_survives_the_events_of_the_intent_it_replaced() {
     let h = Harness::new().await;
+    h.start_following_events().await;
     h.set_capture(CaptureMode::Manual);
-    h.payments.reconcile().await.unwrap();
     let order = h.order("50.00");
     let first = h.payments.start(&order).await.unwrap();
     h.browser_confirm(&first.payment_intent_id, first.client_secret.expose(), "pm_card_authenticationRequired").await;
@@ -832,8 +840,11 @@ async fn a_void_after_an_interrupted_replacement_uses_its_own_key() {
     let order = h.order("10.00");
     h.payments.start(&order).await.unwrap();
     h.edit(&order, "11.00").unwrap();
-    // The server flow replaces the intent of the old amount; its cancel's answer is lost.
-    h.lose_then_rate_limit();
+    // The server flow re-reads the intent (one GET), then cancels it to replace it: the
+    // cancel takes effect, its answer is lost, and Stripe errors on the retries.
+    h.sim.faults().fail_next(1, Failure::Pass, None);
+    h.sim.faults().fail_next(1, Failure::LostAnswer, None);
+    h.sim.faults().fail_next(2, Failure::ServerError, None);
     assert!(h.payments.charge_with_test_payment_method(&order, "pm_card_chargeDeclined").await.is_err());
     let replacement = h.payments.start(&order).await.unwrap();
     assert_eq!(replacement.amount.minor(), 1100);

@@ -6,8 +6,8 @@
 //! front of it refuses connections in random windows (Wi-Fi down). Then, with the faults
 //! off, one reconcile, and the database is checked against the simulator's own records.
 //!
-//! `PAYDESK_SOAK_ORDERS` (default 300) and `PAYDESK_SOAK_SEED` (default: random, printed)
-//! set the size and the seed; `bash tests/soak/run.sh` runs the long version.
+//! `PAYDESK_SOAK_ORDERS` (default 150, the CI run) and `PAYDESK_SOAK_SEED` (default: random, printed)
+//! set the size and the seed; `bash tests/soak/soak.sh` runs the long version.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -276,7 +276,7 @@ async fn all(http: &reqwest::Client, base: &str, path: &str) -> Vec<Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn soak_no_double_charge_or_refund_whatever_fails() {
-    let orders: usize = std::env::var("PAYDESK_SOAK_ORDERS").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
+    let orders: usize = std::env::var("PAYDESK_SOAK_ORDERS").ok().and_then(|v| v.parse().ok()).unwrap_or(150);
     let seed: u64 = std::env::var("PAYDESK_SOAK_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or_else(rand::random);
     eprintln!("soak: {orders} orders, seed {seed} (PAYDESK_SOAK_SEED={seed} repeats the schedule)");
 

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The long soak of issue 9 (RELIABILITY.md): many orders through random payment operations
+# by two tills on one database, with random faults from the simulator and a flaky network.
+#
+#   bash tests/soak/soak.sh [--orders N] [--seed S]      (default: 10000 orders, a random seed)
+#
+# It builds and runs the soak test of paydesk-core in release mode and prints its JSON summary.
+# (CI runs the same test, shorter, inside `cargo test --workspace`.) Named soak.sh, not run.sh, so that it is not one of the
+# suites .ci/test runs: at 10,000 orders it takes tens of minutes.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+orders=10000
+seed=""
+while (($#)); do
+  case "$1" in
+    --orders) orders="$2"; shift 2 ;;
+    --seed) seed="$2"; shift 2 ;;
+    *) echo "usage: $0 [--orders N] [--seed S]" >&2; exit 2 ;;
+  esac
+done
+command -v cargo >/dev/null || { echo "soak: cargo is needed (rustup.rs)" >&2; exit 1; }
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/paydesk-target}"
+export PAYDESK_SOAK_ORDERS="$orders"
+[[ -n "$seed" ]] && export PAYDESK_SOAK_SEED="$seed"
+cd "$repo"
+exec cargo test --locked --release -p paydesk-core --test soak -- --nocapture
