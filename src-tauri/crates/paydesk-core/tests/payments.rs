@@ -673,6 +673,20 @@ impl Harness {
         self.payments.reconcile().await.unwrap();
     }
 
+    /// A paid order, then a refund of `cents` that Stripe made but whose answer was lost (and
+    /// the retries rate limited); returns the order and its intent.
+    async fn paid_then_refund_answer_lost(&self, price: &str, cents: i64) -> (OrderId, String) {
+        let order = self.order(price);
+        self.payments.charge_with_test_payment_method(&order, "pm_card_visa").await.unwrap();
+        let intent = self.store.lock().unwrap().order_payment(&order).unwrap().payment_intent_id.unwrap();
+        // The refund first re-reads the intent (one GET), then sends the refund.
+        self.lose_then_rate_limit_after(1);
+        let error = self.payments.refund(&order, Some(usd(cents)), None).await.unwrap_err();
+        assert_eq!(paydesk_core::error::ErrorCode::code(&error), "stripe_outcome_unknown", "{error}");
+        assert_eq!(self.refunds_of(&intent).await.len(), 1, "the refund took effect");
+        (order, intent)
+    }
+
     async fn live_intents(&self, id: &OrderId) -> usize {
         self.intents_for(id).await.iter().filter(|pi| matches!(pi["status"].as_str(), Some("succeeded" | "requires_capture"))).count()
     }
@@ -713,14 +727,7 @@ async fn a_charge_whose_answer_was_lost_and_retries_rate_limited_is_never_made_t
 #[tokio::test]
 async fn a_refund_whose_answer_was_lost_is_not_made_twice_when_pressed_again() {
     let h = Harness::new().await;
-    let order = h.order("30.00");
-    h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await.unwrap();
-    let intent = h.store.lock().unwrap().order_payment(&order).unwrap().payment_intent_id.unwrap();
-    // The refund first re-reads the intent (one GET), then sends the refund.
-    h.lose_then_rate_limit_after(1);
-    let error = h.payments.refund(&order, Some(usd(250)), None).await.unwrap_err();
-    assert_eq!(paydesk_core::error::ErrorCode::code(&error), "stripe_outcome_unknown", "{error}");
-    assert_eq!(h.refunds_of(&intent).await.len(), 1, "the first refund took effect");
+    let (order, intent) = h.paid_then_refund_answer_lost("30.00", 250).await;
     let settled = h.payments.refund(&order, Some(usd(250)), None).await.unwrap();
     assert_eq!(settled.status, OrderStatus::PartiallyRefunded);
     let refunds = h.refunds_of(&intent).await;
@@ -734,12 +741,7 @@ async fn a_refund_whose_answer_was_lost_is_not_made_twice_when_pressed_again() {
 #[tokio::test]
 async fn an_unanswered_refund_past_stripes_key_memory_is_found_not_resent() {
     let h = Harness::new().await;
-    let order = h.order("40.00");
-    h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await.unwrap();
-    let intent = h.store.lock().unwrap().order_payment(&order).unwrap().payment_intent_id.unwrap();
-    h.lose_then_rate_limit_after(1);
-    assert!(h.payments.refund(&order, Some(usd(500)), None).await.is_err());
-    assert_eq!(h.refunds_of(&intent).await.len(), 1, "the refund took effect");
+    let (order, intent) = h.paid_then_refund_answer_lost("40.00", 500).await;
     h.sim.forget_idempotency_keys();
     let report = h.payments.reconcile().await.unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);

@@ -463,7 +463,7 @@ impl Payments {
         };
         let cause = format!("{} payment of {} started", flow.as_str(), Money::new(request.amount, order.quote.total.currency()));
         let attempt = self.store().begin_payment_attempt(&order.id, &new, &cause)?;
-        self.send_attempt(order, &attempt, request, &key).await
+        self.send_attempt(order, &attempt, request, &key, Sending::First).await
     }
 
     /// An attempt whose answer was never stored. It is looked for first, by the marker its
@@ -491,7 +491,7 @@ impl Payments {
         }
         tracing::info!(order = %order.id, attempt = attempt.attempt, "no intent carries this attempt's key: re-sending it under the same key");
         let key = IdempotencyKey::from_persisted(attempt.idempotency_key.clone());
-        self.send_attempt(order, attempt, &request, &key).await.map(Some)
+        self.send_attempt(order, attempt, &request, &key, Sending::Again).await.map(Some)
     }
 
     /// Every intent created since the attempt could have reached Stripe, newest first, with
@@ -548,7 +548,7 @@ impl Payments {
                 self.store().record_refund(record.id, Some(&refund.id), &refund.status)?;
                 Ok(Some(refund))
             }
-            Err(error) if error.outcome_unknown() => Err(error.into()),
+            Err(error) if error.outcome_unknown() || !settles_earlier_sends(&error) => Err(error.into()),
             Err(error) => {
                 tracing::info!(order = %record.order_id, code = error.code(), "an unanswered refund never happened; Stripe refused it on re-sending");
                 self.store().record_refund(record.id, None, "failed")?;
@@ -572,7 +572,7 @@ impl Payments {
         })
     }
 
-    async fn send_attempt(&self, order: &Order, attempt: &PaymentAttempt, request: &AttemptRequest, key: &IdempotencyKey) -> Result<PaymentIntent, PaymentError> {
+    async fn send_attempt(&self, order: &Order, attempt: &PaymentAttempt, request: &AttemptRequest, key: &IdempotencyKey, sending: Sending) -> Result<PaymentIntent, PaymentError> {
         match self.stripe.create_payment_intent(&request.to_params(), key, self.policy).await {
             Ok(intent) => {
                 self.store().record_attempt_intent(attempt.id, &intent.id, intent.status.as_str())?;
@@ -582,7 +582,7 @@ impl Payments {
                 self.store().record_attempt_intent(attempt.id, &declined.id, declined.status.as_str())?;
                 Err(PaymentError::Declined(Box::new(self.apply_intent(&order.id, &declined, Reading::AfterConfirm)?)))
             }
-            Err(error) if error.outcome_unknown() => {
+            Err(error) if error.outcome_unknown() || sending == Sending::Again && !settles_earlier_sends(&error) => {
                 // Left as 'creating': the next start, settle or reconcile re-sends it.
                 tracing::warn!(order = %order.id, attempt = attempt.attempt, code = error.code(), "payment request unanswered; will re-send under the same key");
                 Err(error.into())
@@ -720,6 +720,21 @@ fn ensure_payable(order: &Order) -> Result<(), PaymentError> {
         OrderStatus::Draft | OrderStatus::AwaitingPayment | OrderStatus::ActionRequired => Ok(()),
         status => Err(PaymentError::NotPayable { number: order.number, status }),
     }
+}
+
+/// Whether a request is sent for the first time, or again under the key of one whose
+/// answer never came.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sending {
+    First,
+    Again,
+}
+
+/// A re-send's refusal says nothing about the first send (still running somewhere, perhaps
+/// from another process) unless Stripe's idempotency layer answered: had the first run,
+/// Stripe would have replayed its result instead of a 400, 402 or 404.
+fn settles_earlier_sends(error: &StripeError) -> bool {
+    matches!(error, StripeError::InvalidRequest { .. } | StripeError::Card { .. } | StripeError::NotFound { .. })
 }
 
 /// Seconds since a record was written, by the till's clock; `None` when its timestamp is
