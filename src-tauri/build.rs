@@ -13,6 +13,7 @@ fn main() {
 
 const COMMANDS: &[&str] = &[
     "app_info",
+    "app_log_problem",
     "order_quote",
     "order_create",
     "order_list",

@@ -1,8 +1,9 @@
 //! The window's Content-Security-Policy. `tauri.conf.json` allows only Paydesk itself, IPC
 //! and Stripe's documented hosts (js.stripe.com for Stripe.js and its frames,
 //! hooks.stripe.com for 3-D Secure, api.stripe.com). Demo mode adds exactly one origin, its
-//! own simulator on a loopback port, and only in the running process's copy of the config:
-//! an app with keys configured never allows it.
+//! own simulator on a loopback port, and only in the running process's copy of the policy:
+//! an app with keys configured never allows it. The https page server sends this same
+//! policy, computed again for every page load, since keys can change while the app runs.
 
 use tauri::utils::config::{Csp, CspDirectiveSources};
 
@@ -22,6 +23,22 @@ pub fn allow_simulator(config: &mut tauri::Config, origin: &str) {
             sources.push(origin);
         }
     }
+}
+
+/// The policy for a page whose Stripe.js comes from `stripe_js_url`: the shipped one, plus
+/// that URL's origin when it is not Stripe's own (demo mode's simulator).
+pub fn page_policy(config: &tauri::Config, stripe_js_url: &str) -> String {
+    let mut config = config.clone();
+    if let Some(origin) = stand_in_origin(stripe_js_url) {
+        allow_simulator(&mut config, &origin);
+    }
+    config.app.security.csp.map(|csp| csp.to_string()).unwrap_or_default()
+}
+
+/// The origin to allow for Stripe.js from `stripe_js_url`; `None` for js.stripe.com, which
+/// the shipped policy already names.
+pub fn stand_in_origin(stripe_js_url: &str) -> Option<String> {
+    origin_of(stripe_js_url).filter(|origin| Some(origin.as_str()) != origin_of(paydesk_core::connection::STRIPE_JS_URL).as_deref())
 }
 
 /// `http://127.0.0.1:4242` from `http://127.0.0.1:4242/v3/`.
@@ -70,6 +87,17 @@ mod tests {
             assert_eq!(sources.matches("http://127.0.0.1:43117").count(), 1, "{name}: {sources}");
         }
         assert!(!directive(&demo, "default-src").contains("127.0.0.1"));
+    }
+
+    #[test]
+    fn the_page_policy_names_the_stand_in_only_when_it_is_used() {
+        let shipped = config();
+        let demo = page_policy(&shipped, "https://127.0.0.1:43117/v3/");
+        assert!(demo.contains("script-src 'self' https://js.stripe.com https://*.js.stripe.com https://127.0.0.1:43117"), "{demo}");
+        let live = page_policy(&shipped, paydesk_core::connection::STRIPE_JS_URL);
+        assert!(!live.contains("127.0.0.1"), "{live}");
+        assert!(live.contains("connect-src ipc: http://ipc.localhost https://api.stripe.com"), "{live}");
+        assert!(live.contains("object-src 'none'"), "{live}");
     }
 
     #[test]

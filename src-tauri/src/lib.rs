@@ -5,13 +5,15 @@ pub mod commands;
 pub mod csp;
 pub mod error;
 pub mod state;
+pub mod window;
 
 use std::process::ExitCode;
 
 use std::time::Duration;
 
 use paydesk_cli::{logging, WindowOptions};
-use paydesk_core::connection::AppMode;
+use paydesk_core::connection::DemoSimulator;
+use paydesk_core::local_tls::LocalTls;
 use paydesk_core::secrets::Keyring;
 use paydesk_core::store::Store;
 use tauri::Manager;
@@ -26,6 +28,7 @@ const RECONCILE_EVERY: Duration = Duration::from_secs(5 * 60);
 pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
         commands::app::app_info,
+        commands::app::app_log_problem,
         commands::orders::order_quote,
         commands::orders::order_create,
         commands::orders::order_list,
@@ -65,23 +68,29 @@ pub fn run_app(options: WindowOptions) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let tls = match LocalTls::load_or_create(&paths.data_dir) {
+        Ok(tls) => tls,
+        Err(error) => {
+            tracing::error!(%error, "no certificate for the window's https page");
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let keyring = Keyring::for_data_dir(&paths.data_dir);
-    let state = AppState::new(store, paths, keyring);
+    let state = AppState::new(store, paths, keyring, DemoSimulator::new(Some(tls.identity().clone())));
     // Connected before the window exists: the window's policy depends on the mode, and the
     // simulator or the keyring take milliseconds.
     tauri::async_runtime::block_on(state.reconnect());
     let mut context = tauri::generate_context!("../tauri.conf.json");
-    if let Ok(connection) = tauri::async_runtime::block_on(state.connection()) {
-        if connection.mode == AppMode::Demo {
-            if let Some(origin) = csp::origin_of(&connection.stripe_js_url) {
-                csp::allow_simulator(context.config_mut(), &origin);
-            }
-        }
+    // For a page on the app's own scheme, whose policy Tauri sends from this config.
+    if let Some(origin) = csp::stand_in_origin(&state.stripe_js_url()) {
+        csp::allow_simulator(context.config_mut(), &origin);
     }
     let result = with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
-        .setup(|app| {
+        .setup(move |app| {
+            window::open(app, &tls)?;
             tauri::async_runtime::spawn(reconcile_forever(app.handle().clone()));
             Ok(())
         })

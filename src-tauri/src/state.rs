@@ -1,7 +1,7 @@
 //! What the commands share: the store (SQLite writes are serialized anyway, and every
 //! command holds it for one short transaction) and the till's connection to Stripe.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock as StdRwLock};
 
 use paydesk_core::connection::{Connection, DemoSimulator};
 use paydesk_core::paths::Paths;
@@ -17,12 +17,22 @@ pub struct AppState {
     pub keyring: Keyring,
     connection: RwLock<Result<Arc<Connection>, CommandError>>,
     demo: DemoSimulator,
+    /// Where the window's Stripe.js comes from now, for the page server's policy (read on
+    /// every page load, from a thread that cannot await the connection's lock).
+    stripe_js_url: StdRwLock<String>,
 }
 
 impl AppState {
-    pub fn new(store: Store, paths: Paths, keyring: Keyring) -> Self {
+    pub fn new(store: Store, paths: Paths, keyring: Keyring, demo: DemoSimulator) -> Self {
         let not_yet = CommandError { code: "payments_starting", message: "Paydesk is still connecting to Stripe".into() };
-        AppState { store: Arc::new(Mutex::new(store)), paths, keyring, connection: RwLock::new(Err(not_yet)), demo: DemoSimulator::default() }
+        AppState {
+            store: Arc::new(Mutex::new(store)),
+            paths,
+            keyring,
+            connection: RwLock::new(Err(not_yet)),
+            demo,
+            stripe_js_url: StdRwLock::new(paydesk_core::connection::STRIPE_JS_URL.to_owned()),
+        }
     }
 
     pub fn store(&self) -> Result<MutexGuard<'_, Store>, CommandError> {
@@ -41,7 +51,14 @@ impl AppState {
             tracing::error!(%error, "payments unavailable");
             CommandError::from(error)
         });
+        if let Ok(connection) = &connected {
+            *self.stripe_js_url.write().unwrap_or_else(|p| p.into_inner()) = connection.stripe_js_url.clone();
+        }
         *self.connection.write().await = connected;
+    }
+
+    pub fn stripe_js_url(&self) -> String {
+        self.stripe_js_url.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     pub async fn connection(&self) -> Result<Arc<Connection>, CommandError> {

@@ -5,6 +5,7 @@ mod common;
 
 use paydesk::state::AppState;
 use paydesk::with_commands;
+use paydesk_core::connection::DemoSimulator;
 use paydesk_core::paths::Paths;
 use paydesk_core::secrets::Keyring;
 use paydesk_core::store::Store;
@@ -17,7 +18,7 @@ use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 fn app(dir: &std::path::Path) -> App<MockRuntime> {
     let paths = Paths::resolve(Some(dir)).unwrap();
     let store = Store::open_in(&paths.data_dir).unwrap();
-    let state = AppState::new(store, paths, Keyring::for_profile("ipc-tests-never-touch-the-keyring"));
+    let state = AppState::new(store, paths, Keyring::for_profile("ipc-tests-never-touch-the-keyring"), DemoSimulator::default());
     // No keys are set, so this is demo mode: the simulator, no keyring access.
     tauri::async_runtime::block_on(state.reconnect());
     with_commands(mock_builder())

@@ -7,6 +7,8 @@ import { RecentOrders } from "./components/RecentOrders";
 import { Report } from "./components/Report";
 import { SaleResult } from "./components/SaleResult";
 import { Settings } from "./components/Settings";
+import { watchPolicyViolations } from "./problems";
+import { reloadInto, takeAfterReload } from "./reload";
 
 /**
  * Where the current sale is: being typed (possibly an order sent back from the checkout to be
@@ -23,7 +25,9 @@ export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [infoError, setInfoError] = useState<ApiError | null>(null);
   const [settings, setSettings] = useState<ShopSettings | null>(null);
-  const [view, setView] = useState<View>("sale");
+  const [afterReload] = useState(takeAfterReload);
+  const [view, setView] = useState<View>(afterReload?.view ?? "sale");
+  const [pageProblem, setPageProblem] = useState<string | null>(null);
   const [lastSaved, setLastSaved] = useState<number | null>(null);
   const [stage, setStage] = useState<Stage>({ kind: "entry", editing: null });
 
@@ -61,6 +65,11 @@ export function App() {
     api.settingsGet().then(setSettings, () => {});
   }, [loadInfo]);
 
+  useEffect(() => watchPolicyViolations(setPageProblem), []);
+
+  // New keys, new mode: a fresh page, so nothing of the old mode's Stripe.js stays loaded.
+  const keysChanged = useCallback((notice: string) => reloadInto({ view: "settings", notice }), []);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const to = VIEW_KEYS[e.key];
@@ -79,6 +88,14 @@ export function App() {
       {infoError && (
         <div className="banner banner-error" role="alert" data-testid="core-error">
           Cannot reach the Paydesk core: {infoError.message}
+        </div>
+      )}
+      {pageProblem && (
+        <div className="banner banner-error" role="alert" data-testid="page-problem">
+          {pageProblem}
+          <button type="button" className="banner-dismiss" onClick={() => setPageProblem(null)} aria-label="Dismiss">
+            ×
+          </button>
         </div>
       )}
       <main className="content">
@@ -134,7 +151,12 @@ export function App() {
         {/* Mounted only while shown: a typed secret key does not outlive the screen. */}
         {view === "settings" && (
           <div className="view">
-            <Settings info={info} onSettingsSaved={setSettings} onKeysChanged={loadInfo} />
+            <Settings
+              info={info}
+              onSettingsSaved={setSettings}
+              onKeysChanged={keysChanged}
+              keysNotice={afterReload?.view === "settings" ? afterReload.notice : null}
+            />
           </div>
         )}
       </main>

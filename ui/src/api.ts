@@ -268,6 +268,8 @@ export type ExportResult = { path: string; rows: number } | null;
 
 export const api = {
   appInfo: () => call<AppInfo>("app_info"),
+  /** For the log: something the window blocked or could not load (no secrets, no full URLs). */
+  logProblem: (kind: string, detail: string) => call<null>("app_log_problem", { problem: { kind, detail } }),
   orderQuote: (input: OrderInput) => call<Quote>("order_quote", { input }),
   orderCreate: (input: OrderInput) => call<OrderView>("order_create", { input }),
   orderList: (query: OrderListQuery = {}) => call<OrderPage>("order_list", { query }),

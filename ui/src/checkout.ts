@@ -34,6 +34,8 @@ export type CheckoutState = {
 export type CheckoutEvent =
   | { type: "started"; checkout: Checkout | null }
   | { type: "startFailed"; message: string }
+  /** The Payment Element's `loaderror`: mounted, but it will never become ready. */
+  | { type: "elementFailed"; message: string }
   | { type: "retry" }
   | { type: "elementReady" }
   | { type: "elementChange"; complete: boolean }
@@ -95,6 +97,9 @@ export function checkoutReducer(state: CheckoutState, ev: CheckoutEvent): Checko
       return { ...state, phase: "ready", checkout: ev.checkout, started: true, notice: null };
     case "startFailed":
       if (state.phase !== "starting") return state;
+      return { ...state, phase: "failed", notice: { kind: "error", text: ev.message } };
+    case "elementFailed":
+      if (state.phase !== "ready" && state.phase !== "starting") return state;
       return { ...state, phase: "failed", notice: { kind: "error", text: ev.message } };
     case "retry":
       if (state.phase !== "failed") return state;

@@ -63,8 +63,27 @@ export function loadStripeJs(url: string, timeoutMs = 20_000): Promise<StripeCon
   return promise;
 }
 
+/**
+ * Stripe.js refuses a live key on a page that is not https (an IntegrationError). Said here
+ * first, plainly, so the cashier learns why there is no card form rather than seeing a blank one.
+ */
+export function assertPageAllowsKey(
+  publishableKey: string,
+  page: { protocol: string; host: string } = window.location,
+  secureContext: boolean = window.isSecureContext,
+): void {
+  if (!publishableKey.startsWith("pk_live_")) return;
+  if (page.protocol === "https:" && secureContext) return;
+  throw new Error(
+    `Live card payments need Paydesk's secure (https) page, but this window shows ${page.protocol}//${page.host}. ` +
+      "The card form was not opened and no card was charged. Restart Paydesk; if this keeps happening, " +
+      "this build cannot take live payments on this computer (see \"Live mode\" in the README).",
+  );
+}
+
 /** Stripe.js's `Stripe(publishableKey)`, loaded from `url` if needed. */
 export async function stripeFor(url: string, publishableKey: string): Promise<Stripe> {
+  assertPageAllowsKey(publishableKey);
   const StripeJs = await loadStripeJs(url);
   return StripeJs(publishableKey);
 }

@@ -1,4 +1,4 @@
-import { render, screen, waitFor } from "@testing-library/react";
+import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
@@ -62,7 +62,7 @@ describe("App shell", () => {
 });
 
 describe("App: Settings", () => {
-  it("F9 opens Settings; saving keys re-reads app_info so the badge shows the new mode", async () => {
+  it("F9 opens Settings; saving keys reloads the page, which comes back on Settings in the new mode", async () => {
     (window as unknown as Record<string, unknown>).__TAURI_INTERNALS__ = {};
     let mode: Mode = "demo";
     invokeMock.mockImplementation(async (cmd: string) => {
@@ -82,12 +82,30 @@ describe("App: Settings", () => {
     expect(screen.getByTestId("nav-settings").getAttribute("aria-current")).toBe("page");
     await user.type(await screen.findByTestId("keys-secret"), "sk_test_x");
     await user.type(screen.getByTestId("keys-publishable"), "pk_test_y");
-    await user.click(screen.getByTestId("keys-save"));
+    const reload = vi.fn();
+    const realLocation = window.location;
+    Object.defineProperty(window, "location", { configurable: true, value: { ...realLocation, reload } });
+    try {
+      await user.click(screen.getByTestId("keys-save"));
+      await waitFor(() => expect(reload).toHaveBeenCalledTimes(1));
+    } finally {
+      Object.defineProperty(window, "location", { configurable: true, value: realLocation });
+    }
+    // What the reloaded page starts as: Settings, the saved message, the core's new mode.
+    cleanup();
+    render(<App />);
     await waitFor(() => expect(screen.getByTestId("mode-badge").textContent).toBe("TEST"));
+    expect(screen.getByTestId("nav-settings").getAttribute("aria-current")).toBe("page");
+    expect((await screen.findByTestId("keys-saved")).textContent).toMatch(/TEST payments/);
     expect(screen.queryByTestId("demo-banner")).toBeNull();
     // Leaving Settings unmounts it: nothing typed there stays in the page.
     await user.keyboard("{F2}");
     expect(screen.queryByTestId("keys-secret")).toBeNull();
+    // The message is shown once: a later reload starts on a new sale.
+    cleanup();
+    render(<App />);
+    await screen.findByText("TEST");
+    expect(screen.getByTestId("nav-sale").getAttribute("aria-current")).toBe("page");
   });
 
   it("a new sale starts with the currency the core's settings give", async () => {

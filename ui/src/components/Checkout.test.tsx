@@ -35,6 +35,7 @@ function fakeStripe() {
     }),
     mount: vi.fn(),
     destroy: vi.fn(),
+    focus: vi.fn(),
   };
   const elements = {
     create: vi.fn(() => element),
@@ -201,6 +202,32 @@ describe("Checkout", () => {
     fake.emit("ready");
     await waitFor(() => expect(screen.getByTestId("pay")).toHaveProperty("disabled", false));
     expect(screen.queryByTestId("checkout-notice")).toBeNull();
+  });
+
+  it("puts the cashier in the card number field as soon as the form is ready", async () => {
+    render(<Checkout order={orderView(1042)} stripeJsUrl={STRIPE_JS} onDone={vi.fn()} onVoided={vi.fn()} />);
+    await waitFor(() => expect(fake.element.mount).toHaveBeenCalled());
+    expect(fake.element.focus).not.toHaveBeenCalled();
+    fake.emit("ready");
+    expect(fake.element.focus).toHaveBeenCalledTimes(1);
+  });
+
+  it("a card form that fails to load says so, logs it without the client secret, and offers a retry", async () => {
+    invokeMock.mockImplementation(async (cmd: string) => {
+      if (cmd === "payment_start") return start;
+      if (cmd === "app_log_problem") return null;
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(<Checkout order={orderView(1042)} stripeJsUrl={STRIPE_JS} onDone={vi.fn()} onVoided={vi.fn()} />);
+    await waitFor(() => expect(fake.element.mount).toHaveBeenCalled());
+    fake.emit("loaderror", { elementType: "payment", error: { type: "invalid_request_error", message: "No such payment_intent: 'pi_1'" } });
+    expect((await screen.findByTestId("checkout-notice")).textContent).toBe("The card form could not load: No such payment_intent: 'pi_1'");
+    expect(screen.queryByTestId("pay")).toBeNull();
+    await waitFor(() => expect(calls("app_log_problem")).toHaveLength(1));
+    const logged = JSON.stringify(calls("app_log_problem")[0]);
+    expect(logged).toContain("payment_element_loaderror");
+    expect(logged).not.toContain("secret");
+    expect(screen.getByTestId("retry-start")).toBeTruthy();
   });
 
   it("lists the test cards in demo mode only", async () => {

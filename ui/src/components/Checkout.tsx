@@ -8,6 +8,7 @@ import type {
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { api, ApiError, type Checkout as CheckoutReply, type Mode, type OrderView, type Settings, type Settlement } from "../api";
 import { canPay, canVoid, checkoutReducer, initialCheckout } from "../checkout";
+import { logProblem } from "../problems";
 import { stripeFor } from "../stripe";
 import { TestCards } from "./CheckoutTestCards";
 
@@ -95,8 +96,18 @@ export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided, onEdit, s
           ? stripe.elements({ clientSecret: checkout.clientSecret })
           : stripe.elements(deferredOptions(order, capture, methods));
         element = elements.create("payment");
+        const mounted = element;
         element.on("ready", () => {
-          if (!cancelled) dispatch({ type: "elementReady" });
+          if (cancelled) return;
+          dispatch({ type: "elementReady" });
+          // The cashier types the card number next: no click needed.
+          mounted.focus();
+        });
+        element.on("loaderror", (e) => {
+          if (cancelled) return;
+          const why = e.error.message ?? "Stripe gave no reason";
+          logProblem("payment_element_loaderror", `${e.error.type ?? "error"}: ${why}`);
+          dispatch({ type: "elementFailed", message: `The card form could not load: ${why}` });
         });
         element.on("change", (e: StripePaymentElementChangeEvent) => {
           if (!cancelled) dispatch({ type: "elementChange", complete: e.complete });

@@ -9,15 +9,17 @@ type Props = {
   info: AppInfo | null;
   /** Saved: the new sale starts with the new currency, rates and quick items. */
   onSettingsSaved: (settings: ShopSettings) => void;
-  /** Keys set or removed: the app's mode changed, App re-reads `app_info`. */
-  onKeysChanged: () => void;
+  /** Keys set or removed: the app's mode changed (App reloads the page), with what to say. */
+  onKeysChanged: (notice: string) => void;
+  /** The message of a key change, shown again after the reload it caused. */
+  keysNotice?: string | null;
 };
 
 /**
  * The Settings screen: Stripe keys on the left (with the first-run intro and the demo's test
  * cards), the shop on the right. It reads both fresh from the core each time it opens.
  */
-export function Settings({ info, onSettingsSaved, onKeysChanged }: Props) {
+export function Settings({ info, onSettingsSaved, onKeysChanged, keysNotice }: Props) {
   const [keys, setKeys] = useState<KeyStatus | null | undefined>(undefined);
   const [keysError, setKeysError] = useState<ApiError | null>(null);
   const [settings, setSettings] = useState<ShopSettings | null>(null);
@@ -41,9 +43,9 @@ export function Settings({ info, onSettingsSaved, onKeysChanged }: Props) {
   }, [loads]);
 
   const keysChanged = useCallback(
-    (status: KeyStatus | null) => {
+    (status: KeyStatus | null, notice: string) => {
       setKeys(status);
-      onKeysChanged();
+      onKeysChanged(notice);
     },
     [onKeysChanged],
   );
@@ -66,7 +68,7 @@ export function Settings({ info, onSettingsSaved, onKeysChanged }: Props) {
             The keys could not be read: {keysError.message}
           </p>
         ) : (
-          <SettingsKeys status={keys} onChanged={keysChanged} />
+          <SettingsKeys status={keys} onChanged={keysChanged} notice={keysNotice} />
         )}
         {demo && (
           <section className="card" aria-label="Test cards">

@@ -6,7 +6,9 @@ type Props = {
   /** `undefined` while the core is asked; `null` when no keys are configured (demo mode). */
   status: KeyStatus | null | undefined;
   /** The keys changed (set, replaced or removed): the app's mode changed with them. */
-  onChanged: (status: KeyStatus | null) => void;
+  onChanged: (status: KeyStatus | null, notice: string) => void;
+  /** What the last change said, shown again after the page was reloaded for it. */
+  notice?: string | null;
 };
 
 type Busy = "idle" | "saving" | "removing";
@@ -48,12 +50,12 @@ function KeyStatusView({ status }: { status: KeyStatus }) {
  * The Stripe keys: what is configured (mode and last four only, never a secret) and the form to
  * set, replace or remove them. The secret goes to the core once and is cleared from the page.
  */
-export function SettingsKeys({ status, onChanged }: Props) {
+export function SettingsKeys({ status, onChanged, notice }: Props) {
   const [secret, setSecret] = useState("");
   const [publishable, setPublishable] = useState("");
   const [busy, setBusy] = useState<Busy>("idle");
   const [error, setError] = useState<ApiError | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(notice ?? null);
   const [confirmRemove, setConfirmRemove] = useState(false);
 
   const canSave = busy === "idle" && secret.trim() !== "" && publishable.trim() !== "";
@@ -69,8 +71,9 @@ export function SettingsKeys({ status, onChanged }: Props) {
       // The secret must not stay in the page once the core has it.
       setSecret("");
       setPublishable("");
-      setDone(`Keys saved. Paydesk now takes ${next.mode === "live" ? "real (LIVE)" : "TEST"} payments.`);
-      onChanged(next);
+      const saved = `Keys saved. Paydesk now takes ${next.mode === "live" ? "real (LIVE)" : "TEST"} payments.`;
+      setDone(saved);
+      onChanged(next, saved);
     } catch (err) {
       setError(ApiError.from(err));
     } finally {
@@ -85,8 +88,9 @@ export function SettingsKeys({ status, onChanged }: Props) {
     try {
       await api.keysRemove();
       setConfirmRemove(false);
-      setDone("Keys removed. Paydesk is back in demo mode.");
-      onChanged(null);
+      const removed = "Keys removed. Paydesk is back in demo mode.";
+      setDone(removed);
+      onChanged(null, removed);
     } catch (err) {
       setError(ApiError.from(err));
     } finally {

@@ -80,6 +80,10 @@ pub enum Command {
         /// Port to listen on (0 picks a free one)
         #[arg(long, default_value_t = 12111)]
         port: u16,
+        /// Also serve over https on a free port, with the certificate in this directory
+        /// (cert.pem, key.pem; made there when missing), for pages that are themselves https
+        #[arg(long)]
+        tls_dir: Option<PathBuf>,
     },
 }
 

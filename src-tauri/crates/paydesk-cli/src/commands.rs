@@ -2,9 +2,11 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
+use std::path::Path;
 
 use paydesk_core::error::ErrorCode;
 use paydesk_core::export::ExportRange;
+use paydesk_core::local_tls::LocalTls;
 use paydesk_core::order::{Completeness, DiscountInput, LineInput, OrderInput, TaxInput};
 use paydesk_core::paths::Paths;
 use paydesk_core::settings::Settings;
@@ -67,7 +69,7 @@ pub(crate) fn dispatch(cli: &Cli, paths: &Paths, out: &mut dyn Write) -> Result<
                 None => store.export_csv(range, out).map(|_| ()).map_err(CliError::from),
             }
         }
-        Command::Simulator { port } => run_simulator(*port, cli.json, out),
+        Command::Simulator { port, tls_dir } => run_simulator(*port, tls_dir.as_deref(), cli.json, out),
         Command::Keys(command) => pay::keys(command, paths, cli.json, out),
         Command::Charge { order, payment_method } => pay::on_order(order, Operation::Charge { payment_method }, paths, cli.json, out),
         Command::Capture { order, amount } => pay::on_order(order, Operation::Capture { amount: amount.as_deref() }, paths, cli.json, out),
@@ -87,23 +89,29 @@ pub(crate) fn dispatch(cli: &Cli, paths: &Paths, out: &mut dyn Write) -> Result<
 
 /// Serves until Ctrl-C (or SIGTERM). The URL is printed, and flushed, as soon as the
 /// simulator listens, so a script can read it and start.
-fn run_simulator(port: u16, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+fn run_simulator(port: u16, tls_dir: Option<&Path>, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
     let runtime = tokio::runtime::Runtime::new().map_err(|e| CliError { code: "runtime", message: e.to_string() })?;
-    let config = stripe_sim::SimConfig { port, ..stripe_sim::SimConfig::default() };
+    let tls = tls_dir
+        .map(LocalTls::load_or_create_in)
+        .transpose()
+        .map_err(|e| CliError { code: "simulator_tls", message: e.to_string() })?;
+    let config = stripe_sim::SimConfig { port, tls: tls.map(|tls| tls.identity().clone()), ..stripe_sim::SimConfig::default() };
     let mut printed = Ok(());
     let served = runtime.block_on(stripe_sim::serve(
         config,
-        |url| {
+        |sim| {
+            let (url, tls_url) = (sim.base_url(), sim.tls_base_url());
             // One line, even in JSON: a script reads it to learn the URL while we keep serving.
             let announcement = if json {
-                serde_json::json!({ "url": url }).to_string()
+                serde_json::json!({ "url": url, "tls_url": tls_url }).to_string()
             } else {
-                format!("Stripe simulator listening on {url} (Ctrl-C to stop)")
+                let also = tls_url.map(|u| format!(" and {u}")).unwrap_or_default();
+                format!("Stripe simulator listening on {url}{also} (Ctrl-C to stop)")
             };
             printed = writeln!(out, "{announcement}")
                 .and_then(|()| out.flush())
                 .map_err(|e| CliError { code: "output", message: e.to_string() });
-            tracing::info!(url, "simulator listening");
+            tracing::info!(url, tls_url, "simulator listening");
         },
         shutdown_signal(),
     ));

@@ -11,23 +11,53 @@ use crate::keys::{self, KeyStatus, KeysError};
 use crate::payments::Payments;
 use crate::secrets::Keyring;
 use crate::store::Store;
+use stripe_sim::TlsIdentity;
 
 /// The demo mode's keys: made up, test-mode, and only ever sent to the in-app simulator.
 const DEMO_SECRET: &str = "sk_test_paydesk_demo_mode_not_a_real_key";
 const DEMO_PUBLISHABLE: &str = "pk_test_paydesk_demo_mode_not_a_real_key";
 pub const STRIPE_JS_URL: &str = "https://js.stripe.com/v3/";
 
+/// Test builds only: the window's Stripe.js for configured keys comes from here (a loopback
+/// simulator's stand-in over https) instead of js.stripe.com.
+pub const STRIPE_JS_URL_ENV: &str = "PAYDESK_STRIPE_JS_URL";
+/// Test builds only: demo mode's publishable key, to run the window with a live-looking key
+/// against the stand-in (its secret key stays a made-up test key).
+pub const DEMO_PUBLISHABLE_ENV: &str = "PAYDESK_DEMO_PUBLISHABLE_KEY";
+
+/// A test build's override from the environment; always `None` in a shipped build.
+fn test_override(name: &str) -> Option<String> {
+    if cfg!(any(debug_assertions, feature = "test-endpoints")) {
+        std::env::var(name).ok().filter(|value| !value.is_empty())
+    } else {
+        None
+    }
+}
+
 /// The demo mode's simulator, started the first time demo mode is needed and then kept for
-/// the life of the app: the window's CSP names its exact origin, so going back to demo mode
-/// after keys are removed must find it on the same port (and with the trainee's sales).
+/// the life of the app: going back to demo mode after keys are removed finds the trainee's
+/// sales still there. With a certificate it also listens over https, which the window's
+/// https page needs to load the stand-in and its frames.
 #[derive(Default)]
-pub struct DemoSimulator(tokio::sync::OnceCell<Arc<stripe_sim::Simulator>>);
+pub struct DemoSimulator {
+    simulator: tokio::sync::OnceCell<Arc<stripe_sim::Simulator>>,
+    tls: Option<TlsIdentity>,
+}
 
 impl DemoSimulator {
+    pub fn new(tls: Option<TlsIdentity>) -> DemoSimulator {
+        DemoSimulator { simulator: Default::default(), tls }
+    }
+
     async fn get(&self) -> Result<Arc<stripe_sim::Simulator>, KeysError> {
-        self.0
+        self.simulator
             .get_or_try_init(|| async {
-                stripe_sim::Simulator::start(stripe_sim::SimConfig::default())
+                let config = stripe_sim::SimConfig {
+                    tls: self.tls.clone(),
+                    accept_live_publishable: test_override(DEMO_PUBLISHABLE_ENV).is_some(),
+                    ..stripe_sim::SimConfig::default()
+                };
+                stripe_sim::Simulator::start(config)
                     .await
                     .map(Arc::new)
                     .map_err(|e| KeysError::Endpoint(format!("cannot start the demo mode's simulator: {e}")))
@@ -82,15 +112,16 @@ impl Connection {
             paydesk_stripe::Mode::Live => AppMode::Live,
         };
         tracing::info!(?mode, "connected to Stripe with the configured keys");
-        Ok(Connection::with(store, client, publishable, mode, STRIPE_JS_URL.to_owned(), Some(status), None))
+        let stripe_js_url = test_override(STRIPE_JS_URL_ENV).unwrap_or_else(|| STRIPE_JS_URL.to_owned());
+        Ok(Connection::with(store, client, publishable, mode, stripe_js_url, Some(status), None))
     }
 
     async fn demo(store: Arc<Mutex<Store>>, simulator: Arc<stripe_sim::Simulator>) -> Result<Connection, KeysError> {
         let endpoint = Endpoint::loopback(simulator.base_url()).map_err(|e| KeysError::Endpoint(e.to_string()))?;
         let secret = SecretKey::parse(DEMO_SECRET)?;
         let client = StripeClient::new(secret, endpoint).map_err(|e| KeysError::Endpoint(e.to_string()))?;
-        let publishable = PublishableKey::parse(DEMO_PUBLISHABLE)?;
-        let stripe_js_url = format!("{}/v3/", simulator.base_url());
+        let publishable = PublishableKey::parse(&test_override(DEMO_PUBLISHABLE_ENV).unwrap_or_else(|| DEMO_PUBLISHABLE.to_owned()))?;
+        let stripe_js_url = format!("{}/v3/", simulator.tls_base_url().unwrap_or(simulator.base_url()));
         tracing::info!(simulator = simulator.base_url(), "demo mode: no Stripe keys, payments go to the in-app simulator");
         Ok(Connection::with(store, client, publishable, AppMode::Demo, stripe_js_url, None, Some(simulator)))
     }

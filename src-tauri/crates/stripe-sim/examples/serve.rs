@@ -19,8 +19,8 @@ async fn main() -> std::io::Result<()> {
     }
     stripe_sim::serve(
         config,
-        |url| {
-            println!("listening on {url}");
+        |sim| {
+            println!("listening on {}", sim.base_url());
             let _ = std::io::stdout().flush();
         },
         async {

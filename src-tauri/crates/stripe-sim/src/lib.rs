@@ -20,7 +20,7 @@
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! let config = stripe_sim::SimConfig { port: 12111, ..Default::default() };
-//! stripe_sim::serve(config, |url| println!("Stripe simulator on {url}"), async {
+//! stripe_sim::serve(config, |sim| println!("Stripe simulator on {}", sim.base_url()), async {
 //!     let _ = tokio::signal::ctrl_c().await;
 //! })
 //! .await
@@ -62,16 +62,18 @@ mod js;
 mod objects;
 mod server;
 mod state;
+mod tls;
 
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use faults::{Chaos, Failure, Faults, PausedRequest};
+pub use tls::{tls_acceptor, TlsIdentity};
 
 /// The Stripe API version reported when a request does not pin one.
 pub const DEFAULT_API_VERSION: &str = "2024-06-20";
@@ -88,43 +90,80 @@ pub struct SimConfig {
     /// Origins allowed by CORS besides the app's (`tauri://localhost`,
     /// `http(s)://tauri.localhost`) and `http://127.0.0.1:*` / `http://localhost:*`.
     pub allowed_origins: Vec<String>,
+    /// Also serve everything over https on a second port, with this certificate. The
+    /// browser-facing URLs (the stand-in, its card frame, the 3-D Secure page) are then the
+    /// https ones: an https page may not load http scripts or frames.
+    pub tls: Option<TlsIdentity>,
+    /// For tests of the live-mode page only: `pk_live_…` is accepted as if it were this
+    /// simulator's test key, so a window can run with a live-looking publishable key.
+    pub accept_live_publishable: bool,
 }
 
 impl Default for SimConfig {
     fn default() -> Self {
-        SimConfig { port: 0, api_version: DEFAULT_API_VERSION.into(), test_control: false, allowed_origins: Vec::new() }
+        SimConfig {
+            port: 0,
+            api_version: DEFAULT_API_VERSION.into(),
+            test_control: false,
+            allowed_origins: Vec::new(),
+            tls: None,
+            accept_live_publishable: false,
+        }
     }
 }
 
 /// A running simulator. Dropping it stops the server.
 pub struct Simulator {
     shared: Arc<server::Shared>,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
+    shutdown: Option<watch::Sender<bool>>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl Simulator {
-    /// Binds 127.0.0.1 on `config.port` and starts serving on the current Tokio runtime.
+    /// Binds 127.0.0.1 on `config.port` (and a free port for https when `config.tls` is
+    /// set) and starts serving on the current Tokio runtime.
     pub async fn start(config: SimConfig) -> std::io::Result<Simulator> {
         let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, config.port))).await?;
         let base_url = format!("http://{}", listener.local_addr()?);
+        let secure = match &config.tls {
+            Some(identity) => {
+                let acceptor = tls_acceptor(identity)?;
+                let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+                let url = format!("https://{}", listener.local_addr()?);
+                Some((listener, acceptor, url))
+            }
+            None => None,
+        };
+        let tls_base_url = secure.as_ref().map(|(_, _, url)| url.clone());
+        let browser_url = tls_base_url.clone().unwrap_or_else(|| base_url.clone());
         let shared = Arc::new(server::Shared {
-            store: Mutex::new(state::Store::new(base_url.clone(), config.api_version.clone())),
+            store: Mutex::new(state::Store::new(browser_url, config.api_version.clone())),
             faults: Faults::default(),
             idempotency: idempotency::Idempotency::default(),
             config,
             base_url,
+            tls_base_url,
         });
-        let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(server::run(listener, shared.clone(), async {
-            let _ = rx.await;
-        }));
-        Ok(Simulator { shared, shutdown: Some(tx), task: Some(task) })
+        let (tx, rx) = watch::channel(false);
+        let stopped = |mut rx: watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        };
+        let mut tasks = vec![tokio::spawn(server::run(listener, None, shared.clone(), stopped(rx.clone())))];
+        if let Some((listener, acceptor, _)) = secure {
+            tasks.push(tokio::spawn(server::run(listener, Some(acceptor), shared.clone(), stopped(rx))));
+        }
+        Ok(Simulator { shared, shutdown: Some(tx), tasks })
     }
 
     /// `http://127.0.0.1:PORT`, to use as the Stripe API base and Stripe.js origin.
     pub fn base_url(&self) -> &str {
         &self.shared.base_url
+    }
+
+    /// `https://127.0.0.1:PORT` when started with [`SimConfig::tls`]: the same simulator
+    /// over https, for pages that are themselves https.
+    pub fn tls_base_url(&self) -> Option<&str> {
+        self.shared.tls_base_url.as_deref()
     }
 
     pub fn port(&self) -> u16 {
@@ -156,14 +195,14 @@ impl Simulator {
     /// Stops accepting connections, closes open ones and waits for the server task.
     pub async fn stop(mut self) {
         self.signal_stop();
-        if let Some(task) = self.task.take() {
+        for task in std::mem::take(&mut self.tasks) {
             let _ = task.await;
         }
     }
 
     fn signal_stop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+            let _ = tx.send(true);
         }
     }
 }
@@ -178,11 +217,11 @@ impl Drop for Simulator {
 /// `paydesk simulator --port N`. `on_ready` receives the base URL once it is listening.
 pub async fn serve(
     config: SimConfig,
-    on_ready: impl FnOnce(&str),
+    on_ready: impl FnOnce(&Simulator),
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let sim = Simulator::start(config).await?;
-    on_ready(sim.base_url());
+    on_ready(&sim);
     shutdown.await;
     sim.stop().await;
     Ok(())

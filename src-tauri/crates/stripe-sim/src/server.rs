@@ -16,6 +16,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
 
 use crate::api::{self, ApiRequest, Key};
 use crate::errors::ApiError;
@@ -36,6 +37,7 @@ pub(crate) struct Shared {
     pub idempotency: Idempotency,
     pub config: SimConfig,
     pub base_url: String,
+    pub tls_base_url: Option<String>,
 }
 
 /// Returned by the service to make hyper close the connection without answering.
@@ -52,7 +54,7 @@ impl std::error::Error for LostResponse {}
 
 type Resp = Response<Full<Bytes>>;
 
-pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, shutdown: impl Future<Output = ()>) {
+pub(crate) async fn run(listener: TcpListener, tls: Option<TlsAcceptor>, shared: Arc<Shared>, shutdown: impl Future<Output = ()>) {
     let mut conns = JoinSet::new();
     tokio::pin!(shutdown);
     loop {
@@ -62,9 +64,20 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, shutdown: im
                 let Ok((stream, _)) = accepted else { continue };
                 let _ = stream.set_nodelay(true);
                 let shared = shared.clone();
+                let tls = tls.clone();
                 conns.spawn(async move {
                     let svc = service_fn(move |req| handle(shared.clone(), req));
-                    if let Err(e) = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await {
+                    let served = match tls {
+                        None => http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await,
+                        Some(acceptor) => match acceptor.accept(stream).await {
+                            Ok(stream) => http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await,
+                            Err(e) => {
+                                tracing::debug!("TLS handshake failed: {e}");
+                                return;
+                            }
+                        },
+                    };
+                    if let Err(e) = served {
                         tracing::debug!("connection closed: {e}");
                     }
                 });
@@ -138,7 +151,7 @@ fn origin_allowed(shared: &Shared, origin: &str) -> bool {
         || origin == "http://tauri.localhost"
         || origin == "https://tauri.localhost"
         || origin == shared.base_url
-        || ["http://127.0.0.1", "http://localhost"].iter().any(|h| {
+        || ["http://127.0.0.1", "http://localhost", "https://127.0.0.1", "https://localhost"].iter().any(|h| {
             origin == *h || origin.strip_prefix(h).and_then(|r| r.strip_prefix(':')).is_some_and(|port| port.parse::<u16>().is_ok())
         })
         || shared.config.allowed_origins.iter().any(|o| o == origin)
@@ -182,7 +195,7 @@ fn frame_asset(body: &'static str) -> Resp {
     r.headers_mut().insert(
         "content-security-policy",
         HeaderValue::from_static(
-            "frame-ancestors 'self' tauri://localhost http://tauri.localhost https://tauri.localhost http://127.0.0.1:* http://localhost:*",
+            "frame-ancestors 'self' tauri://localhost http://tauri.localhost https://tauri.localhost http://127.0.0.1:* http://localhost:* https://127.0.0.1:* https://localhost:*",
         ),
     );
     r
@@ -307,7 +320,7 @@ fn decode_base64(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-pub(crate) fn authenticate_key(headers: &HeaderMap) -> Result<Key, ApiError> {
+pub(crate) fn authenticate_key(headers: &HeaderMap, accept_live_publishable: bool) -> Result<Key, ApiError> {
     let missing = || {
         ApiError::authentication(
             "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
@@ -328,6 +341,9 @@ pub(crate) fn authenticate_key(headers: &HeaderMap) -> Result<Key, ApiError> {
         return Err(missing());
     }
     let body_ok = |prefix: &str| key.strip_prefix(prefix).is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+    if accept_live_publishable && body_ok("pk_live_") {
+        return Ok(Key::Publishable(key));
+    }
     if ["sk_live_", "rk_live_", "pk_live_"].iter().any(|p| key.starts_with(p)) {
         return Err(ApiError::authentication(format!(
             "This is the Paydesk Stripe simulator, which only accepts test mode keys; the live mode key {} was refused and nothing was sent to Stripe.",
@@ -381,7 +397,7 @@ async fn api_inner(
     if let Err(e) = shared.faults.admit() {
         return fail(e);
     }
-    let key = match authenticate_key(headers) {
+    let key = match authenticate_key(headers, shared.config.accept_live_publishable) {
         Ok(k) => k,
         Err(e) => return fail(e),
     };
