@@ -77,7 +77,8 @@ pub fn run_app(options: WindowOptions) -> ExitCode {
         }
     };
     let keyring = Keyring::for_data_dir(&paths.data_dir);
-    let state = AppState::new(store, paths, keyring, DemoSimulator::new(Some(tls.identity().clone())));
+    let demo_tls = window::trusts_local_certificate().then(|| tls.identity().clone());
+    let state = AppState::new(store, paths, keyring, DemoSimulator::new(demo_tls));
     // Connected before the window exists: the window's policy depends on the mode, and the
     // simulator or the keyring take milliseconds.
     tauri::async_runtime::block_on(state.reconnect());

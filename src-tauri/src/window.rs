@@ -36,22 +36,31 @@ type SetupResult<T> = Result<T, Box<dyn std::error::Error>>;
 pub fn open(app: &tauri::App, tls: &LocalTls) -> SetupResult<()> {
     let mut config = app.config().app.windows.iter().find(|w| w.label == MAIN).cloned().ok_or("tauri.conf.json has no main window")?;
     if !serves_https_page() {
-        WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
-        return Ok(());
+        let window = WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
+        // Demo mode's stand-in is served over https with the same certificate.
+        return trust_then_load(&window, tls, None);
     }
     let server = tauri::async_runtime::block_on(PageServer::start(tls, Arc::new(UiFiles(app.handle().clone()))))?;
     grant_commands(app, server.origin())?;
     // Nothing is loaded until the certificate is trusted.
     config.url = WebviewUrl::External("about:blank".parse()?);
     let window = WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
-    load_trusting(&window, tls, format!("{}/", server.origin()))?;
+    trust_then_load(&window, tls, Some(format!("{}/", server.origin())))?;
     app.manage(server);
     Ok(())
 }
 
+/// Whether demo mode's simulator should also listen over https: where the webview can be
+/// told to trust this install's certificate. Elsewhere the stand-in stays on
+/// `http://127.0.0.1`, which Chromium (WebView2) treats as a secure origin that an https page
+/// may load from.
+pub fn trusts_local_certificate() -> bool {
+    cfg!(target_os = "linux")
+}
+
 fn serves_https_page() -> bool {
     let app_scheme_wanted = cfg!(any(debug_assertions, feature = "test-endpoints")) && std::env::var(WINDOW_PAGE_ENV).is_ok_and(|page| page == "tauri");
-    cfg!(target_os = "linux") && !app_scheme_wanted
+    trusts_local_certificate() && !app_scheme_wanted
 }
 
 /// The permissions of `capabilities/default.json`, for the page server's origin only.
@@ -68,20 +77,22 @@ fn grant_commands(app: &tauri::App, origin: &str) -> SetupResult<()> {
 }
 
 #[cfg(target_os = "linux")]
-fn load_trusting(window: &tauri::WebviewWindow, tls: &LocalTls, url: String) -> SetupResult<()> {
+fn trust_then_load(window: &tauri::WebviewWindow, tls: &LocalTls, url: Option<String>) -> SetupResult<()> {
     let pem = tls.cert_pem().to_owned();
     window.with_webview(move |platform| {
-        use webkit2gtk::{TLSErrorsPolicy, WebContextExt, WebViewExt};
+        use webkit2gtk::{WebContextExt, WebViewExt};
         let webview = platform.inner();
         let Some(context) = webview.context() else {
-            tracing::error!("the webview has no context; the window's page cannot be trusted");
+            tracing::error!("the webview has no context; the window's certificate cannot be trusted");
             return;
         };
         match webkit2gtk::gio::TlsCertificate::from_pem(&pem) {
             Ok(certificate) => {
-                context.set_tls_errors_policy(TLSErrorsPolicy::Fail);
+                // WebKit's policy for any other TLS error is "fail" (its default since 2.32).
                 context.allow_tls_certificate_for_host(&certificate, "127.0.0.1");
-                webview.load_uri(&url);
+                if let Some(url) = url {
+                    webview.load_uri(&url);
+                }
             }
             Err(error) => tracing::error!(%error, "WebKit cannot read the window's certificate"),
         }
@@ -90,8 +101,11 @@ fn load_trusting(window: &tauri::WebviewWindow, tls: &LocalTls, url: String) -> 
 }
 
 #[cfg(not(target_os = "linux"))]
-fn load_trusting(_: &tauri::WebviewWindow, _: &LocalTls, _: String) -> SetupResult<()> {
-    Err("the https page server is only used on Linux".into())
+fn trust_then_load(_: &tauri::WebviewWindow, _: &LocalTls, url: Option<String>) -> SetupResult<()> {
+    match url {
+        None => Ok(()),
+        Some(_) => Err("the https page server is only used where the webview can trust its certificate".into()),
+    }
 }
 
 /// The UI's files as Tauri embedded them, with the policy of the current mode.

@@ -118,15 +118,22 @@ while [[ "$native_port" == "$port" ]]; do native_port="$(free_port)"; done
 
 # A simulator for configured test keys (the Settings scenario). The app reaches it only
 # because the e2e binary is a test build (feature test-endpoints); demo mode ignores it.
+# It also serves its Stripe.js stand-in over https, standing in for js.stripe.com, with a
+# certificate the tests that need it copy into their app's data directory.
 sim_port="$(free_port)"
-"$PAYDESK_BIN" simulator --port "$sim_port" >"$tmp/simulator.log" 2>&1 &
+"$PAYDESK_BIN" simulator --port "$sim_port" --tls-dir "$tmp/sim-tls" >"$tmp/simulator.log" 2>&1 &
 sim_pid=$!
 for _ in $(seq 1 100); do
   curl -fsS -o /dev/null -H "Authorization: Bearer sk_test_paydesk_e2e_probe" "http://127.0.0.1:$sim_port/v1/account" 2>/dev/null && break
   kill -0 "$sim_pid" 2>/dev/null || die "the simulator exited: $(cat "$tmp/simulator.log")"
   sleep 0.1
 done
+sim_tls_url="$(grep -o 'https://127\.0\.0\.1:[0-9]*' "$tmp/simulator.log" | head -1)"
+[[ -n "$sim_tls_url" ]] || die "the simulator did not say its https address: $(cat "$tmp/simulator.log")"
+curl -fsS -o /dev/null --cacert "$tmp/sim-tls/cert.pem" "$sim_tls_url/v3/" || die "the simulator's https stand-in does not answer at $sim_tls_url"
 export PAYDESK_STRIPE_API_BASE="http://127.0.0.1:$sim_port"
+export PAYDESK_STRIPE_JS_URL="$sim_tls_url/v3/"
+export PAYDESK_E2E_SIM_TLS_DIR="$tmp/sim-tls"
 
 tauri-driver --port "$port" --native-port "$native_port" >"$tmp/tauri-driver.log" 2>&1 &
 driver_pid=$!

@@ -1,6 +1,6 @@
 // Launching the real Paydesk window through tauri-driver, one WebDriver session per launch.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,20 +22,48 @@ const TMP = process.env.PAYDESK_E2E_TMP ?? tmpdir();
 
 export const byTestId = (id) => `[data-testid="${id}"]`;
 
-/** A fresh, empty data directory for one app (SQLite, logs) inside this run's temp dir. */
-export function newDataDir(name) {
+/**
+ * A fresh, empty data directory for one app (SQLite, logs) inside this run's temp dir. The app
+ * makes its own certificate for its https page; `simulatorCertificate` gives it the one run.sh's
+ * simulator serves https with instead, so the window also trusts that simulator (it stands in
+ * for js.stripe.com when test keys are set).
+ */
+export function newDataDir(name, { simulatorCertificate = false } = {}) {
   mkdirSync(TMP, { recursive: true });
-  return mkdtempSync(join(TMP, `data-${name}-`));
+  const dir = mkdtempSync(join(TMP, `data-${name}-`));
+  if (simulatorCertificate) {
+    const from = required("PAYDESK_E2E_SIM_TLS_DIR");
+    mkdirSync(join(dir, "tls"), { mode: 0o700 });
+    for (const file of ["cert.pem", "key.pem"]) {
+      copyFileSync(join(from, file), join(dir, "tls", file));
+      chmodSync(join(dir, "tls", file), 0o600);
+    }
+  }
+  return dir;
+}
+
+/**
+ * The binary WebKitWebDriver starts: Paydesk itself, or, when a test needs its own environment
+ * (a test build's switches), a small script that sets it and runs Paydesk with the same arguments.
+ */
+function application(env) {
+  if (!env || Object.keys(env).length === 0) return PAYDESK_BIN();
+  mkdirSync(TMP, { recursive: true });
+  const script = join(mkdtempSync(join(TMP, "launcher-")), "paydesk");
+  const quote = (v) => `'${String(v).replaceAll("'", "'\\''")}'`;
+  const exports = Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}`).join("\n");
+  writeFileSync(script, `#!/bin/sh\n${exports}\nexec ${quote(PAYDESK_BIN())} "$@"\n`, { mode: 0o755 });
+  return script;
 }
 
 /**
  * Starts Paydesk on `dataDir` and waits until the UI has heard from the core
  * (the mode badge shows DEMO/TEST/LIVE). Throws with the UI's own error if the core is unreachable.
  */
-export async function launch({ dataDir }) {
+export async function launch({ dataDir, env }) {
   const session = await Session.create(DRIVER_URL(), {
     alwaysMatch: {
-      "tauri:options": { application: PAYDESK_BIN(), args: ["--data-dir", dataDir] },
+      "tauri:options": { application: application(env), args: ["--data-dir", dataDir] },
     },
   });
   try {
@@ -75,8 +103,8 @@ export async function screenshot(session, name) {
 }
 
 /** Runs `fn(session)` on a launched app; always saves a screenshot and ends the session. */
-export async function withApp({ dataDir, shot }, fn) {
-  const session = await launch({ dataDir });
+export async function withApp({ dataDir, shot, env }, fn) {
+  const session = await launch({ dataDir, env });
   let failed = false;
   try {
     return await fn(session);

@@ -122,9 +122,7 @@ fn respond(assets: &dyn PageAssets, host: &str, request: &Request<Incoming>) -> 
     let Some(path) = asset_path(request.uri().path()) else {
         return plain(StatusCode::BAD_REQUEST, "bad path");
     };
-    // The UI is one page: a path without a file extension is a screen of it, not a file.
-    let found = assets.get(&path).or_else(|| if path.rsplit('/').next().is_some_and(|name| !name.contains('.')) { assets.get("index.html") } else { None });
-    let Some(asset) = found else {
+    let Some(asset) = assets.get(&path) else {
         return plain(StatusCode::NOT_FOUND, "no such file");
     };
     let body = if request.method() == Method::HEAD { Bytes::new() } else { Bytes::from(asset.bytes) };
