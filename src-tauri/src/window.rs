@@ -64,7 +64,7 @@ fn serves_https_page() -> bool {
 }
 
 /// The permissions of `capabilities/default.json`, for the page server's origin only.
-fn grant_commands(app: &tauri::App, origin: &str) -> SetupResult<()> {
+pub fn grant_commands<R: tauri::Runtime>(app: &impl Manager<R>, origin: &str) -> SetupResult<()> {
     let mut capability: serde_json::Value = serde_json::from_str(include_str!("../capabilities/default.json"))?;
     let object = capability.as_object_mut().ok_or("capabilities/default.json is not an object")?;
     object.remove("$schema");

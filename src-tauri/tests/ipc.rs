@@ -32,13 +32,18 @@ fn window(app: &App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
 }
 
 fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    invoke_from(window, "tauri://localhost", cmd, args)
+}
+
+/// As the page at `url` would call it.
+fn invoke_from(window: &WebviewWindow<MockRuntime>, url: &str, cmd: &str, args: Value) -> Result<Value, Value> {
     get_ipc_response(
         window,
         InvokeRequest {
             cmd: cmd.into(),
             callback: CallbackFn(0),
             error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
+            url: url.parse().unwrap(),
             body: InvokeBody::Json(args),
             headers: Default::default(),
             invoke_key: INVOKE_KEY.to_string(),
@@ -143,6 +148,24 @@ fn only_the_main_window_has_the_commands() {
     let other = window(&app, "popup");
     let refused = invoke(&other, "order_list", json!({ "query": {} })).unwrap_err();
     assert!(refused.to_string().contains("not allowed"), "{refused}");
+}
+
+#[test]
+fn the_https_page_gets_the_commands_for_its_exact_origin_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    let main = window(&app, "main");
+    let page = "https://127.0.0.1:41234";
+    let before = invoke_from(&main, &format!("{page}/"), "order_list", json!({ "query": {} })).unwrap_err();
+    assert!(before.to_string().contains("not allowed"), "no remote origin has commands until granted: {before}");
+    paydesk::window::grant_commands(&app, page).unwrap();
+    invoke_from(&main, &format!("{page}/"), "order_list", json!({ "query": {} })).expect("the page server's origin may call");
+    for stranger in ["https://127.0.0.1:41235/", "http://127.0.0.1:41234/", "https://evil.example/", "https://127.0.0.1.evil.example:41234/"] {
+        let refused = invoke_from(&main, stranger, "order_list", json!({ "query": {} })).unwrap_err();
+        assert!(refused.to_string().contains("not allowed"), "{stranger}: {refused}");
+    }
+    let popup = window(&app, "popup");
+    assert!(invoke_from(&popup, &format!("{page}/"), "order_list", json!({ "query": {} })).is_err(), "another window of the same origin");
 }
 
 #[test]
