@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { byTestId, newDataDir, screenshot, withApp } from "./lib/app.mjs";
-import { charge, clickPay, findOrderRow, typeCard, typeCoffeeSale, waitForReceipt } from "./lib/ui.mjs";
+import { charge, clickPay, expectReload, findOrderRow, typeCard, typeCoffeeSale, waitForReceipt } from "./lib/ui.mjs";
 import { waitFor } from "./lib/webdriver.mjs";
 
 // Made-up keys: the simulator accepts any well-formed test key.
@@ -43,13 +43,17 @@ async function openSettings(s) {
   await s.waitForElement(byTestId("keys-secret"));
 }
 
-async function enterKeys(s, secret, publishable) {
+async function typeKeys(s, secret, publishable) {
   const secretInput = await s.find(byTestId("keys-secret"));
   await secretInput.clear();
   await secretInput.type(secret);
   const publishableInput = await s.find(byTestId("keys-publishable"));
   await publishableInput.clear();
   await publishableInput.type(publishable);
+}
+
+async function enterKeys(s, secret, publishable) {
+  await typeKeys(s, secret, publishable);
   await (await s.find(byTestId("keys-save"))).click();
 }
 
@@ -69,7 +73,9 @@ describe("Settings", () => {
       assert.match(refusal, /same mode/i);
       assert.equal(keyringSecret(dataDir), "", "nothing in the keyring after a refusal");
 
-      await enterKeys(s, SECRET, PUBLISHABLE);
+      // Accepted keys change the mode: the page is reloaded from scratch.
+      await typeKeys(s, SECRET, PUBLISHABLE);
+      await expectReload(s, async () => (await s.find(byTestId("keys-save"))).click());
       const status = await s.waitForText(byTestId("keys-status"), (t) => t.includes("WXYZ"), { timeoutMs: 20_000 });
       assert.ok(!status.includes(SECRET.slice(0, -4)), `the status shows only the last four: ${status}`);
       await waitFor("the TEST badge", async () => (await modeBadge(s)) === "TEST", { timeoutMs: 20_000 });
@@ -89,7 +95,7 @@ describe("Settings", () => {
 
       await (await s.find(byTestId("keys-remove"))).click();
       const confirm = await s.waitForElement(byTestId("keys-remove-confirm"));
-      await confirm.click();
+      await expectReload(s, () => confirm.click());
       await waitFor("the DEMO badge", async () => (await modeBadge(s)) === "DEMO", { timeoutMs: 20_000 });
       assert.equal(keyringSecret(dataDir), "", "removed from the keyring");
     });

@@ -167,3 +167,23 @@ export async function waitForReceipt(s) {
     receipt: await textOf(s, "receipt"),
   };
 }
+
+/**
+ * Runs `action` (which makes the window reload its page, such as saving keys) and waits for
+ * the new page: the old one's marker gone and the core's mode back on the badge.
+ */
+export async function expectReload(s, action) {
+  await s.execute("window.__paydeskOldPage = true;");
+  await action();
+  await waitFor(
+    "the page to reload",
+    async () => {
+      try {
+        return (await s.execute("return window.__paydeskOldPage === undefined && !!document.querySelector('[data-testid=\"mode-badge\"]');")) === true;
+      } catch {
+        return false; // mid-navigation
+      }
+    },
+    { timeoutMs: 20_000 },
+  );
+}
