@@ -22,7 +22,19 @@ async function api(method, path, params = {}) {
   return { status: r.status, body: await r.json() };
 }
 
+// syncError tells a synchronous throw (Stripe.js's argument checks) from a returned promise.
 const APP_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Paydesk test app</title>
+<script>
+window.syncError = (fn) => {
+  try {
+    const p = fn();
+    if (p && typeof p.then === 'function') p.then(() => {}, () => {});
+    return { sync: false };
+  } catch (e) {
+    return { sync: true, name: e.name, message: e.message };
+  }
+};
+</script>
 <script src="${SIM}/v3/"></script></head>
 <body><h1>Checkout</h1><div id="payment-element"></div></body></html>`;
 
@@ -237,6 +249,126 @@ await test('retrievePaymentIntent and submit() validation', async () => {
   await page.evaluate(() => window.elements.getElement('payment').unmount());
   const frames = await page.evaluate(() => document.querySelectorAll('iframe').length);
   check(frames === 0, 'unmount removes the frame');
+  await page.close();
+});
+
+
+// ---------------------------------------------------------------- Stripe.js rules
+
+/**
+ * Mounts a Payment Element for `options` and resolves once it is ready or failed to load, or
+ * after 10 s with the events so far (a stand-in that never says either must not hang the suite).
+ */
+async function mountElement(page, options) {
+  return page.evaluate(
+    ([pk, options]) =>
+      new Promise((resolve) => {
+        setTimeout(() => resolve(window.events.filter((x) => x.name !== 'change')), 10000);
+        window.events = [];
+        window.stripe = Stripe(pk);
+        window.elements = window.stripe.elements(options);
+        const el = window.elements.create('payment');
+        for (const name of ['ready', 'loaderror', 'loaderstart', 'change', 'focus', 'blur']) {
+          el.on(name, (e) => {
+            window.events.push({ name, event: e });
+            if (name === 'ready' || name === 'loaderror') resolve(window.events.filter((x) => x.name !== 'change'));
+          });
+        }
+        el.mount('#payment-element');
+      }),
+    [PK, options],
+  );
+}
+
+async function blankPage() {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(15000);
+  await page.goto(APP);
+  return page;
+}
+
+function cardFrame(page) {
+  const frame = page.frames().find((f) => f.name().startsWith('__privateStripeFrame'));
+  check(frame, 'the card frame is there');
+  return frame;
+}
+
+await test('card number: length per brand, grouping, Luhn, and focus moves on when complete', async () => {
+  const pi = await newIntent();
+  const page = await blankPage();
+  await mountElement(page, { clientSecret: pi.client_secret });
+  const frame = cardFrame(page);
+  const number = frame.locator('#number');
+  const active = () => frame.evaluate(() => document.activeElement && document.activeElement.id);
+  const cases = [
+    // [typed, shown, moves on to the expiry]
+    ['4242424242424242', '4242 4242 4242 4242', true],
+    ['5555555555554444' + '1', '5555 5555 5555 4444', true],
+    ['378282246310005', '3782 822463 10005', true],
+    ['36227206271667', '3622 720627 1667', true],
+    ['6011111111111117', '6011 1111 1111 1117', true],
+    ['4242424242424241', '4242 4242 4242 4241', false],
+    ['424242424242', '4242 4242 4242', false],
+  ];
+  for (const [typed, shown, moves] of cases) {
+    await number.fill('');
+    await number.focus();
+    await page.keyboard.type(typed);
+    const value = await number.inputValue();
+    check(value === shown, `${typed} reads ${JSON.stringify(value)}, expected ${JSON.stringify(shown)}`);
+    const at = await active();
+    check((at === 'expiry') === moves, `${typed}: focus is on ${at}`);
+  }
+  await page.close();
+});
+
+await test('a 14-digit Diners and a 15-digit Amex with its 4-digit CVC pay; expiry and CVC move focus on', async () => {
+  for (const [card, cvc, brand] of [
+    ['36227206271667', '123', 'diners'],
+    ['378282246310005', '1234', 'amex'],
+  ]) {
+    const pi = await newIntent();
+    const page = await blankPage();
+    await mountElement(page, { clientSecret: pi.client_secret });
+    const frame = cardFrame(page);
+    const active = () => frame.evaluate(() => document.activeElement && document.activeElement.id);
+    await frame.locator('#number').focus();
+    await page.keyboard.type(card);
+    check((await active()) === 'expiry', `${brand}: on to the expiry`);
+    await page.keyboard.type('1234');
+    check((await active()) === 'cvc', `${brand}: on to the CVC`);
+    await page.keyboard.type(cvc.slice(0, 3));
+    check((await active()) === (cvc.length === 3 ? 'postal' : 'cvc'), `${brand}: after 3 CVC digits focus is on ${await active()}`);
+    if (cvc.length === 4) {
+      await page.keyboard.type(cvc.slice(3));
+      check((await active()) === 'postal', `${brand}: on to the postal code after 4 digits`);
+    }
+    await page.keyboard.type('94103');
+    const result = await page.evaluate(() => window.stripe.confirmPayment({ elements: window.elements, redirect: 'if_required' }));
+    if (brand === 'amex') {
+      check(result.paymentIntent && result.paymentIntent.status === 'succeeded', `${brand}: ${JSON.stringify(result)}`);
+    } else {
+      // The simulator knows no Diners test card: what matters is that Stripe.js let it through.
+      check(!(result.error && result.error.type === 'validation_error'), `${brand} passes Stripe.js's checks: ${JSON.stringify(result)}`);
+    }
+    await page.close();
+  }
+});
+
+await test('CVC takes 3 digits for Visa, 4 for Amex', async () => {
+  const pi = await newIntent();
+  const page = await blankPage();
+  await mountElement(page, { clientSecret: pi.client_secret });
+  const frame = cardFrame(page);
+  await frame.locator('#number').fill('4242424242424242');
+  await frame.locator('#cvc').fill('1234');
+  check((await frame.locator('#cvc').inputValue()) === '123', 'Visa CVC is cut at 3');
+  await frame.locator('#number').fill('378282246310005');
+  await frame.locator('#expiry').fill('1234');
+  await frame.locator('#cvc').fill('123');
+  await frame.locator('#postal').fill('94103');
+  const short = await page.evaluate(() => window.elements.submit());
+  check(short.error && short.error.code === 'incomplete_cvc', `Amex with 3 CVC digits: ${JSON.stringify(short)}`);
   await page.close();
 });
 
