@@ -293,6 +293,160 @@ function cardFrame(page) {
   return frame;
 }
 
+await test('Stripe(pk_live_…) on an http page throws Stripe\'s IntegrationError; a test key only warns', async () => {
+  const page = await blankPage();
+  const warnings = [];
+  page.on('console', (m) => {
+    if (m.type() === 'warning') warnings.push(m.text());
+  });
+  const live = await page.evaluate(() => window.syncError(() => Stripe('pk_live_paydesk_fake_key')));
+  check(live.sync && live.name === 'IntegrationError', `live key: ${JSON.stringify(live)}`);
+  check(
+    live.message === 'Live Stripe.js integrations must use HTTPS. For more information: https://stripe.com/docs/security/guide#tls',
+    `message: ${live.message}`,
+  );
+  const test = await page.evaluate((pk) => window.syncError(() => Stripe(pk)), PK);
+  check(!test.sync, `a test key works over http: ${JSON.stringify(test)}`);
+  await page.waitForFunction(() => true);
+  check(
+    warnings.includes('You may test your Stripe.js integration over HTTP. However, live Stripe.js integrations must use HTTPS.'),
+    `warnings: ${JSON.stringify(warnings)}`,
+  );
+  await page.close();
+});
+
+await test('ready and loaderstart carry {elementType: "payment"}', async () => {
+  const pi = await newIntent();
+  const page = await blankPage();
+  const events = await mountElement(page, { clientSecret: pi.client_secret });
+  const names = events.map((e) => e.name);
+  check(JSON.stringify(names) === JSON.stringify(['loaderstart', 'ready']), `events: ${JSON.stringify(events)}`);
+  check(events.every((e) => JSON.stringify(e.event) === '{"elementType":"payment"}'), `payloads: ${JSON.stringify(events)}`);
+  await page.close();
+});
+
+await test('loaderror when the client secret names no intent at the simulator', async () => {
+  const page = await blankPage();
+  const events = await mountElement(page, { clientSecret: 'pi_0000000000000000000000000_secret_nosuchintent' });
+  const failed = events.find((e) => e.name === 'loaderror');
+  check(failed && !events.some((e) => e.name === 'ready'), `events: ${JSON.stringify(events)}`);
+  check(failed.event.elementType === 'payment', 'elementType payment');
+  check(failed.event.error.type === 'invalid_request_error' && /No such payment_intent/.test(failed.event.error.message), `error: ${JSON.stringify(failed.event.error)}`);
+  // An Element that never loaded cannot take a payment.
+  const submitted = await page.evaluate(() => window.elements.submit());
+  check(submitted.error && submitted.error.type === 'invalid_request_error', `submit after loaderror: ${JSON.stringify(submitted)}`);
+  await page.close();
+});
+
+await test('loaderror when the client secret is not the intent\'s', async () => {
+  const pi = await newIntent();
+  const page = await blankPage();
+  const events = await mountElement(page, { clientSecret: `${pi.id}_secret_notTheRightSecret` });
+  const failed = events.find((e) => e.name === 'loaderror');
+  check(failed && failed.event.error.type === 'invalid_request_error', `events: ${JSON.stringify(events)}`);
+  await page.close();
+});
+
+await test('loaderror when the card frame does not load', async () => {
+  const pi = await newIntent();
+  const page = await blankPage();
+  await page.route('**/v3/elements-inner-payment.html*', (route) => route.fulfill({ status: 502, contentType: 'text/html', body: '<p>Bad gateway</p>' }));
+  const events = await mountElement(page, { clientSecret: pi.client_secret });
+  const failed = events.find((e) => e.name === 'loaderror');
+  check(failed && failed.event.elementType === 'payment' && failed.event.error.message, `events: ${JSON.stringify(events)}`);
+  check(!events.some((e) => e.name === 'ready'), 'no ready');
+  await page.close();
+});
+
+await test('focus(), blur() and clear() reach the card fields in the frame', async () => {
+  const pi = await newIntent();
+  const page = await blankPage();
+  await mountElement(page, { clientSecret: pi.client_secret });
+  const frame = cardFrame(page);
+  check(await page.evaluate(() => typeof window.elements.getElement('payment').focus === 'function'), 'focus() exists');
+  await page.evaluate(() => window.elements.getElement('payment').focus());
+  await frame.waitForFunction(() => document.activeElement && document.activeElement.id === 'number', null, { timeout: 5000 });
+  await page.waitForFunction(() => window.events.some((e) => e.name === 'focus'), null, { timeout: 5000 });
+  await page.keyboard.type('4242');
+  check((await frame.locator('#number').inputValue()) === '4242', 'typing after focus() goes into the number');
+  await page.evaluate(() => window.elements.getElement('payment').blur());
+  await frame.waitForFunction(() => !document.activeElement || document.activeElement.id !== 'number', null, { timeout: 5000 });
+  await page.evaluate(() => window.elements.getElement('payment').clear());
+  await frame.waitForFunction(() => document.getElementById('number').value === '', null, { timeout: 5000 });
+  await page.close();
+});
+
+await test('elements() refuses bad options with IntegrationErrors', async () => {
+  const page = await blankPage();
+  const cases = [
+    [{ mode: 'pay', amount: 100, currency: 'usd' }, /^Invalid value for elements\(\): mode should be one of the following strings: payment, setup, subscription\. You specified: pay\.$/],
+    [{ amount: 100, currency: 'usd' }, /mode should be one of the following strings/],
+    [{ mode: 'payment', currency: 'usd' }, /amount/],
+    [{ mode: 'payment', amount: 0, currency: 'usd' }, /amount should be a positive integer/],
+    [{ mode: 'payment', amount: 10.5, currency: 'usd' }, /amount should be a positive integer/],
+    [{ mode: 'payment', amount: '1099', currency: 'usd' }, /amount should be a positive integer/],
+    [{ mode: 'payment', amount: 1099 }, /currency/],
+    [{ mode: 'payment', amount: 1099, currency: 'USD' }, /^Invalid value for elements\(\): currency should be one of the following strings.* You specified: USD\.$/],
+    [{ clientSecret: 'pi_123' }, /^Invalid value for elements\(\): clientSecret should be a client secret of the form \$\{id\}_secret_\$\{secret\}\. You specified: pi_123\.$/],
+    [{ clientSecret: 'pi_1_secret_2', mode: 'payment', amount: 1099, currency: 'usd' }, /mode/],
+  ];
+  for (const [options, pattern] of cases) {
+    const got = await page.evaluate(([pk, o]) => window.syncError(() => Stripe(pk).elements(o)), [PK, options]);
+    check(got.sync && got.name === 'IntegrationError' && pattern.test(got.message), `${JSON.stringify(options)}: ${JSON.stringify(got)}`);
+  }
+  const noMode = await page.evaluate((pk) => window.syncError(() => Stripe(pk).elements().create('payment')), PK);
+  check(noMode.sync && /^In order to create a payment element, you must pass a clientSecret or mode/.test(noMode.message), `create without mode: ${JSON.stringify(noMode)}`);
+  await page.close();
+});
+
+await test('confirmPayment, createConfirmationToken and handleNextAction throw on bad arguments', async () => {
+  const pi = await newIntent();
+  const page = await blankPage();
+  await mountElement(page, { clientSecret: pi.client_secret });
+  const cases = [
+    ['confirmPayment()', () => window.stripe.confirmPayment(), /^stripe\.confirmPayment\(\): expected either `elements` or `clientSecret`, but got neither\.$/],
+    ['confirmPayment({})', () => window.stripe.confirmPayment({}), /expected either `elements` or `clientSecret`/],
+    [
+      'confirmPayment without return_url',
+      () => window.stripe.confirmPayment({ elements: window.elements }),
+      /^stripe\.confirmPayment\(\): the `confirmParams\.return_url` argument is required unless passing `redirect: 'if_required'`$/,
+    ],
+    ['confirmPayment redirect: always without return_url', () => window.stripe.confirmPayment({ elements: window.elements, redirect: 'always' }), /return_url/],
+    ['confirmPayment redirect: sometimes', () => window.stripe.confirmPayment({ elements: window.elements, redirect: 'sometimes' }), /redirect should be one of the following strings: always, if_required/],
+    [
+      'confirmPayment with an unmounted Element',
+      () => window.stripe.confirmPayment({ elements: window.stripe.elements({ mode: 'payment', amount: 100, currency: 'usd' }), redirect: 'if_required' }),
+      /^Invalid value for stripe\.confirmPayment\(\): elements should have a mounted Payment Element or Express Checkout Element\.$/,
+    ],
+    ['createConfirmationToken()', () => window.stripe.createConfirmationToken(), /elements/],
+    ['createConfirmationToken before submit()', () => window.stripe.createConfirmationToken({ elements: window.elements }), /^elements\.submit\(\) must be called before stripe\.createConfirmationToken\(\)/],
+    ['handleNextAction()', () => window.stripe.handleNextAction(), /clientSecret/],
+    ['handleNextAction bad secret', () => window.stripe.handleNextAction({ clientSecret: 'nope' }), /clientSecret should be a client secret of the form/],
+  ];
+  for (const [name, fn, pattern] of cases) {
+    const got = await page.evaluate((src) => window.syncError(eval(src)), fn.toString());
+    check(got.sync && got.name === 'IntegrationError' && pattern.test(got.message), `${name}: ${JSON.stringify(got)}`);
+  }
+  await page.close();
+});
+
+await test('deferred confirmPayment needs submit() first and a clientSecret', async () => {
+  const page = await blankPage();
+  await mountElement(page, { mode: 'payment', amount: 1099, currency: 'usd' });
+  const noSecret = await page.evaluate(() => window.syncError(() => window.stripe.confirmPayment({ elements: window.elements, redirect: 'if_required' })));
+  check(noSecret.sync && /^You must pass in a clientSecret when calling stripe\.confirmPayment\(\)/.test(noSecret.message), `no secret: ${JSON.stringify(noSecret)}`);
+  const pi = await newIntent({ amount: '1099' });
+  const noSubmit = await page.evaluate(
+    (cs) => window.syncError(() => window.stripe.confirmPayment({ elements: window.elements, clientSecret: cs, redirect: 'if_required' })),
+    pi.client_secret,
+  );
+  check(
+    noSubmit.sync && /^elements\.submit\(\) must be called before stripe\.confirmPayment\(\)\. Call elements\.submit\(\) as soon as your customer presses pay/.test(noSubmit.message),
+    `no submit: ${JSON.stringify(noSubmit)}`,
+  );
+  await page.close();
+});
+
 await test('card number: length per brand, grouping, Luhn, and focus moves on when complete', async () => {
   const pi = await newIntent();
   const page = await blankPage();
