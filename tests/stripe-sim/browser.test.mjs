@@ -22,7 +22,19 @@ async function api(method, path, params = {}) {
   return { status: r.status, body: await r.json() };
 }
 
+// syncError tells a synchronous throw (Stripe.js's argument checks) from a returned promise.
 const APP_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Paydesk test app</title>
+<script>
+window.syncError = (fn) => {
+  try {
+    const p = fn();
+    if (p && typeof p.then === 'function') p.then(() => {}, () => {});
+    return { sync: false };
+  } catch (e) {
+    return { sync: true, name: e.name, message: e.message };
+  }
+};
+</script>
 <script src="${SIM}/v3/"></script></head>
 <body><h1>Checkout</h1><div id="payment-element"></div></body></html>`;
 
@@ -237,6 +249,280 @@ await test('retrievePaymentIntent and submit() validation', async () => {
   await page.evaluate(() => window.elements.getElement('payment').unmount());
   const frames = await page.evaluate(() => document.querySelectorAll('iframe').length);
   check(frames === 0, 'unmount removes the frame');
+  await page.close();
+});
+
+
+// ---------------------------------------------------------------- Stripe.js rules
+
+/**
+ * Mounts a Payment Element for `options` and resolves once it is ready or failed to load, or
+ * after 10 s with the events so far (a stand-in that never says either must not hang the suite).
+ */
+async function mountElement(page, options) {
+  return page.evaluate(
+    ([pk, options]) =>
+      new Promise((resolve) => {
+        setTimeout(() => resolve(window.events.filter((x) => x.name !== 'change')), 10000);
+        window.events = [];
+        window.stripe = Stripe(pk);
+        window.elements = window.stripe.elements(options);
+        const el = window.elements.create('payment');
+        for (const name of ['ready', 'loaderror', 'loaderstart', 'change', 'focus', 'blur']) {
+          el.on(name, (e) => {
+            window.events.push({ name, event: e });
+            if (name === 'ready' || name === 'loaderror') resolve(window.events.filter((x) => x.name !== 'change'));
+          });
+        }
+        el.mount('#payment-element');
+      }),
+    [PK, options],
+  );
+}
+
+async function blankPage() {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(15000);
+  await page.goto(APP);
+  return page;
+}
+
+function cardFrame(page) {
+  const frame = page.frames().find((f) => f.name().startsWith('__privateStripeFrame'));
+  check(frame, 'the card frame is there');
+  return frame;
+}
+
+await test('Stripe(pk_live_…) on an http page throws Stripe\'s IntegrationError; a test key only warns', async () => {
+  const page = await blankPage();
+  const warnings = [];
+  page.on('console', (m) => {
+    if (m.type() === 'warning') warnings.push(m.text());
+  });
+  const live = await page.evaluate(() => window.syncError(() => Stripe('pk_live_paydesk_fake_key')));
+  check(live.sync && live.name === 'IntegrationError', `live key: ${JSON.stringify(live)}`);
+  check(
+    live.message === 'Live Stripe.js integrations must use HTTPS. For more information: https://stripe.com/docs/security/guide#tls',
+    `message: ${live.message}`,
+  );
+  const test = await page.evaluate((pk) => window.syncError(() => Stripe(pk)), PK);
+  check(!test.sync, `a test key works over http: ${JSON.stringify(test)}`);
+  await page.waitForFunction(() => true);
+  check(
+    warnings.includes('You may test your Stripe.js integration over HTTP. However, live Stripe.js integrations must use HTTPS.'),
+    `warnings: ${JSON.stringify(warnings)}`,
+  );
+  await page.close();
+});
+
+await test('ready and loaderstart carry {elementType: "payment"}', async () => {
+  const pi = await newIntent();
+  const page = await blankPage();
+  const events = await mountElement(page, { clientSecret: pi.client_secret });
+  const names = events.map((e) => e.name);
+  check(JSON.stringify(names) === JSON.stringify(['loaderstart', 'ready']), `events: ${JSON.stringify(events)}`);
+  check(events.every((e) => JSON.stringify(e.event) === '{"elementType":"payment"}'), `payloads: ${JSON.stringify(events)}`);
+  await page.close();
+});
+
+await test('loaderror when the client secret names no intent at the simulator', async () => {
+  const page = await blankPage();
+  const events = await mountElement(page, { clientSecret: 'pi_0000000000000000000000000_secret_nosuchintent' });
+  const failed = events.find((e) => e.name === 'loaderror');
+  check(failed && !events.some((e) => e.name === 'ready'), `events: ${JSON.stringify(events)}`);
+  check(failed.event.elementType === 'payment', 'elementType payment');
+  check(failed.event.error.type === 'invalid_request_error' && /No such payment_intent/.test(failed.event.error.message), `error: ${JSON.stringify(failed.event.error)}`);
+  // An Element that never loaded cannot take a payment.
+  const submitted = await page.evaluate(() => window.elements.submit());
+  check(submitted.error && submitted.error.type === 'invalid_request_error', `submit after loaderror: ${JSON.stringify(submitted)}`);
+  await page.close();
+});
+
+await test('loaderror when the client secret is not the intent\'s', async () => {
+  const pi = await newIntent();
+  const page = await blankPage();
+  const events = await mountElement(page, { clientSecret: `${pi.id}_secret_notTheRightSecret` });
+  const failed = events.find((e) => e.name === 'loaderror');
+  check(failed && failed.event.error.type === 'invalid_request_error', `events: ${JSON.stringify(events)}`);
+  await page.close();
+});
+
+await test('loaderror when the card frame does not load', async () => {
+  const pi = await newIntent();
+  const page = await blankPage();
+  await page.route('**/v3/elements-inner-payment.html*', (route) => route.fulfill({ status: 502, contentType: 'text/html', body: '<p>Bad gateway</p>' }));
+  const events = await mountElement(page, { clientSecret: pi.client_secret });
+  const failed = events.find((e) => e.name === 'loaderror');
+  check(failed && failed.event.elementType === 'payment' && failed.event.error.message, `events: ${JSON.stringify(events)}`);
+  check(!events.some((e) => e.name === 'ready'), 'no ready');
+  await page.close();
+});
+
+await test('focus(), blur() and clear() reach the card fields in the frame', async () => {
+  const pi = await newIntent();
+  const page = await blankPage();
+  await mountElement(page, { clientSecret: pi.client_secret });
+  const frame = cardFrame(page);
+  check(await page.evaluate(() => typeof window.elements.getElement('payment').focus === 'function'), 'focus() exists');
+  await page.evaluate(() => window.elements.getElement('payment').focus());
+  await frame.waitForFunction(() => document.activeElement && document.activeElement.id === 'number', null, { timeout: 5000 });
+  await page.waitForFunction(() => window.events.some((e) => e.name === 'focus'), null, { timeout: 5000 });
+  await page.keyboard.type('4242');
+  check((await frame.locator('#number').inputValue()) === '4242', 'typing after focus() goes into the number');
+  await page.evaluate(() => window.elements.getElement('payment').blur());
+  await frame.waitForFunction(() => !document.activeElement || document.activeElement.id !== 'number', null, { timeout: 5000 });
+  await page.evaluate(() => window.elements.getElement('payment').clear());
+  await frame.waitForFunction(() => document.getElementById('number').value === '', null, { timeout: 5000 });
+  await page.close();
+});
+
+await test('elements() refuses bad options with IntegrationErrors', async () => {
+  const page = await blankPage();
+  const cases = [
+    [{ mode: 'pay', amount: 100, currency: 'usd' }, /^Invalid value for elements\(\): mode should be one of the following strings: payment, setup, subscription\. You specified: pay\.$/],
+    [{ amount: 100, currency: 'usd' }, /mode should be one of the following strings/],
+    [{ mode: 'payment', currency: 'usd' }, /amount/],
+    [{ mode: 'payment', amount: 0, currency: 'usd' }, /amount should be a positive integer/],
+    [{ mode: 'payment', amount: 10.5, currency: 'usd' }, /amount should be a positive integer/],
+    [{ mode: 'payment', amount: '1099', currency: 'usd' }, /amount should be a positive integer/],
+    [{ mode: 'payment', amount: 1099 }, /currency/],
+    [{ mode: 'payment', amount: 1099, currency: 'USD' }, /^Invalid value for elements\(\): currency should be one of the following strings.* You specified: USD\.$/],
+    [{ clientSecret: 'pi_123' }, /^Invalid value for elements\(\): clientSecret should be a client secret of the form \$\{id\}_secret_\$\{secret\}\. You specified: pi_123\.$/],
+    [{ clientSecret: 'pi_1_secret_2', mode: 'payment', amount: 1099, currency: 'usd' }, /mode/],
+  ];
+  for (const [options, pattern] of cases) {
+    const got = await page.evaluate(([pk, o]) => window.syncError(() => Stripe(pk).elements(o)), [PK, options]);
+    check(got.sync && got.name === 'IntegrationError' && pattern.test(got.message), `${JSON.stringify(options)}: ${JSON.stringify(got)}`);
+  }
+  const noMode = await page.evaluate((pk) => window.syncError(() => Stripe(pk).elements().create('payment')), PK);
+  check(noMode.sync && /^In order to create a payment element, you must pass a clientSecret or mode/.test(noMode.message), `create without mode: ${JSON.stringify(noMode)}`);
+  await page.close();
+});
+
+await test('confirmPayment, createConfirmationToken and handleNextAction throw on bad arguments', async () => {
+  const pi = await newIntent();
+  const page = await blankPage();
+  await mountElement(page, { clientSecret: pi.client_secret });
+  const cases = [
+    ['confirmPayment()', () => window.stripe.confirmPayment(), /^stripe\.confirmPayment\(\): expected either `elements` or `clientSecret`, but got neither\.$/],
+    ['confirmPayment({})', () => window.stripe.confirmPayment({}), /expected either `elements` or `clientSecret`/],
+    [
+      'confirmPayment without return_url',
+      () => window.stripe.confirmPayment({ elements: window.elements }),
+      /^stripe\.confirmPayment\(\): the `confirmParams\.return_url` argument is required unless passing `redirect: 'if_required'`$/,
+    ],
+    ['confirmPayment redirect: always without return_url', () => window.stripe.confirmPayment({ elements: window.elements, redirect: 'always' }), /return_url/],
+    ['confirmPayment redirect: sometimes', () => window.stripe.confirmPayment({ elements: window.elements, redirect: 'sometimes' }), /redirect should be one of the following strings: always, if_required/],
+    [
+      'confirmPayment with an unmounted Element',
+      () => window.stripe.confirmPayment({ elements: window.stripe.elements({ mode: 'payment', amount: 100, currency: 'usd' }), redirect: 'if_required' }),
+      /^Invalid value for stripe\.confirmPayment\(\): elements should have a mounted Payment Element or Express Checkout Element\.$/,
+    ],
+    ['createConfirmationToken()', () => window.stripe.createConfirmationToken(), /elements/],
+    ['createConfirmationToken before submit()', () => window.stripe.createConfirmationToken({ elements: window.elements }), /^elements\.submit\(\) must be called before stripe\.createConfirmationToken\(\)/],
+    ['handleNextAction()', () => window.stripe.handleNextAction(), /clientSecret/],
+    ['handleNextAction bad secret', () => window.stripe.handleNextAction({ clientSecret: 'nope' }), /clientSecret should be a client secret of the form/],
+  ];
+  for (const [name, fn, pattern] of cases) {
+    const got = await page.evaluate((src) => window.syncError(eval(src)), fn.toString());
+    check(got.sync && got.name === 'IntegrationError' && pattern.test(got.message), `${name}: ${JSON.stringify(got)}`);
+  }
+  await page.close();
+});
+
+await test('deferred confirmPayment needs submit() first and a clientSecret', async () => {
+  const page = await blankPage();
+  await mountElement(page, { mode: 'payment', amount: 1099, currency: 'usd' });
+  const noSecret = await page.evaluate(() => window.syncError(() => window.stripe.confirmPayment({ elements: window.elements, redirect: 'if_required' })));
+  check(noSecret.sync && /^You must pass in a clientSecret when calling stripe\.confirmPayment\(\)/.test(noSecret.message), `no secret: ${JSON.stringify(noSecret)}`);
+  const pi = await newIntent({ amount: '1099' });
+  const noSubmit = await page.evaluate(
+    (cs) => window.syncError(() => window.stripe.confirmPayment({ elements: window.elements, clientSecret: cs, redirect: 'if_required' })),
+    pi.client_secret,
+  );
+  check(
+    noSubmit.sync && /^elements\.submit\(\) must be called before stripe\.confirmPayment\(\)\. Call elements\.submit\(\) as soon as your customer presses pay/.test(noSubmit.message),
+    `no submit: ${JSON.stringify(noSubmit)}`,
+  );
+  await page.close();
+});
+
+await test('card number: length per brand, grouping, Luhn, and focus moves on when complete', async () => {
+  const pi = await newIntent();
+  const page = await blankPage();
+  await mountElement(page, { clientSecret: pi.client_secret });
+  const frame = cardFrame(page);
+  const number = frame.locator('#number');
+  const active = () => frame.evaluate(() => document.activeElement && document.activeElement.id);
+  const cases = [
+    // [typed, shown, moves on to the expiry]
+    ['4242424242424242', '4242 4242 4242 4242', true],
+    ['5555555555554444' + '1', '5555 5555 5555 4444', true],
+    ['378282246310005', '3782 822463 10005', true],
+    ['36227206271667', '3622 720627 1667', true],
+    ['6011111111111117', '6011 1111 1111 1117', true],
+    ['4242424242424241', '4242 4242 4242 4241', false],
+    ['424242424242', '4242 4242 4242', false],
+  ];
+  for (const [typed, shown, moves] of cases) {
+    await number.fill('');
+    await number.focus();
+    await page.keyboard.type(typed);
+    const value = await number.inputValue();
+    check(value === shown, `${typed} reads ${JSON.stringify(value)}, expected ${JSON.stringify(shown)}`);
+    const at = await active();
+    check((at === 'expiry') === moves, `${typed}: focus is on ${at}`);
+  }
+  await page.close();
+});
+
+await test('a 14-digit Diners and a 15-digit Amex with its 4-digit CVC pay; expiry and CVC move focus on', async () => {
+  for (const [card, cvc, brand] of [
+    ['36227206271667', '123', 'diners'],
+    ['378282246310005', '1234', 'amex'],
+  ]) {
+    const pi = await newIntent();
+    const page = await blankPage();
+    await mountElement(page, { clientSecret: pi.client_secret });
+    const frame = cardFrame(page);
+    const active = () => frame.evaluate(() => document.activeElement && document.activeElement.id);
+    await frame.locator('#number').focus();
+    await page.keyboard.type(card);
+    check((await active()) === 'expiry', `${brand}: on to the expiry`);
+    await page.keyboard.type('1234');
+    check((await active()) === 'cvc', `${brand}: on to the CVC`);
+    await page.keyboard.type(cvc.slice(0, 3));
+    check((await active()) === (cvc.length === 3 ? 'postal' : 'cvc'), `${brand}: after 3 CVC digits focus is on ${await active()}`);
+    if (cvc.length === 4) {
+      await page.keyboard.type(cvc.slice(3));
+      check((await active()) === 'postal', `${brand}: on to the postal code after 4 digits`);
+    }
+    await page.keyboard.type('94103');
+    const result = await page.evaluate(() => window.stripe.confirmPayment({ elements: window.elements, redirect: 'if_required' }));
+    if (brand === 'amex') {
+      check(result.paymentIntent && result.paymentIntent.status === 'succeeded', `${brand}: ${JSON.stringify(result)}`);
+    } else {
+      // The simulator knows no Diners test card: what matters is that Stripe.js let it through.
+      check(!(result.error && result.error.type === 'validation_error'), `${brand} passes Stripe.js's checks: ${JSON.stringify(result)}`);
+    }
+    await page.close();
+  }
+});
+
+await test('CVC takes 3 digits for Visa, 4 for Amex', async () => {
+  const pi = await newIntent();
+  const page = await blankPage();
+  await mountElement(page, { clientSecret: pi.client_secret });
+  const frame = cardFrame(page);
+  await frame.locator('#number').fill('4242424242424242');
+  await frame.locator('#cvc').fill('1234');
+  check((await frame.locator('#cvc').inputValue()) === '123', 'Visa CVC is cut at 3');
+  await frame.locator('#number').fill('378282246310005');
+  await frame.locator('#expiry').fill('1234');
+  await frame.locator('#cvc').fill('123');
+  await frame.locator('#postal').fill('94103');
+  const short = await page.evaluate(() => window.elements.submit());
+  check(short.error && short.error.code === 'incomplete_cvc', `Amex with 3 CVC digits: ${JSON.stringify(short)}`);
   await page.close();
 });
 

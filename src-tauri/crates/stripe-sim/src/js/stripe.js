@@ -7,6 +7,10 @@
  *
  * Card fields live in an iframe of the simulator's origin; this page only ever sees
  * results, never card data, as with the real Stripe.js.
+ *
+ * Argument checks throw synchronously, as Stripe.js does: an integration that only
+ * .catch()es a promise must fail here as it would against js.stripe.com. Where a message
+ * is Stripe's own it is copied verbatim (sources in ../../README.md).
  */
 (function () {
   'use strict';
@@ -19,6 +23,13 @@
   function IntegrationError(message) {
     var e = new Error(message);
     e.name = 'IntegrationError';
+    return e;
+  }
+
+  function LoadFailure(error) {
+    var e = new Error(error.message);
+    e.name = 'LoadFailure';
+    e.stripeError = error;
     return e;
   }
 
@@ -51,11 +62,22 @@
       });
   }
 
-  function intentId(clientSecret) {
-    if (typeof clientSecret !== 'string' || clientSecret.indexOf('_secret_') < 0) {
-      throw IntegrationError('Invalid value for clientSecret: expected a PaymentIntent client secret of the form pi_..._secret_...');
+  var SECRET_FORM = /^pi_[A-Za-z0-9]+_secret_[A-Za-z0-9]+$/;
+  // How long the card frame may take to say hello once its page has loaded: a 404 page or a
+  // browser error page loads too, but never speaks.
+  var FRAME_HELLO_MS = 1500;
+  var DEFERRED_GUIDE = 'Call elements.submit() as soon as your customer presses pay, prior to any asynchronous work. Integration guide: https://stripe.com/docs/payments/accept-a-payment-deferred';
+
+  /* `where` names the call in Stripe's style, e.g. "elements()" or "stripe.confirmPayment()". */
+  function intentId(clientSecret, where) {
+    if (typeof clientSecret !== 'string' || !SECRET_FORM.test(clientSecret)) {
+      throw IntegrationError('Invalid value for ' + where + ': clientSecret should be a client secret of the form ${id}_secret_${secret}. You specified: ' + clientSecret + '.');
     }
     return clientSecret.split('_secret_')[0];
+  }
+
+  function isObject(v) {
+    return v !== null && typeof v === 'object' && !Array.isArray(v);
   }
 
   /* ---- Payment Element: an iframe that holds the card fields ---- */
@@ -67,13 +89,14 @@
     this._pending = {};
     this._frame = null;
     this._ready = null;
+    this._loadError = null;
     this._onMessage = this._receive.bind(this);
   }
 
   PaymentElement.prototype.mount = function (target) {
     var node = typeof target === 'string' ? document.querySelector(target) : target;
-    if (!node) throw IntegrationError('The selector you specified (' + target + ') applies to no DOM elements.');
-    if (this._frame) throw IntegrationError('This Element is already mounted.');
+    if (!node) throw IntegrationError('The selector you specified (' + target + ') applies to no DOM elements that are currently on the page.\nMake sure the element exists on the page before calling mount().');
+    if (this._frame) throw IntegrationError('This Element is already mounted. Use `unmount()` to unmount the Element before re-mounting.');
     var self = this;
     var frame = document.createElement('iframe');
     frame.name = '__privateStripeFrame' + nextId++;
@@ -82,13 +105,46 @@
     frame.setAttribute('scrolling', 'no');
     frame.style.cssText = 'border:0;width:100%;height:230px;display:block;overflow:hidden;';
     frame.src = ORIGIN + '/v3/elements-inner-payment.html#' + encodeURIComponent(JSON.stringify({ origin: PAGE_ORIGIN }));
-    this._ready = new Promise(function (resolve) {
-      self._resolveReady = resolve;
+    this._loadError = null;
+    this._helloed = false;
+    var frameReady = new Promise(function (resolve, reject) {
+      self._resolveFrame = resolve;
+      self._rejectFrame = reject;
+    });
+    // With a client secret, Stripe.js fetches the intent before it shows the form: an unknown
+    // or foreign secret is a load error, not a confirm-time error.
+    var secret = this._elements._options.clientSecret;
+    var intentOk = secret
+      ? this._elements._stripe._retrieve(secret).then(function (r) {
+          if (r.status !== 200) throw LoadFailure(r.body.error || { type: 'api_error', message: 'The Payment Element could not load.' });
+        })
+      : Promise.resolve();
+    this._ready = Promise.all([frameReady, intentOk]);
+    this._ready.then(
+      function () {
+        if (self._frame === frame) self._emit('ready', { elementType: 'payment' });
+      },
+      function (e) {
+        if (self._frame !== frame || self._loadError) return;
+        self._loadError = e.stripeError;
+        self._emit('loaderror', { elementType: 'payment', error: e.stripeError });
+      },
+    );
+    frame.addEventListener('load', function () {
+      setTimeout(function () {
+        if (self._frame === frame && !self._helloed) {
+          self._rejectFrame(LoadFailure({ type: 'api_connection_error', message: 'The Payment Element could not load its frame from ' + ORIGIN + '.' }));
+        }
+      }, FRAME_HELLO_MS);
     });
     window.addEventListener('message', this._onMessage);
     node.appendChild(frame);
     this._frame = frame;
     this._elements._element = this;
+    // Stripe.js emits loaderstart once the loader is in the DOM, after mount() has returned.
+    setTimeout(function () {
+      if (self._frame === frame) self._emit('loaderstart', { elementType: 'payment' });
+    }, 0);
     return this;
   };
 
@@ -103,12 +159,22 @@
   PaymentElement.prototype.destroy = function () {
     this.unmount();
     if (this._elements._element === this) this._elements._element = null;
+    this._destroyed = true;
     return this;
   };
 
   PaymentElement.prototype.on = function (event, handler) {
     (this._handlers[event] = this._handlers[event] || []).push(handler);
     return this;
+  };
+
+  PaymentElement.prototype.once = function (event, handler) {
+    var self = this;
+    function once(payload) {
+      self.off(event, once);
+      handler(payload);
+    }
+    return this.on(event, once);
   };
 
   PaymentElement.prototype.off = function (event, handler) {
@@ -122,8 +188,33 @@
     return this;
   };
 
+  /* focus/blur/clear are fire-and-forget in Stripe.js (they return nothing). */
+  PaymentElement.prototype._command = function (kind) {
+    var self = this;
+    if (!this._frame) return;
+    var frame = this._frame;
+    this._ready.then(function () {
+      if (self._frame !== frame) return;
+      // The frame's own focus() only takes effect once its browsing context has focus.
+      if (kind === 'focus') frame.focus();
+      frame.contentWindow.postMessage({ __stripeSim: true, kind: kind, id: 0, data: {} }, ORIGIN);
+    }, function () {});
+  };
+
+  PaymentElement.prototype.focus = function () {
+    this._command('focus');
+  };
+
+  PaymentElement.prototype.blur = function () {
+    this._command('blur');
+  };
+
+  PaymentElement.prototype.clear = function () {
+    this._command('clear');
+  };
+
   PaymentElement.prototype._emit = function (event, payload) {
-    (this._handlers[event] || []).forEach(function (h) {
+    (this._handlers[event] || []).slice().forEach(function (h) {
       h(payload);
     });
   };
@@ -133,10 +224,12 @@
     var m = e.data || {};
     if (!m.__stripeSim) return;
     if (m.kind === 'ready') {
-      this._resolveReady();
-      this._emit('ready', { elementType: 'payment' });
+      this._helloed = true;
+      this._resolveFrame();
     } else if (m.kind === 'change') {
       this._emit('change', Object.assign({ elementType: 'payment', collapsed: false }, m.data));
+    } else if (m.kind === 'focus' || m.kind === 'blur') {
+      this._emit(m.kind, { elementType: 'payment' });
     } else if (m.kind === 'resize') {
       this._frame.style.height = m.data.height + 'px';
     } else if (m.kind === 'reply' && this._pending[m.id]) {
@@ -145,25 +238,65 @@
     }
   };
 
+  /* Resolves with the frame's reply, or with {error} if the Element never loaded. */
   PaymentElement.prototype._rpc = function (kind, data) {
     var self = this;
-    if (!this._frame) return Promise.reject(IntegrationError('The Payment Element is not mounted.'));
-    return this._ready.then(function () {
-      return new Promise(function (resolve) {
-        var id = nextId++;
-        self._pending[id] = resolve;
-        self._frame.contentWindow.postMessage({ __stripeSim: true, kind: kind, id: id, data: data || {} }, ORIGIN);
-      });
-    });
+    var frame = this._frame;
+    return this._ready.then(
+      function () {
+        return new Promise(function (resolve) {
+          var id = nextId++;
+          self._pending[id] = resolve;
+          frame.contentWindow.postMessage({ __stripeSim: true, kind: kind, id: id, data: data || {} }, ORIGIN);
+        });
+      },
+      function (e) {
+        return { loadError: e.stripeError };
+      },
+    );
   };
 
   /* ---- Elements group ---- */
 
+  var MODES = ['payment', 'setup', 'subscription'];
+
+  function checkDeferred(options) {
+    var mode = options.mode;
+    if (MODES.indexOf(mode) < 0) {
+      throw IntegrationError('Invalid value for elements(): mode should be one of the following strings: ' + MODES.join(', ') + '. You specified: ' + mode + '.');
+    }
+    if (mode !== 'payment') {
+      throw IntegrationError("The simulator's Stripe.js supports only mode: 'payment', not " + mode + '.');
+    }
+    var amount = options.amount;
+    if (amount === undefined) throw IntegrationError('Missing value for elements(): amount should be a positive integer.');
+    if (typeof amount !== 'number' || !Number.isInteger(amount) || amount <= 0) {
+      throw IntegrationError('Invalid value for elements(): amount should be a positive integer. You specified: ' + amount + '.');
+    }
+    var currency = options.currency;
+    if (currency === undefined) throw IntegrationError('Missing value for elements(): currency should be a three-letter currency code in lowercase.');
+    // Stripe.js lists every currency it knows in this message; lowercase ISO codes are the rule.
+    if (typeof currency !== 'string' || !/^[a-z]{3}$/.test(currency)) {
+      throw IntegrationError('Invalid value for elements(): currency should be one of the following strings: a three-letter ISO currency code in lowercase. You specified: ' + currency + '.');
+    }
+  }
+
+  function isDeferred(options) {
+    return options.mode !== undefined || options.amount !== undefined || options.currency !== undefined;
+  }
+
   function Elements(stripe, options) {
-    options = options || {};
-    if (options.clientSecret) intentId(options.clientSecret);
-    if (!options.clientSecret && options.mode && options.mode !== 'payment') {
-      throw IntegrationError('Invalid value for elements(): mode should be payment; you specified: ' + options.mode + '.');
+    if (options !== undefined && !isObject(options)) {
+      throw IntegrationError('Invalid value for elements(): value should be an object. You specified: ' + options + '.');
+    }
+    options = Object.assign({}, options || {});
+    if (options.clientSecret !== undefined) {
+      intentId(options.clientSecret, 'elements()');
+      if (options.mode !== undefined) {
+        throw IntegrationError('Invalid value for elements(): mode should not be passed together with clientSecret; the intent already says what it is for.');
+      }
+    } else if (isDeferred(options)) {
+      checkDeferred(options);
     }
     this._stripe = stripe;
     this._options = options;
@@ -174,6 +307,9 @@
   Elements.prototype.create = function (type, options) {
     if (type !== 'payment') throw IntegrationError('The simulator\'s Stripe.js supports only the payment Element, not ' + type + '.');
     if (this._element) throw IntegrationError('Can only create one Element of type payment.');
+    if (!this._options.clientSecret && !this._options.mode) {
+      throw IntegrationError('In order to create a payment element, you must pass a clientSecret or mode when creating the Elements group.\n\ne.g. stripe.elements({clientSecret: "{{CLIENT_SECRET}}"})');
+    }
     this._element = new PaymentElement(this, options);
     return this._element;
   };
@@ -183,7 +319,9 @@
   };
 
   Elements.prototype.update = function (options) {
-    Object.assign(this._options, options || {});
+    var next = Object.assign({}, this._options, options || {});
+    if (!next.clientSecret && isDeferred(next)) checkDeferred(next);
+    this._options = next;
     return this;
   };
 
@@ -191,10 +329,16 @@
     return Promise.resolve({});
   };
 
+  Elements.prototype._mounted = function () {
+    return this._element && this._element._frame ? this._element : null;
+  };
+
   Elements.prototype.submit = function () {
     var self = this;
-    if (!this._element) return Promise.reject(IntegrationError('elements.submit(): no Payment Element was created.'));
-    return this._element._rpc('validate').then(function (v) {
+    var el = this._mounted();
+    if (!el) return Promise.reject(IntegrationError('elements.submit(): the Elements group has no mounted Payment Element.'));
+    return el._rpc('validate').then(function (v) {
+      if (v.loadError) return { error: v.loadError };
       if (v.error) return { error: v.error };
       self._submitted = true;
       return { selectedPaymentMethod: 'card' };
@@ -207,6 +351,13 @@
     if (typeof pk !== 'string' || !/^pk_(test|live)_\w+$/.test(pk)) {
       throw IntegrationError('Invalid API Key provided: ' + pk);
     }
+    // Stripe.js's own check, made on the page (not the script's origin) before anything else.
+    if (window.location.protocol !== 'https:') {
+      if (pk.indexOf('pk_live_') === 0) {
+        throw IntegrationError('Live Stripe.js integrations must use HTTPS. For more information: https://stripe.com/docs/security/guide#tls');
+      }
+      console.warn('You may test your Stripe.js integration over HTTP. However, live Stripe.js integrations must use HTTPS.');
+    }
     this._pk = pk;
   }
 
@@ -215,10 +366,11 @@
   };
 
   StripeInstance.prototype._retrieve = function (clientSecret) {
-    return call(this._pk, 'GET', '/v1/payment_intents/' + intentId(clientSecret), { client_secret: clientSecret });
+    return call(this._pk, 'GET', '/v1/payment_intents/' + clientSecret.split('_secret_')[0], { client_secret: clientSecret });
   };
 
   StripeInstance.prototype.retrievePaymentIntent = function (clientSecret) {
+    intentId(clientSecret, 'stripe.retrievePaymentIntent()');
     return this._retrieve(clientSecret).then(function (r) {
       return r.status === 200 ? { paymentIntent: r.body } : { error: r.body.error };
     });
@@ -281,39 +433,72 @@
     });
   };
 
+  function checkRedirect(where, redirect) {
+    if (redirect !== undefined && redirect !== 'always' && redirect !== 'if_required') {
+      throw IntegrationError('Invalid value for ' + where + ': redirect should be one of the following strings: always, if_required. You specified: ' + redirect + '.');
+    }
+  }
+
   StripeInstance.prototype.confirmPayment = function (options) {
     var self = this;
-    options = options || {};
+    if (!isObject(options) || (!options.elements && !options.clientSecret)) {
+      throw IntegrationError('stripe.confirmPayment(): expected either `elements` or `clientSecret`, but got neither.');
+    }
     var elements = options.elements;
-    if (!elements || !elements._element) return Promise.reject(IntegrationError('stripe.confirmPayment(): elements with a mounted Payment Element is required.'));
+    if (!elements) {
+      throw IntegrationError("The simulator's Stripe.js confirms only with `elements` (a mounted Payment Element), not with a clientSecret and a payment_method alone.");
+    }
+    if (!(elements instanceof Elements)) {
+      throw IntegrationError('Invalid value for stripe.confirmPayment(): elements should be an Elements group. You specified: ' + typeof elements + '.');
+    }
+    if (!elements._mounted()) {
+      throw IntegrationError('Invalid value for stripe.confirmPayment(): elements should have a mounted Payment Element or Express Checkout Element.');
+    }
+    var deferred = !elements._options.clientSecret;
+    if (deferred && !options.clientSecret) {
+      throw IntegrationError('You must pass in a clientSecret when calling stripe.confirmPayment()');
+    }
     var clientSecret = options.clientSecret || elements._options.clientSecret;
-    if (!clientSecret) return Promise.reject(IntegrationError('stripe.confirmPayment(): a clientSecret is required (in elements() or in confirmPayment()).'));
-    var id = intentId(clientSecret);
+    var id = intentId(clientSecret, 'stripe.confirmPayment()');
     var params = options.confirmParams || {};
+    if (!isObject(params)) throw IntegrationError('Invalid value for stripe.confirmPayment(): confirmParams should be an object. You specified: ' + params + '.');
+    checkRedirect('stripe.confirmPayment()', options.redirect);
     var redirect = options.redirect || 'always';
     if (redirect === 'always' && !params.return_url) {
-      return Promise.reject(IntegrationError("stripe.confirmPayment(): the `confirmParams.return_url` argument is required unless passing `redirect: 'if_required'`"));
+      throw IntegrationError("stripe.confirmPayment(): the `confirmParams.return_url` argument is required unless passing `redirect: 'if_required'`");
     }
-    if (!elements._options.clientSecret && !elements._submitted) {
-      return Promise.reject(IntegrationError('elements.submit() must be called before stripe.confirmPayment() when Elements is created without a clientSecret.'));
+    if (deferred && !elements._submitted) {
+      throw IntegrationError('elements.submit() must be called before stripe.confirmPayment(). ' + DEFERRED_GUIDE);
     }
     return elements._element
       ._rpc('confirm', { pk: this._pk, intent: id, clientSecret: clientSecret, returnUrl: params.return_url, billing: params.payment_method_data && params.payment_method_data.billing_details })
       .then(function (reply) {
+        if (reply.loadError) return { error: reply.loadError };
         if (reply.validation) return { error: reply.validation };
         return self._settle(reply, clientSecret, redirect, params.return_url);
       });
   };
 
   StripeInstance.prototype.createConfirmationToken = function (options) {
-    options = options || {};
+    if (!isObject(options) || !options.elements) {
+      throw IntegrationError('stripe.createConfirmationToken(): expected `elements`, but got none.');
+    }
     var elements = options.elements;
-    if (!elements || !elements._element) return Promise.reject(IntegrationError('stripe.createConfirmationToken(): elements with a mounted Payment Element is required.'));
-    if (!elements._submitted) return Promise.reject(IntegrationError('elements.submit() must be called before stripe.createConfirmationToken().'));
+    if (!(elements instanceof Elements)) {
+      throw IntegrationError('Invalid value for stripe.createConfirmationToken(): elements should be an Elements group. You specified: ' + typeof elements + '.');
+    }
+    if (!elements._mounted()) {
+      throw IntegrationError('Invalid value for stripe.createConfirmationToken(): elements should have a mounted Payment Element or Express Checkout Element.');
+    }
+    if (!elements._submitted) {
+      throw IntegrationError('elements.submit() must be called before stripe.createConfirmationToken(). ' + DEFERRED_GUIDE);
+    }
     var params = options.params || {};
+    if (!isObject(params)) throw IntegrationError('Invalid value for stripe.createConfirmationToken(): params should be an object. You specified: ' + params + '.');
     return elements._element
       ._rpc('token', { pk: this._pk, returnUrl: params.return_url, billing: params.payment_method_data && params.payment_method_data.billing_details })
       .then(function (reply) {
+        if (reply.loadError) return { error: reply.loadError };
         if (reply.validation) return { error: reply.validation };
         return reply.status === 200 ? { confirmationToken: reply.body } : { error: reply.body.error };
       });
@@ -321,8 +506,11 @@
 
   StripeInstance.prototype.handleNextAction = function (options) {
     var self = this;
-    var clientSecret = options && options.clientSecret;
-    intentId(clientSecret);
+    if (!isObject(options) || options.clientSecret === undefined) {
+      throw IntegrationError('stripe.handleNextAction(): expected `clientSecret`, but got none.');
+    }
+    var clientSecret = options.clientSecret;
+    intentId(clientSecret, 'stripe.handleNextAction()');
     return this._retrieve(clientSecret).then(function (reply) {
       return self._settle(reply, clientSecret, 'if_required');
     });
