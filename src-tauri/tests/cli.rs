@@ -224,3 +224,54 @@ fn the_simulator_subcommand_serves_stripe_on_loopback_until_stopped() {
     let status = child.0.wait().unwrap();
     assert_eq!(status.code(), Some(0));
 }
+
+/// A command's log lines from other threads reach stderr while it runs: the simulator's https
+/// side logs each failed handshake (at debug), and the http side must still answer after.
+/// (The CLI once held the stderr lock for the whole command, which hung the simulator at its
+/// first such line.)
+#[test]
+fn the_simulator_over_https_keeps_answering_while_its_threads_log() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let tls_dir = dir.path().join("sim-tls");
+    let mut child = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_paydesk"))
+            .args(["--data-dir", dir.path().to_str().unwrap(), "simulator", "--port", "0", "--json", "--tls-dir", tls_dir.to_str().unwrap()])
+            .env("PAYDESK_LOG", "debug")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stderr = child.0.stderr.take().unwrap();
+    let drained = std::thread::spawn(move || {
+        let mut all = String::new();
+        let _ = stderr.read_to_string(&mut all);
+        all
+    });
+    let mut first_line = String::new();
+    BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut first_line).unwrap();
+    let announced: Value = serde_json::from_str(&first_line).unwrap();
+    let http = announced["url"].as_str().unwrap().trim_start_matches("http://").to_owned();
+    let https = announced["tls_url"].as_str().expect("an https address").trim_start_matches("https://").to_owned();
+    assert!(tls_dir.join("cert.pem").exists() && tls_dir.join("key.pem").exists());
+
+    for _ in 0..3 {
+        // Not TLS: the handshake fails and a worker thread logs it.
+        let mut bad = std::net::TcpStream::connect(&https).unwrap();
+        bad.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+        let _ = bad.write_all(b"GET / HTTP/1.1\r\n\r\n");
+        let _ = bad.read(&mut [0u8; 64]);
+    }
+    let mut stream = std::net::TcpStream::connect(&http).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    write!(stream, "GET /v1/account HTTP/1.1\r\nHost: {http}\r\nAuthorization: Bearer sk_test_paydesk_cli_made_up\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("the simulator still answers");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    let pid = child.0.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert_eq!(child.0.wait().unwrap().code(), Some(0));
+    assert!(drained.join().unwrap().contains("TLS handshake failed"), "the lines were written");
+}

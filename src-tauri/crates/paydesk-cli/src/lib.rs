@@ -63,7 +63,9 @@ fn parse_from<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, i
 
 /// Runs a subcommand against the real stdout and stderr.
 pub fn run(cli: Cli) -> ExitCode {
-    let code = run_with(cli, &mut std::io::stdout().lock(), &mut std::io::stderr().lock());
+    // Not locked for the whole command: a log line written to stderr from another thread
+    // (the simulator's, a reconcile's) would then wait for ever.
+    let code = run_with(cli, &mut std::io::stdout(), &mut std::io::stderr());
     ExitCode::from(code)
 }
 

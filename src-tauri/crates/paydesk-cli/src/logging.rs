@@ -24,15 +24,22 @@ pub enum Audience {
 /// Installs the global subscriber. Keep the guard alive for the life of the process: it
 /// flushes the file on drop. A log directory that cannot be created is reported on stderr
 /// and logging goes on to stderr alone; it never stops the app.
+/// WebKit names 127.0.0.1 in its TLS handshake's server name, which the TLS RFC forbids;
+/// rustls ignores it and warns on every connection to the window's https page. Unless
+/// `PAYDESK_LOG` says otherwise, only rustls's errors are logged.
+fn quiet_tls(filter: EnvFilter) -> EnvFilter {
+    if std::env::var_os(LOG_LEVEL_ENV).is_some() {
+        return filter;
+    }
+    filter.add_directive("rustls=error".parse().expect("a valid directive"))
+}
+
 pub fn init(log_dir: &Path, audience: Audience) -> Option<WorkerGuard> {
     let default_level = match audience {
         Audience::Command => LevelFilter::WARN,
         Audience::Window => LevelFilter::INFO,
     };
-    let stderr_filter = EnvFilter::builder()
-        .with_default_directive(default_level.into())
-        .with_env_var(LOG_LEVEL_ENV)
-        .from_env_lossy();
+    let stderr_filter = quiet_tls(EnvFilter::builder().with_default_directive(default_level.into()).with_env_var(LOG_LEVEL_ENV).from_env_lossy());
     let stderr_layer = fmt::layer().with_writer(std::io::stderr).with_filter(stderr_filter);
 
     let file = std::fs::create_dir_all(log_dir).map_err(|e| e.to_string()).and_then(|()| {
@@ -47,10 +54,7 @@ pub fn init(log_dir: &Path, audience: Audience) -> Option<WorkerGuard> {
     let (file_layer, guard, file_error) = match file {
         Ok(appender) => {
             let (writer, guard) = tracing_appender::non_blocking(appender);
-            let filter = EnvFilter::builder()
-                .with_default_directive(LevelFilter::INFO.into())
-                .with_env_var(LOG_LEVEL_ENV)
-                .from_env_lossy();
+            let filter = quiet_tls(EnvFilter::builder().with_default_directive(LevelFilter::INFO.into()).with_env_var(LOG_LEVEL_ENV).from_env_lossy());
             (Some(fmt::layer().with_ansi(false).with_writer(writer).with_filter(filter)), Some(guard), None)
         }
         Err(error) => (None, None, Some(error)),
