@@ -5,6 +5,7 @@ pub mod connection;
 pub mod error;
 pub mod export;
 pub mod keys;
+pub mod mode;
 pub mod money;
 pub mod order;
 pub mod paths;
