@@ -3,7 +3,8 @@
 
 use std::sync::{Arc, Mutex, MutexGuard, RwLock as StdRwLock};
 
-use paydesk_core::connection::{Connection, DemoSimulator};
+use paydesk_core::connection::{AppMode, Connection, DemoSimulator};
+use paydesk_core::keys;
 use paydesk_core::paths::Paths;
 use paydesk_core::secrets::Keyring;
 use paydesk_core::store::Store;
@@ -63,5 +64,15 @@ impl AppState {
 
     pub async fn connection(&self) -> Result<Arc<Connection>, CommandError> {
         self.connection.read().await.clone()
+    }
+
+    /// The mode whose orders the window shows and acts on: the connection's. While there is
+    /// none (the keyring will not open), that of the configured keys, which is the mode the
+    /// connection would have: history and reports still open, and payments say what is wrong.
+    pub async fn mode(&self) -> Result<AppMode, CommandError> {
+        if let Ok(connection) = &*self.connection.read().await {
+            return Ok(connection.mode);
+        }
+        Ok(keys::current_mode(&*self.store()?)?)
     }
 }

@@ -239,6 +239,49 @@ fn demo_mode_takes_a_payment_for_the_order_total_whatever_the_window_sends() {
     assert_eq!(error, json!({"code": "invalid_date", "message": "\"yesterday\" is not a date (YYYY-MM-DD)"}));
 }
 
+/// A test-mode sale from before the keys were removed stays out of the demo mode's history
+/// and report, can be looked at, and allows nothing.
+#[test]
+fn the_window_lists_and_acts_on_the_current_modes_orders_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let earlier = {
+        let mut store = Store::open_in(&Paths::resolve(Some(dir.path())).unwrap().data_dir).unwrap();
+        let input: paydesk_core::order::OrderInput = serde_json::from_value(coffee_order()).unwrap();
+        let spec = input.validate(paydesk_core::order::Completeness::RequireLines).unwrap();
+        store.create_order(paydesk_core::mode::AppMode::Test, &spec, "rung up with test keys").unwrap()
+    };
+    let app = app(dir.path());
+    let main = window(&app, "main");
+    let created = invoke(&main, "order_create", json!({ "input": coffee_order() })).unwrap();
+    assert_eq!((created["number"].clone(), created["mode"].clone()), (json!(1002), json!("demo")));
+
+    let numbers = |query: Value| -> Vec<Value> {
+        let page = invoke(&main, "order_list", json!({ "query": query })).unwrap();
+        page["orders"].as_array().unwrap().iter().map(|order| order["number"].clone()).collect()
+    };
+    assert_eq!(numbers(json!({})), [json!(1002)]);
+    assert!(numbers(json!({ "text": "#1001" })).is_empty());
+    let report = invoke(&main, "report_daily", json!({ "date": earlier.business_date })).unwrap();
+    assert_eq!((report["orders"].clone(), report["mode"].clone()), (json!(1), json!("demo")));
+
+    let id = earlier.id.to_string();
+    let detail = invoke(&main, "order_get", json!({ "id": id })).unwrap();
+    assert_eq!((detail["number"].clone(), detail["mode"].clone()), (json!(1001), json!("test")));
+    assert_eq!(detail["actions"], json!({"pay": false, "edit": false, "capture": false, "refund": false, "void": false}));
+    let refused = [
+        invoke(&main, "order_edit", json!({ "id": id, "input": coffee_order() })),
+        invoke(&main, "payment_start", json!({ "orderId": id })),
+        invoke(&main, "payment_void", json!({ "orderId": id })),
+    ];
+    for error in refused {
+        assert_eq!(
+            error.unwrap_err(),
+            json!({"code": "order_other_mode", "message": "order #1001 was taken in test mode and Paydesk is in demo mode now; it can only be changed or paid in test mode"})
+        );
+    }
+    assert_eq!(invoke(&main, "order_get", json!({ "id": id })).unwrap()["events"], detail["events"]);
+}
+
 fn publishable_key_of(checkout: &Value) -> String {
     checkout["publishableKey"].as_str().unwrap().to_owned()
 }
@@ -316,8 +359,12 @@ fn keys_set_in_the_window_are_kept_in_the_keyring_and_never_sent_back() {
     for reply in &replies {
         assert!(!reply.to_string().contains(SECRET), "{reply}");
     }
+    let test_orders = invoke(&main, "order_list", json!({ "query": {} })).unwrap();
+    assert_eq!(test_orders["orders"][0]["id"], order["id"]);
     invoke(&main, "keys_remove", json!({})).unwrap();
     assert!(!session.paydesk_secrets().contains(SECRET));
+    // The test-mode sale is not the demo mode's.
+    assert_eq!(invoke(&main, "order_list", json!({ "query": {} })).unwrap()["orders"], json!([]));
     let back = invoke(&main, "app_info", json!({})).unwrap();
     assert_eq!(back["mode"], "demo");
     // Back in demo mode on the same simulator: the origin the window's CSP names at startup.

@@ -67,8 +67,8 @@ fn keys_live_in_the_keyring_only_and_orders_are_charged_refunded_and_voided() {
 
     let none = till.run(&["keys", "status", "--json"]);
     assert_eq!(none.json()["keys"], Value::Null);
-    let order = till.new_order("12.00");
-    let refused = till.run(&["charge", &order.to_string(), "--payment-method", "pm_card_visa", "--json"]);
+    let training = till.new_order("12.00");
+    let refused = till.run(&["charge", &training.to_string(), "--payment-method", "pm_card_visa", "--json"]);
     assert_eq!(refused.json()["error"]["code"], "keys_not_configured");
 
     let set = till.set_keys();
@@ -80,6 +80,13 @@ fn keys_live_in_the_keyring_only_and_orders_are_charged_refunded_and_voided() {
     assert!(status["accountId"].as_str().unwrap().starts_with("acct_"));
     assert!(session.paydesk_secrets().contains(SECRET), "the secret is in the OS keyring");
 
+    // The order rung up before the keys is a demo (training) sale: not the test mode's to charge or list.
+    let refused = till.run(&["charge", &training.to_string(), "--payment-method", "pm_card_visa", "--json"]);
+    assert_eq!(refused.status, 1);
+    assert_eq!(refused.json()["error"]["code"], "order_other_mode");
+    assert!(till.run(&["order", "list", "--json"]).json()["orders"].as_array().unwrap().is_empty());
+    assert_eq!(till.run(&["order", "show", &training.to_string(), "--json"]).json()["mode"], "demo");
+    let order = till.new_order("12.00");
     let paid = till.run(&["charge", &format!("#{order}"), "--payment-method", "pm_card_visa", "--json"]);
     assert_eq!(paid.status, 0, "{}", paid.stderr);
     let paid = paid.json();
@@ -300,11 +307,14 @@ async fn two_hundred_kills_make_no_duplicate_and_leave_nothing_stuck() {
     };
     let store = paydesk_core::store::Store::open_in(&data).unwrap();
     store.integrity_check().unwrap();
-    assert!(store.unresolved_payment_attempts().unwrap().is_empty(), "attempts left unanswered");
-    assert!(store.unsettled_refunds().unwrap().iter().all(|r| r.status != "creating"), "refunds left unanswered");
+    // The till has test keys: every order is the test mode's.
+    let test = paydesk_core::mode::AppMode::Test;
+    assert!(store.unresolved_payment_attempts(test).unwrap().is_empty(), "attempts left unanswered");
+    assert!(store.unsettled_refunds(test).unwrap().iter().all(|r| r.status != "creating"), "refunds left unanswered");
     let (mut duplicates, mut double_refunds) = (0, 0);
     for number in &orders {
         let order = store.order_by_number(*number).expect("no order is lost");
+        assert_eq!(order.mode, test);
         let intents = get(format!("{}/v1/payment_intents?limit=100", sim.base_url())).await;
         let live = intents["data"]
             .as_array()

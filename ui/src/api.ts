@@ -98,6 +98,11 @@ export type RefundView = { amount: MoneyView; reason: string | null; status: str
 export type OrderActions = { pay: boolean; edit: boolean; capture: boolean; refund: boolean; void: boolean };
 
 export type OrderView = OrderSummary & {
+  /**
+   * The mode the order was taken in (always sent by the core; optional for older fixtures).
+   * An order of another mode than the app's allows no action.
+   */
+  mode?: Mode;
   quote: Quote;
   note: string | null;
   customerEmail: string | null;

@@ -15,31 +15,38 @@ pub fn order_quote(input: OrderInput) -> CommandResult<QuoteView> {
     Ok(QuoteView::new(&spec, &quote))
 }
 
+/// The order is taken in the till's current mode.
 #[tauri::command]
-pub fn order_create(state: State<'_, AppState>, input: OrderInput) -> CommandResult<OrderView> {
+pub async fn order_create(state: State<'_, AppState>, input: OrderInput) -> CommandResult<OrderView> {
     let spec = input.validate(Completeness::RequireLines)?;
+    let mode = state.mode().await?;
     let mut store = state.store()?;
-    let order = store.create_order(&spec, "entered at the till")?;
-    Ok(OrderView::read(&store, &order.id)?)
+    let order = store.create_order(mode, &spec, "entered at the till")?;
+    Ok(OrderView::read(&store, &order.id, mode)?)
 }
 
 /// Changes an order before it is paid; the next charge asks for the new total.
 #[tauri::command]
-pub fn order_edit(state: State<'_, AppState>, id: String, input: OrderInput) -> CommandResult<OrderView> {
+pub async fn order_edit(state: State<'_, AppState>, id: String, input: OrderInput) -> CommandResult<OrderView> {
     let id = parse_order_id(&id)?;
     let spec = input.validate(Completeness::RequireLines)?;
+    let mode = state.mode().await?;
     let mut store = state.store()?;
-    let order = store.edit_order(&id, &spec, "changed at the till")?;
-    Ok(OrderView::read(&store, &order.id)?)
+    let order = store.edit_order(mode, &id, &spec, "changed at the till")?;
+    Ok(OrderView::read(&store, &order.id, mode)?)
 }
 
+/// The history of the current mode only.
 #[tauri::command]
-pub fn order_list(state: State<'_, AppState>, query: OrderQuery) -> CommandResult<OrderPageView> {
-    Ok(OrderPageView::from(&state.store()?.list_orders(&query)?))
+pub async fn order_list(state: State<'_, AppState>, query: OrderQuery) -> CommandResult<OrderPageView> {
+    let mode = state.mode().await?;
+    Ok(OrderPageView::from(&state.store()?.list_orders(mode, &query)?))
 }
 
+/// An order of another mode can be looked at (its view says its mode) but allows nothing.
 #[tauri::command]
-pub fn order_get(state: State<'_, AppState>, id: String) -> CommandResult<OrderView> {
+pub async fn order_get(state: State<'_, AppState>, id: String) -> CommandResult<OrderView> {
     let id = parse_order_id(&id)?;
-    Ok(OrderView::read(&*state.store()?, &id)?)
+    let mode = state.mode().await?;
+    Ok(OrderView::read(&*state.store()?, &id, mode)?)
 }

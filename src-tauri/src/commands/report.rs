@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use paydesk_core::connection::AppMode;
 use paydesk_core::export::ExportRange;
 use paydesk_core::report::DailyReport;
 use serde::Serialize;
@@ -20,10 +21,12 @@ pub struct ExportResult {
 }
 
 /// `date` is the business day ("2026-11-22"); none means today.
+/// The current mode's orders only.
 #[tauri::command]
-pub fn report_daily(state: State<'_, AppState>, date: Option<String>) -> CommandResult<DailyReport> {
+pub async fn report_daily(state: State<'_, AppState>, date: Option<String>) -> CommandResult<DailyReport> {
     let date = business_day(date, &state)?;
-    Ok(state.store()?.daily_report(date)?)
+    let mode = state.mode().await?;
+    Ok(state.store()?.daily_report(mode, date)?)
 }
 
 /// Asks where to save the day's orders as CSV (the system's save dialog), then writes them
@@ -31,10 +34,16 @@ pub fn report_daily(state: State<'_, AppState>, date: Option<String>) -> Command
 #[tauri::command]
 pub async fn report_export_csv<R: tauri::Runtime>(app: tauri::AppHandle<R>, state: State<'_, AppState>, date: Option<String>) -> CommandResult<Option<ExportResult>> {
     let date = business_day(date, &state)?;
-    let Some(path) = pick_file(&app, &format!("paydesk-orders-{date}.csv")).await? else {
+    let mode = state.mode().await?;
+    // A test or training export says so in its name, so it is not filed with the books.
+    let suggested = match mode {
+        AppMode::Live => format!("paydesk-orders-{date}.csv"),
+        other => format!("paydesk-orders-{date}-{other}.csv"),
+    };
+    let Some(path) = pick_file(&app, &suggested).await? else {
         return Ok(None);
     };
-    let rows = write_csv(&state, date, &path)?;
+    let rows = write_csv(&state, mode, date, &path)?;
     tracing::info!(path = %path.display(), rows, "report exported");
     Ok(Some(ExportResult { path: path.display().to_string(), rows }))
 }
@@ -67,11 +76,11 @@ async fn pick_file<R: tauri::Runtime>(app: &tauri::AppHandle<R>, suggested: &str
 
 /// Written next to the target and renamed into place, so a failed export never leaves a
 /// truncated file under the name the cashier chose.
-fn write_csv(state: &AppState, date: NaiveDate, path: &Path) -> CommandResult<u64> {
+fn write_csv(state: &AppState, mode: AppMode, date: NaiveDate, path: &Path) -> CommandResult<u64> {
     let export_error = |error: std::io::Error| CommandError { code: "export_write", message: format!("cannot write {}: {error}", path.display()) };
     let directory = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut file = tempfile::NamedTempFile::new_in(directory).map_err(export_error)?;
-    let rows = state.store()?.export_csv(ExportRange { from: Some(date), to: Some(date) }, &mut file)?;
+    let rows = state.store()?.export_csv(mode, ExportRange { from: Some(date), to: Some(date) }, &mut file)?;
     file.as_file().sync_all().map_err(export_error)?;
     file.persist(path).map_err(|error| export_error(error.error))?;
     Ok(rows)

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use paydesk_core::error::ErrorCode;
 use paydesk_core::export::ExportRange;
+use paydesk_core::keys;
 use paydesk_core::local_tls::LocalTls;
 use paydesk_core::order::{Completeness, DiscountInput, LineInput, OrderInput, TaxInput};
 use paydesk_core::paths::Paths;
@@ -42,31 +43,33 @@ pub(crate) fn dispatch(cli: &Cli, paths: &Paths, out: &mut dyn Write) -> Result<
             let mut store = Store::open_in(&paths.data_dir)?;
             let input = with_default_currency(input, &store)?;
             let spec = input.validate(Completeness::RequireLines)?;
-            let order = store.create_order(&spec, "created from the command line")?;
-            let view = OrderView::read(&store, &order.id)?;
+            let mode = keys::current_mode(&store)?;
+            let order = store.create_order(mode, &spec, "created from the command line")?;
+            let view = OrderView::read(&store, &order.id, mode)?;
             print(out, cli.json, &view, || order_text(&view))
         }
         Command::Order(OrderCommand::Show { reference }) => {
             let store = Store::open_in(&paths.data_dir)?;
             let order = store.find_order(reference)?;
-            let view = OrderView::read(&store, &order.id)?;
+            let view = OrderView::read(&store, &order.id, keys::current_mode(&store)?)?;
             print(out, cli.json, &view, || order_text(&view))
         }
         Command::Order(OrderCommand::List(args)) => {
             let store = Store::open_in(&paths.data_dir)?;
-            let page = OrderPageView::from(&store.list_orders(&list_query(args))?);
+            let page = OrderPageView::from(&store.list_orders(keys::current_mode(&store)?, &list_query(args))?);
             print(out, cli.json, &page, || page_text(&page))
         }
         Command::Export(ExportCommand::Csv { out: file, from, to }) => {
             let store = Store::open_in(&paths.data_dir)?;
+            let mode = keys::current_mode(&store)?;
             let range = ExportRange { from: *from, to: *to };
             match file {
                 Some(path) => {
-                    let written = write_new_file(path, |writer| store.export_csv(range, writer).map_err(CliError::from))?;
+                    let written = write_new_file(path, |writer| store.export_csv(mode, range, writer).map_err(CliError::from))?;
                     let summary = serde_json::json!({ "exported": written, "file": path });
                     print(out, cli.json, &summary, || format!("exported {written} orders to {}", path.display()))
                 }
-                None => store.export_csv(range, out).map(|_| ()).map_err(CliError::from),
+                None => store.export_csv(mode, range, out).map(|_| ()).map_err(CliError::from),
             }
         }
         Command::Simulator { port, tls_dir } => run_simulator(*port, tls_dir.as_deref(), cli.json, out),
@@ -247,8 +250,8 @@ fn order_text(order: &OrderView) -> String {
     let summary = &order.summary;
     let quote = &order.quote;
     let mut text = format!(
-        "Order #{}  {}  {}\n{}\n\n",
-        summary.number, summary.status, summary.created_at, summary.id
+        "Order #{}  {}  {}  ({} mode)\n{}\n\n",
+        summary.number, summary.status, summary.created_at, order.mode, summary.id
     );
     for line in &quote.lines {
         text += &format!("  {:>4} × {:<40} {:>14}\n", line.quantity, line.description, line.total.display);

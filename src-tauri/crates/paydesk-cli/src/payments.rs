@@ -121,7 +121,7 @@ pub(crate) fn reconcile(paths: &Paths, json: bool, out: &mut dyn Write) -> Resul
 fn payments(store: Store, paths: &Paths, policy: RetryPolicy) -> Result<Payments, CliError> {
     let status = keys::key_status(&store)?.ok_or(keys::KeysError::NotConfigured)?;
     let (client, publishable) = keys::configured_client(&status, &keyring_for(paths), keys::configured_endpoint()?)?;
-    Ok(Payments::new(Arc::new(Mutex::new(store)), client, publishable).with_policy(policy))
+    Ok(Payments::new(Arc::new(Mutex::new(store)), client, publishable, status.mode.into()).with_policy(policy))
 }
 
 fn settlement_text(settlement: &Settlement) -> String {

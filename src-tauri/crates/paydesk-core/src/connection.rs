@@ -5,9 +5,8 @@
 use std::sync::{Arc, Mutex};
 
 use paydesk_stripe::{Endpoint, PublishableKey, RetryPolicy, SecretKey, StripeClient};
-use serde::Serialize;
-
 use crate::keys::{self, KeyStatus, KeysError};
+pub use crate::mode::AppMode;
 use crate::payments::Payments;
 use crate::secrets::Keyring;
 use crate::store::Store;
@@ -67,14 +66,6 @@ impl DemoSimulator {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AppMode {
-    /// No keys: the in-app simulator; no real money moves.
-    Demo,
-    Test,
-    Live,
-}
 
 pub struct Connection {
     pub mode: AppMode,
@@ -107,10 +98,7 @@ impl Connection {
             tokio::task::spawn_blocking(move || keys::configured_client(&for_keyring, &keyring, endpoint))
                 .await
                 .map_err(|e| KeysError::Endpoint(e.to_string()))??;
-        let mode = match status.mode {
-            paydesk_stripe::Mode::Test => AppMode::Test,
-            paydesk_stripe::Mode::Live => AppMode::Live,
-        };
+        let mode = AppMode::from(status.mode);
         tracing::info!(?mode, "connected to Stripe with the configured keys");
         let stripe_js_url = test_override(STRIPE_JS_URL_ENV).unwrap_or_else(|| STRIPE_JS_URL.to_owned());
         Ok(Connection::with(store, client, publishable, mode, stripe_js_url, Some(status), None))
@@ -135,8 +123,8 @@ impl Connection {
         keys: Option<KeyStatus>,
         simulator: Option<Arc<stripe_sim::Simulator>>,
     ) -> Connection {
-        let payments = Arc::new(Payments::new(store.clone(), client.clone(), publishable.clone()));
-        let background = Arc::new(Payments::new(store, client, publishable.clone()).with_policy(RetryPolicy::Background));
+        let payments = Arc::new(Payments::new(store.clone(), client.clone(), publishable.clone(), mode));
+        let background = Arc::new(Payments::new(store, client, publishable.clone(), mode).with_policy(RetryPolicy::Background));
         Connection { mode, payments, background, stripe_js_url, publishable_key: publishable, keys, _simulator: simulator }
     }
 }

@@ -5,6 +5,7 @@ use std::io::Write;
 use chrono::NaiveDate;
 use rusqlite::params;
 
+use crate::mode::AppMode;
 use crate::money::Money;
 use crate::store::{parse_currency, Store, StoreError};
 
@@ -25,21 +26,22 @@ pub enum ExportError {
     Io(#[from] std::io::Error),
 }
 
+pub(crate) const EXPORT_QUERY: &str = "SELECT number, id, created_at, business_date, status, currency, subtotal, discount,
+        tax_exclusive, tax_inclusive, tip, rounding, total, summary, customer_email, note
+    FROM orders WHERE mode = ?1 AND business_date BETWEEN ?2 AND ?3 ORDER BY number";
+
 impl Store {
     /// Writes matching orders, oldest first, as RFC 4180 CSV. Amounts are plain decimals in
-    /// the order's currency ("1234.50"); returns the number of orders written.
-    pub fn export_csv(&self, range: ExportRange, out: &mut dyn Write) -> Result<u64, ExportError> {
+    /// the order's currency ("1234.50"); returns the number of orders written. Only orders
+    /// taken in `mode`, so a test or training sale never reaches the books.
+    pub fn export_csv(&self, mode: AppMode, range: ExportRange, out: &mut dyn Write) -> Result<u64, ExportError> {
         writeln!(out, "{HEADER}")?;
         let day = |date: Option<NaiveDate>, default: &str| {
             date.map_or_else(|| default.to_owned(), |d| d.format("%Y-%m-%d").to_string())
         };
-        let mut statement = self.connection().prepare(
-            "SELECT number, id, created_at, business_date, status, currency, subtotal, discount, tax_exclusive,
-                    tax_inclusive, tip, rounding, total, summary, customer_email, note
-             FROM orders WHERE business_date BETWEEN ?1 AND ?2 ORDER BY number",
-        ).map_err(StoreError::from)?;
+        let mut statement = self.connection().prepare(EXPORT_QUERY).map_err(StoreError::from)?;
         let mut rows = statement
-            .query(params![day(range.from, "0000-01-01"), day(range.to, "9999-12-31")])
+            .query(params![mode.as_str(), day(range.from, "0000-01-01"), day(range.to, "9999-12-31")])
             .map_err(StoreError::from)?;
         let mut count = 0;
         while let Some(row) = rows.next().map_err(StoreError::from)? {

@@ -6,9 +6,11 @@ use paydesk_stripe::{Endpoint, Mode, PublishableKey, RetryPolicy, SecretKey, Str
 use serde::{Deserialize, Serialize};
 
 use crate::error::ErrorCode;
+use crate::mode::AppMode;
 use crate::secrets::{Keyring, VaultError};
 use crate::store::{Store, StoreError};
 
+/// Migration 5 reads this setting by name: keep the two in step.
 const KEYS_SETTING: &str = "stripe_keys";
 /// Only builds made for testing may point a configured key at a local Stripe stand-in; a
 /// release build always talks to api.stripe.com.
@@ -113,6 +115,12 @@ pub async fn set_keys(store: &std::sync::Mutex<Store>, keyring: &Keyring, secret
 
 pub fn key_status(store: &Store) -> Result<Option<KeyStatus>, KeysError> {
     Ok(store.setting(KEYS_SETTING)?.and_then(|json| serde_json::from_str(&json).ok()))
+}
+
+/// The mode the till is in: that of the configured keys, demo when there are none. The
+/// window's connection and the CLI both go by this, so they agree on which orders are theirs.
+pub fn current_mode(store: &Store) -> Result<AppMode, KeysError> {
+    Ok(key_status(store)?.map_or(AppMode::Demo, |status| status.mode.into()))
 }
 
 pub fn remove_keys(store: &mut Store, keyring: &Keyring) -> Result<(), KeysError> {

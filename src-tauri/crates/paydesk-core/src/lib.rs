@@ -6,6 +6,7 @@ pub mod error;
 pub mod export;
 pub mod keys;
 pub mod local_tls;
+pub mod mode;
 pub mod money;
 pub mod order;
 pub mod page_server;

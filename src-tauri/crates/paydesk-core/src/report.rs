@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Local, NaiveDate, Timelike};
 use serde::Serialize;
 
+use crate::mode::AppMode;
 use crate::money::{Currency, Money};
 use crate::order::OrderStatus;
 use crate::store::{parse_currency, parse_status, Store, StoreError};
@@ -16,6 +17,8 @@ use crate::view::MoneyView;
 #[serde(rename_all = "camelCase")]
 pub struct DailyReport {
     pub date: NaiveDate,
+    /// Only orders taken in this mode are counted.
+    pub mode: AppMode,
     /// Every order of the day, whatever its state.
     pub orders: u64,
     /// Each status that occurs, in the order of the order's life.
@@ -85,16 +88,14 @@ pub enum ReportError {
     Overflow(Currency),
 }
 
+pub(crate) const REPORT_QUERY: &str = "SELECT status, currency, total, amount_captured, amount_refunded, card_brand, created_at
+    FROM orders WHERE mode = ?1 AND business_date = ?2";
+
 impl Store {
-    pub fn daily_report(&self, date: NaiveDate) -> Result<DailyReport, ReportError> {
-        let mut statement = self
-            .connection()
-            .prepare_cached(
-                "SELECT status, currency, total, amount_captured, amount_refunded, card_brand, created_at
-                 FROM orders WHERE business_date = ?1",
-            )
-            .map_err(StoreError::from)?;
-        let mut rows = statement.query([date.format("%Y-%m-%d").to_string()]).map_err(StoreError::from)?;
+    /// The day's orders taken in `mode`: a training sale never shows in a live report.
+    pub fn daily_report(&self, mode: AppMode, date: NaiveDate) -> Result<DailyReport, ReportError> {
+        let mut statement = self.connection().prepare_cached(REPORT_QUERY).map_err(StoreError::from)?;
+        let mut rows = statement.query([mode.as_str().to_owned(), date.format("%Y-%m-%d").to_string()]).map_err(StoreError::from)?;
         let mut statuses: BTreeMap<usize, u64> = BTreeMap::new();
         // Keyed by code, so currencies come out in a stable order.
         let mut currencies: BTreeMap<&'static str, (Currency, Sums)> = BTreeMap::new();
@@ -153,7 +154,7 @@ impl Store {
             })
             .collect();
         let by_status = statuses.into_iter().map(|(index, count)| StatusCount { key: OrderStatus::ALL[index], count }).collect();
-        Ok(DailyReport { date, orders, by_status, currencies })
+        Ok(DailyReport { date, mode, orders, by_status, currencies })
     }
 }
 

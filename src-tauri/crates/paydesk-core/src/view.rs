@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::mode::AppMode;
 use crate::money::{Currency, Money, Rate};
 use crate::order::{OrderInput, OrderSpec, OrderStatus, Quote};
 use crate::store::{Order, OrderEvent, OrderId, OrderPage, OrderPayment, OrderSummary, RefundRecord, Store, StoreError};
@@ -152,6 +153,8 @@ impl From<&OrderPage> for OrderPageView {
 pub struct OrderView {
     #[serde(flatten)]
     pub summary: OrderSummaryView,
+    /// The mode the order was taken in.
+    pub mode: AppMode,
     pub quote: QuoteView,
     pub note: Option<String>,
     pub customer_email: Option<String>,
@@ -203,6 +206,8 @@ pub struct OrderActions {
 }
 
 impl OrderActions {
+    pub const NONE: OrderActions = OrderActions { pay: false, edit: false, capture: false, refund: false, void: false };
+
     pub fn for_order(status: OrderStatus, refundable: i64) -> Self {
         use OrderStatus::*;
         OrderActions {
@@ -216,10 +221,15 @@ impl OrderActions {
 }
 
 impl OrderView {
-    /// The order with everything the window shows of it, read in one go.
-    pub fn read(store: &Store, id: &OrderId) -> Result<OrderView, StoreError> {
+    /// The order with everything the window shows of it, read in one go. An order taken in
+    /// another mode than `current` can be looked at, but allows nothing here.
+    pub fn read(store: &Store, id: &OrderId, current: AppMode) -> Result<OrderView, StoreError> {
         let order = store.order(id)?;
-        Ok(OrderView::new(&order, store.events(id)?, &store.order_payment(id)?, &store.refunds(id)?))
+        let mut view = OrderView::new(&order, store.events(id)?, &store.order_payment(id)?, &store.refunds(id)?);
+        if order.mode != current {
+            view.actions = OrderActions::NONE;
+        }
+        Ok(view)
     }
 
     pub fn new(order: &Order, events: Vec<OrderEvent>, payment: &OrderPayment, refunds: &[RefundRecord]) -> Self {
@@ -241,6 +251,7 @@ impl OrderView {
                 business_date: order.business_date.clone(),
                 created_at: order.created_at.clone(),
             },
+            mode: order.mode,
             quote: QuoteView::new(&order.spec, &order.quote),
             note: order.spec.note.clone(),
             customer_email: order.spec.customer_email.clone(),

@@ -43,12 +43,16 @@
 
 use std::sync::{Arc, Mutex};
 
+use paydesk_core::mode::AppMode;
 use paydesk_core::money::Money;
 use paydesk_core::order::{Completeness, LineInput, OrderInput, OrderStatus};
 use paydesk_core::payments::{CaptureMode, Outcome, PaymentError, PaymentSettings, Payments};
 use paydesk_core::store::{OrderId, Store};
 use paydesk_stripe::{CancellationReason, Endpoint, PublishableKey, RefundReason, SecretKey, StripeClient, StripeError};
 use serde_json::{json, Value};
+
+/// localstripe stands in for Stripe's test mode here.
+const MODE: AppMode = AppMode::Test;
 
 const SECRET: &str = "sk_test_paydesk_localstripe_fake";
 const PUBLISHABLE: &str = "pk_test_paydesk_localstripe_fake";
@@ -85,7 +89,7 @@ impl Harness {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(Mutex::new(Store::open_in(dir.path()).unwrap()));
         let client = StripeClient::new(SecretKey::parse(SECRET).unwrap(), Endpoint::loopback(&url).unwrap()).unwrap();
-        let payments = Payments::new(store.clone(), client, PublishableKey::parse(PUBLISHABLE).unwrap());
+        let payments = Payments::new(store.clone(), client, PublishableKey::parse(PUBLISHABLE).unwrap(), MODE);
         Harness { url, store, payments, http, _dir: dir }
     }
 
@@ -98,7 +102,7 @@ impl Harness {
         }
         .validate(Completeness::RequireLines)
         .unwrap();
-        self.store.lock().unwrap().create_order(&spec, "test").unwrap().id
+        self.store.lock().unwrap().create_order(MODE, &spec, "test").unwrap().id
     }
 
     fn status(&self, id: &OrderId) -> OrderStatus {

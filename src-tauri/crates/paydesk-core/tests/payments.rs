@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use paydesk_core::mode::AppMode;
 use paydesk_core::money::Money;
 use paydesk_core::order::{Completeness, LineInput, OrderInput, OrderStatus};
 use paydesk_core::payments::{CaptureMode, Outcome, PaymentError, PaymentSettings, Payments, Settlement};
@@ -11,6 +12,9 @@ use paydesk_core::store::{OrderId, Store};
 use paydesk_stripe::{CancellationReason, Endpoint, PublishableKey, RefundReason, SecretKey, StripeClient};
 use serde_json::Value;
 use stripe_sim::{Failure, SimConfig, Simulator};
+
+/// The simulator stands in for Stripe's test mode here.
+const MODE: AppMode = AppMode::Test;
 
 const SECRET: &str = "sk_test_paydesk_core_made_up_key";
 const PUBLISHABLE: &str = "pk_test_paydesk_core_made_up_key";
@@ -33,6 +37,10 @@ impl Harness {
     }
 
     fn order(&self, price: &str) -> OrderId {
+        self.order_in(MODE, price)
+    }
+
+    fn order_in(&self, mode: AppMode, price: &str) -> OrderId {
         let spec = OrderInput {
             currency: "USD".into(),
             lines: vec![LineInput { description: "Espresso beans".into(), quantity: 1, unit_price: price.into() }],
@@ -41,11 +49,15 @@ impl Harness {
         }
         .validate(Completeness::RequireLines)
         .unwrap();
-        self.store.lock().unwrap().create_order(&spec, "test").unwrap().id
+        self.store.lock().unwrap().create_order(mode, &spec, "test").unwrap().id
     }
 
     fn status(&self, id: &OrderId) -> OrderStatus {
         self.store.lock().unwrap().order(id).unwrap().status
+    }
+
+    fn events(&self, id: &OrderId) -> Vec<paydesk_core::store::OrderEvent> {
+        self.store.lock().unwrap().events(id).unwrap()
     }
 
     fn set_capture(&self, capture: CaptureMode) {
@@ -102,8 +114,14 @@ impl Harness {
 }
 
 fn payments_for(sim: &Simulator, store: &Arc<Mutex<Store>>) -> Payments {
+    payments_in(MODE, sim, store)
+}
+
+/// Demo and test both use test keys, so one simulator can stand in for both: the worst case,
+/// where only the mode keeps one till's orders from the other's requests.
+fn payments_in(mode: AppMode, sim: &Simulator, store: &Arc<Mutex<Store>>) -> Payments {
     let client = StripeClient::new(SecretKey::parse(SECRET).unwrap(), Endpoint::loopback(sim.base_url()).unwrap()).unwrap();
-    Payments::new(store.clone(), client, PublishableKey::parse(PUBLISHABLE).unwrap())
+    Payments::new(store.clone(), client, PublishableKey::parse(PUBLISHABLE).unwrap(), mode)
 }
 
 fn usd(minor: i64) -> Money {
@@ -440,7 +458,7 @@ async fn a_crash_between_the_saved_key_and_the_stored_answer_is_repaired_at_rest
     let charged = tokio::time::timeout(std::time::Duration::from_secs(60), charged).await;
     assert_eq!(charged.expect("Stripe carries out a request whose caller died").len(), 1);
     assert_eq!(h.status(&order), OrderStatus::AwaitingPayment);
-    assert_eq!(h.store.lock().unwrap().unresolved_payment_attempts().unwrap().len(), 1);
+    assert_eq!(h.store.lock().unwrap().unresolved_payment_attempts(MODE).unwrap().len(), 1);
 
     // "Restart": a new store handle and a new Payments over the same database file.
     let store = Arc::new(Mutex::new(Store::open_in(h.dir.path()).unwrap()));
@@ -450,7 +468,7 @@ async fn a_crash_between_the_saved_key_and_the_stored_answer_is_repaired_at_rest
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert_eq!(store.lock().unwrap().order(&order).unwrap().status, OrderStatus::Paid);
     assert_eq!(h.intents_for(&order).await.len(), 1);
-    assert!(store.lock().unwrap().unresolved_payment_attempts().unwrap().is_empty());
+    assert!(store.lock().unwrap().unresolved_payment_attempts(MODE).unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -530,7 +548,7 @@ async fn an_order_changed_at_the_checkout_updates_or_replaces_its_intent() {
         }
         .validate(Completeness::RequireLines)
         .unwrap();
-        h.store.lock().unwrap().edit_order(id, &spec, "customer changed the order").unwrap();
+        h.store.lock().unwrap().edit_order(MODE, id, &spec, "customer changed the order").unwrap();
     };
 
     // Waiting for a card: the same intent, its amount updated to the new total.
@@ -588,7 +606,7 @@ async fn an_attempt_unanswered_for_a_day_is_found_not_resent() {
         }
         .validate(Completeness::RequireLines)
         .unwrap();
-        store.lock().unwrap().create_order(&spec, "test").unwrap().id
+        store.lock().unwrap().create_order(MODE, &spec, "test").unwrap().id
     };
 
     // Yesterday: a charge whose till died after Stripe had it.
@@ -635,7 +653,7 @@ async fn an_attempt_unanswered_for_a_day_is_found_not_resent() {
     assert!(marker[0].as_str().is_some_and(|key| !key.is_empty()));
 
     // The attempt that never reached Stripe is retired; the order can be paid today.
-    assert!(store.lock().unwrap().unresolved_payment_attempts().unwrap().is_empty());
+    assert!(store.lock().unwrap().unresolved_payment_attempts(MODE).unwrap().is_empty());
     assert_eq!(today.charge_with_test_payment_method(&lost, "pm_card_visa").await.unwrap().outcome, Outcome::Paid);
 }
 
@@ -650,7 +668,7 @@ impl Harness {
         }
         .validate(Completeness::RequireLines)
         .unwrap();
-        self.store.lock().unwrap().edit_order(id, &spec, "customer changed the order").map(drop)
+        self.store.lock().unwrap().edit_order(MODE, id, &spec, "customer changed the order").map(drop)
     }
 
     /// After `pass` requests answered normally, the next one takes effect but its answer is
@@ -747,7 +765,7 @@ async fn an_unanswered_refund_past_stripes_key_memory_is_found_not_resent() {
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert_eq!(h.refunds_of(&intent).await.len(), 1);
     assert_eq!(h.status(&order), OrderStatus::PartiallyRefunded);
-    assert!(h.store.lock().unwrap().unsettled_refunds().unwrap().is_empty());
+    assert!(h.store.lock().unwrap().unsettled_refunds(MODE).unwrap().is_empty());
 }
 
 /// A paid order whose first intent was replaced mid-3-D Secure: the old intent's
@@ -871,7 +889,7 @@ async fn a_fast_clock_does_not_make_a_lost_charge_twice() {
     }
     .validate(Completeness::RequireLines)
     .unwrap();
-    let order = store.lock().unwrap().create_order(&spec, "test").unwrap().id;
+    let order = store.lock().unwrap().create_order(MODE, &spec, "test").unwrap().id;
     let payments = payments_for(&sim, &store);
     sim.faults().fail_next(1, Failure::LostAnswer, None);
     sim.faults().fail_next(2, Failure::RateLimited, None);
@@ -895,10 +913,81 @@ async fn three_decimal_currencies_capture_and_refund_in_steps_of_ten() {
     }
     .validate(Completeness::RequireLines)
     .unwrap();
-    let order = h.store.lock().unwrap().create_order(&spec, "test").unwrap().id;
+    let order = h.store.lock().unwrap().create_order(MODE, &spec, "test").unwrap().id;
     h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await.unwrap();
     let kwd = |minor| Money::new(minor, "KWD".parse().unwrap());
     let refused = h.payments.refund(&order, Some(kwd(1_005)), None).await.unwrap_err();
     assert_eq!(paydesk_core::error::ErrorCode::code(&refused), "amount_step", "{refused}");
     assert_eq!(h.payments.refund(&order, Some(kwd(1_010)), None).await.unwrap().status, OrderStatus::PartiallyRefunded);
+}
+
+#[tokio::test]
+async fn every_action_on_an_order_of_another_mode_is_refused_and_changes_nothing() {
+    let h = Harness::new().await;
+    let demo = payments_in(AppMode::Demo, &h.sim, &h.store);
+    let training = h.order_in(AppMode::Demo, "12.00");
+    let started = demo.start(&training).await.unwrap();
+    let before = (h.status(&training), h.events(&training), h.intents_for(&training).await);
+    let latest = h.store.lock().unwrap().latest_payment_attempt(&training).unwrap();
+
+    let refusals = [
+        ("start", h.payments.start(&training).await.map(drop)),
+        ("settle", h.payments.settle(&training).await.map(drop)),
+        ("finalize", h.payments.finalize_on_server(&training, "ctoken_made_up", true).await.map(drop)),
+        ("charge", h.payments.charge_with_test_payment_method(&training, "pm_card_visa").await.map(drop)),
+        ("capture", h.payments.capture(&training, None).await.map(drop)),
+        ("refund", h.payments.refund(&training, None, None).await.map(drop)),
+        ("void", h.payments.void(&training, CancellationReason::RequestedByCustomer).await.map(drop)),
+    ];
+    for (action, result) in refusals {
+        let error = result.expect_err(action);
+        assert_eq!(paydesk_core::error::ErrorCode::code(&error), "order_other_mode", "{action}: {error}");
+        assert_eq!(
+            error.to_string(),
+            "order #1001 was taken in demo mode and Paydesk is in test mode now; it can only be changed or paid in demo mode",
+            "{action}"
+        );
+    }
+    let after = (h.status(&training), h.events(&training), h.intents_for(&training).await);
+    assert_eq!(after, before);
+    assert_eq!(after.2.len(), 1);
+    assert_eq!(after.2[0]["status"], "requires_payment_method");
+    assert_eq!(h.store.lock().unwrap().latest_payment_attempt(&training).unwrap(), latest);
+
+    // In its own mode the order is as it was: it pays on its one intent.
+    let paid = demo.charge_with_test_payment_method(&training, "pm_card_visa").await.unwrap();
+    assert_eq!((paid.status, paid.payment_intent_id.as_deref()), (OrderStatus::Paid, Some(started.payment_intent_id.as_str())));
+}
+
+#[tokio::test]
+async fn reconciling_test_mode_leaves_demo_orders_and_their_events_alone() {
+    let h = Harness::new().await;
+    let demo = payments_in(AppMode::Demo, &h.sim, &h.store);
+    h.payments.reconcile().await.unwrap(); // sets the test mode's events cursor
+    let training = h.order_in(AppMode::Demo, "12.00");
+    let real = h.order("13.00");
+    for (payments, order) in [(&demo, &training), (&h.payments, &real)] {
+        let started = payments.start(order).await.unwrap();
+        // Paid in the window, never settled (the window crashed).
+        h.browser_confirm(&started.payment_intent_id, started.client_secret.expose(), "pm_card_visa").await;
+    }
+    let training_events = h.events(&training);
+
+    let report = h.payments.reconcile().await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!((report.orders_checked, report.orders_changed), (1, 1));
+    assert_eq!(h.status(&real), OrderStatus::Paid);
+    assert_eq!(h.status(&training), OrderStatus::AwaitingPayment);
+    assert_eq!(h.events(&training), training_events, "no event about the demo intent was applied");
+    {
+        let store = h.store.lock().unwrap();
+        assert!(store.setting("stripe_events_cursor:test").unwrap().is_some());
+        assert_eq!(store.setting("stripe_events_cursor:demo").unwrap(), None);
+        assert_eq!(store.setting("stripe_events_cursor").unwrap(), None);
+    }
+
+    // The demo mode's own reconciliation settles it.
+    let report = demo.reconcile().await.unwrap();
+    assert_eq!((report.orders_checked, report.orders_changed), (1, 1));
+    assert_eq!(h.status(&training), OrderStatus::Paid);
 }

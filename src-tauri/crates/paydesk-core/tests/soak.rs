@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
+use paydesk_core::mode::AppMode;
 use paydesk_core::money::Money;
 use paydesk_core::order::{Completeness, LineInput, OrderInput, OrderStatus};
 use paydesk_core::payments::{CaptureMode, PaymentSettings, Payments};
@@ -27,6 +28,9 @@ use serde_json::Value;
 use stripe_sim::{Chaos, SimConfig, Simulator};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
+
+/// The simulator stands in for Stripe's test mode here.
+const MODE: AppMode = AppMode::Test;
 
 const SECRET: &str = "sk_test_paydesk_soak_made_up_key";
 const PUBLISHABLE: &str = "pk_test_paydesk_soak_made_up_key";
@@ -107,8 +111,8 @@ impl Till {
         };
         let pk = PublishableKey::parse(PUBLISHABLE).unwrap();
         Till {
-            payments: Payments::new(store.clone(), client(), pk.clone()),
-            background: Payments::new(store.clone(), client(), pk).with_policy(RetryPolicy::Background),
+            payments: Payments::new(store.clone(), client(), pk.clone(), MODE),
+            background: Payments::new(store.clone(), client(), pk, MODE).with_policy(RetryPolicy::Background),
             store,
         }
     }
@@ -147,7 +151,7 @@ impl World {
         .validate(Completeness::RequireLines)
         .unwrap();
         let till = self.till(rng);
-        let created = till.store.lock().unwrap().create_order(&spec, "soak").unwrap();
+        let created = till.store.lock().unwrap().create_order(MODE, &spec, "soak").unwrap();
         created.id
     }
 
@@ -216,7 +220,7 @@ impl World {
                 }
                 .validate(Completeness::RequireLines)
                 .unwrap();
-                let edited = till.store.lock().unwrap().edit_order(order, &spec, "soak edit");
+                let edited = till.store.lock().unwrap().edit_order(MODE, order, &spec, "soak edit");
                 edited.is_ok()
             }
             59..=68 => {
@@ -417,7 +421,7 @@ async fn check(world: &World) -> Violations {
     let mut summaries = Vec::new();
     let mut before_number = None;
     loop {
-        let page = store.list_orders(&paydesk_core::store::OrderQuery { before_number, limit: Some(100), ..Default::default() }).unwrap();
+        let page = store.list_orders(MODE, &paydesk_core::store::OrderQuery { before_number, limit: Some(100), ..Default::default() }).unwrap();
         summaries.extend(page.orders);
         match page.next_before_number {
             Some(next) => before_number = Some(next),
@@ -496,14 +500,14 @@ async fn check(world: &World) -> Violations {
             }
         }
     }
-    if !store.unresolved_payment_attempts().unwrap().is_empty() {
-        v.add("stuck", format!("{} payment attempts still unanswered", store.unresolved_payment_attempts().unwrap().len()));
+    if !store.unresolved_payment_attempts(MODE).unwrap().is_empty() {
+        v.add("stuck", format!("{} payment attempts still unanswered", store.unresolved_payment_attempts(MODE).unwrap().len()));
     }
     let newest: Value = {
         drop(store);
         world.http.get(format!("{base}/v1/events?limit=1")).bearer_auth(SECRET).send().await.unwrap().json().await.unwrap()
     };
-    let cursor = world.tills[0].store.lock().unwrap().setting("stripe_events_cursor").unwrap();
+    let cursor = world.tills[0].store.lock().unwrap().setting("stripe_events_cursor:test").unwrap();
     if cursor.as_deref() != newest["data"][0]["id"].as_str() {
         v.add("cursor_behind", format!("cursor {cursor:?}, newest event {}", newest["data"][0]["id"]));
     }

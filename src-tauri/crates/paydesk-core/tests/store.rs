@@ -5,11 +5,15 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use paydesk_core::export::ExportRange;
+use paydesk_core::mode::AppMode;
 use paydesk_core::order::{Completeness, DiscountInput, LineInput, OrderInput, OrderSpec, OrderStatus, TaxInput};
 use chrono::Timelike;
 use paydesk_core::store::{Clock, OrderQuery, PaymentFacts, Store, StoreError, DATABASE_FILE, SCHEMA_VERSION};
 use paydesk_core::view::OrderView;
 use rusqlite::Connection;
+
+/// The mode these tests take their orders in.
+const MODE: AppMode = AppMode::Test;
 
 /// A clock the test moves by hand: one day per `advance_days`.
 struct TestClock(AtomicI64);
@@ -77,8 +81,8 @@ fn orders_survive_a_reopen_with_their_numbers_totals_and_events() {
     let dir = tempfile::tempdir().unwrap();
     let (first, second) = {
         let mut store = Store::open_in(dir.path()).unwrap();
-        let first = store.create_order(&spec(&[("Flat white", 2, "3.50"), ("Croissant", 1, "2.25")]), "cashier").unwrap();
-        let second = store.create_order(&spec(&[("Tea", 1, "2.00")]), "cashier").unwrap();
+        let first = store.create_order(MODE, &spec(&[("Flat white", 2, "3.50"), ("Croissant", 1, "2.25")]), "cashier").unwrap();
+        let second = store.create_order(MODE, &spec(&[("Tea", 1, "2.00")]), "cashier").unwrap();
         (first, second)
     };
     assert_eq!((first.number, second.number), (1001, 1002));
@@ -102,7 +106,7 @@ fn orders_survive_a_reopen_with_their_numbers_totals_and_events() {
 fn transitions_write_their_event_and_refused_ones_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_in(dir.path()).unwrap();
-    let order = store.create_order(&spec(&[("Cake", 1, "4.00")]), "cashier").unwrap();
+    let order = store.create_order(MODE, &spec(&[("Cake", 1, "4.00")]), "cashier").unwrap();
     store.transition(&order.id, OrderStatus::AwaitingPayment, "payment started").unwrap();
     let paid = store.transition(&order.id, OrderStatus::Paid, "pi_123 succeeded").unwrap();
     assert_eq!(paid.status, OrderStatus::Paid);
@@ -129,7 +133,7 @@ fn transitions_write_their_event_and_refused_ones_change_nothing() {
 fn the_event_log_is_append_only_and_orders_cannot_be_deleted() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_in(dir.path()).unwrap();
-    store.create_order(&spec(&[("Cake", 1, "4.00")]), "cashier").unwrap();
+    store.create_order(MODE, &spec(&[("Cake", 1, "4.00")]), "cashier").unwrap();
     let conn = raw(&dir);
     conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
     let update = conn.execute("UPDATE order_events SET cause = 'rewritten'", []).unwrap_err();
@@ -148,20 +152,20 @@ fn an_interrupted_create_leaves_no_partial_order() {
     // database, whose CHECK fails on the second line after the order row was inserted.
     let mut bad = spec(&[("Good line", 1, "1.00"), ("Bad line", 1, "1.00")]);
     bad.lines[1].quantity = 0;
-    assert!(matches!(store.create_order(&bad, "cashier"), Err(StoreError::Sqlite(_))));
+    assert!(matches!(store.create_order(MODE, &bad, "cashier"), Err(StoreError::Sqlite(_))));
     let conn = raw(&dir);
     for table in ["orders", "order_lines", "order_taxes", "order_events"] {
         assert_eq!(count(&conn, table), 0, "{table}");
     }
     // The number was not used up either.
-    assert_eq!(store.create_order(&spec(&[("Tea", 1, "2")]), "cashier").unwrap().number, 1001);
+    assert_eq!(store.create_order(MODE, &spec(&[("Tea", 1, "2")]), "cashier").unwrap().number, 1001);
 }
 
 #[test]
 fn an_order_edited_outside_paydesk_is_refused_not_charged() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_in(dir.path()).unwrap();
-    let order = store.create_order(&spec(&[("Cake", 2, "4.00")]), "cashier").unwrap();
+    let order = store.create_order(MODE, &spec(&[("Cake", 2, "4.00")]), "cashier").unwrap();
     raw(&dir)
         .execute("UPDATE order_lines SET unit_price = 1, amount = 2 WHERE order_id = ?1", [order.id.as_str()])
         .unwrap();
@@ -195,7 +199,7 @@ fn history_pages_newest_first_and_filters() {
     for day in 0..3 {
         for index in 0..5 {
             let item = if index == 2 { "Big_100% cake" } else { "Coffee" };
-            store.create_order(&spec(&[(item, 1, "3.00")]), "cashier").unwrap();
+            store.create_order(MODE, &spec(&[(item, 1, "3.00")]), "cashier").unwrap();
         }
         if day < 2 {
             clock.advance_days(1);
@@ -204,28 +208,28 @@ fn history_pages_newest_first_and_filters() {
     let paid = store.order_by_number(1003).unwrap();
     store.transition(&paid.id, OrderStatus::Voided, "customer left").unwrap();
 
-    let first = store.list_orders(&OrderQuery { limit: Some(6), ..OrderQuery::default() }).unwrap();
+    let first = store.list_orders(MODE, &OrderQuery { limit: Some(6), ..OrderQuery::default() }).unwrap();
     assert_eq!(first.orders.iter().map(|o| o.number).collect::<Vec<_>>(), (1010..=1015).rev().collect::<Vec<_>>());
     assert_eq!(first.next_before_number, Some(1010));
     let second = store
-        .list_orders(&OrderQuery { limit: Some(6), before_number: first.next_before_number, ..OrderQuery::default() })
+        .list_orders(MODE, &OrderQuery { limit: Some(6), before_number: first.next_before_number, ..OrderQuery::default() })
         .unwrap();
     assert_eq!(second.orders.first().map(|o| o.number), Some(1009));
     let last = store
-        .list_orders(&OrderQuery { limit: Some(6), before_number: second.next_before_number, ..OrderQuery::default() })
+        .list_orders(MODE, &OrderQuery { limit: Some(6), before_number: second.next_before_number, ..OrderQuery::default() })
         .unwrap();
     assert_eq!(last.orders.len(), 3);
     assert_eq!(last.next_before_number, None);
 
     let day = |d: &str| Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap());
-    let on_21st = store.list_orders(&OrderQuery { from: day("2026-11-21"), to: day("2026-11-21"), ..OrderQuery::default() }).unwrap();
+    let on_21st = store.list_orders(MODE, &OrderQuery { from: day("2026-11-21"), to: day("2026-11-21"), ..OrderQuery::default() }).unwrap();
     assert_eq!(on_21st.orders.iter().map(|o| o.number).collect::<Vec<_>>(), vec![1010, 1009, 1008, 1007, 1006]);
     assert!(on_21st.orders.iter().all(|o| o.business_date == "2026-11-21"));
 
-    let voided = store.list_orders(&OrderQuery { status: Some(OrderStatus::Voided), ..OrderQuery::default() }).unwrap();
+    let voided = store.list_orders(MODE, &OrderQuery { status: Some(OrderStatus::Voided), ..OrderQuery::default() }).unwrap();
     assert_eq!(voided.orders.iter().map(|o| o.number).collect::<Vec<_>>(), vec![1003]);
 
-    let text = |t: &str| store.list_orders(&OrderQuery { text: Some(t.into()), ..OrderQuery::default() }).unwrap();
+    let text = |t: &str| store.list_orders(MODE, &OrderQuery { text: Some(t.into()), ..OrderQuery::default() }).unwrap();
     assert_eq!(text("#1004").orders.len(), 1);
     assert_eq!(text("big_100%").orders.iter().map(|o| o.number).collect::<Vec<_>>(), vec![1013, 1008, 1003]);
     // `_` and `%` are literal, not LIKE wildcards.
@@ -238,7 +242,7 @@ fn history_pages_newest_first_and_filters() {
 fn online_backup_is_a_consistent_copy_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_in(&dir.path().join("data")).unwrap();
-    let order = store.create_order(&spec(&[("Cake", 1, "4.00")]), "cashier").unwrap();
+    let order = store.create_order(MODE, &spec(&[("Cake", 1, "4.00")]), "cashier").unwrap();
     store.set_setting("business_name", "Corner Café").unwrap();
     let target = dir.path().join("backup.sqlite3");
     store.backup_to(&target).unwrap();
@@ -259,7 +263,7 @@ fn csv_export_covers_the_range_with_plain_decimals() {
     let dir = tempfile::tempdir().unwrap();
     let clock = TestClock::starting("2026-11-21");
     let mut store = Store::open_with_clock(&dir.path().join(DATABASE_FILE), clock.clone()).unwrap();
-    store.create_order(&spec(&[("Yesterday's tea", 1, "2.00")]), "cashier").unwrap();
+    store.create_order(MODE, &spec(&[("Yesterday's tea", 1, "2.00")]), "cashier").unwrap();
     clock.advance_days(1);
     let mut input = OrderInput {
         currency: "USD".into(),
@@ -268,11 +272,11 @@ fn csv_export_covers_the_range_with_plain_decimals() {
         ..OrderInput::default()
     };
     input.note = Some("leave at door".into());
-    store.create_order(&input.validate(Completeness::RequireLines).unwrap(), "cashier").unwrap();
+    store.create_order(MODE, &input.validate(Completeness::RequireLines).unwrap(), "cashier").unwrap();
 
     let mut out = Vec::new();
     let day = NaiveDate::from_ymd_opt(2026, 11, 22);
-    let written = store.export_csv(ExportRange { from: day, to: day }, &mut out).unwrap();
+    let written = store.export_csv(MODE, ExportRange { from: day, to: day }, &mut out).unwrap();
     assert_eq!(written, 1);
     let text = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -284,15 +288,15 @@ fn csv_export_covers_the_range_with_plain_decimals() {
     assert!(lines[1].ends_with(",,leave at door"), "{}", lines[1]);
 
     let mut everything = Vec::new();
-    assert_eq!(store.export_csv(ExportRange::default(), &mut everything).unwrap(), 2);
+    assert_eq!(store.export_csv(MODE, ExportRange::default(), &mut everything).unwrap(), 2);
 }
 
 #[test]
 fn an_unpaid_order_can_be_edited_with_its_event_and_a_paid_one_cannot() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_in(dir.path()).unwrap();
-    let order = store.create_order(&spec(&[("Cake", 1, "4.00")]), "cashier").unwrap();
-    let edited = store.edit_order(&order.id, &spec(&[("Cake", 1, "4.00"), ("Cookie", 2, "1.50")]), "customer added cookies").unwrap();
+    let order = store.create_order(MODE, &spec(&[("Cake", 1, "4.00")]), "cashier").unwrap();
+    let edited = store.edit_order(MODE, &order.id, &spec(&[("Cake", 1, "4.00"), ("Cookie", 2, "1.50")]), "customer added cookies").unwrap();
     assert_eq!(edited.number, order.number);
     assert_eq!(edited.quote.subtotal.minor(), 700);
     assert_eq!(edited.summary, "Cake, Cookie ×2");
@@ -310,10 +314,10 @@ fn an_unpaid_order_can_be_edited_with_its_event_and_a_paid_one_cannot() {
     }
     .validate(Completeness::RequireLines)
     .unwrap();
-    let refused = store.edit_order(&order.id, &in_yen, "x").unwrap_err();
+    let refused = store.edit_order(MODE, &order.id, &in_yen, "x").unwrap_err();
     assert!(refused.to_string().contains("currency cannot change"), "{refused}");
     store.transition(&order.id, OrderStatus::Paid, "paid").unwrap();
-    let refused = store.edit_order(&order.id, &spec(&[("Free cake", 1, "0")]), "x").unwrap_err();
+    let refused = store.edit_order(MODE, &order.id, &spec(&[("Free cake", 1, "0")]), "x").unwrap_err();
     assert_eq!(refused.to_string(), format!("order #{} is paid and can no longer be changed", order.number));
     assert_eq!(store.order(&order.id).unwrap().quote.subtotal.minor(), 700);
 }
@@ -342,16 +346,16 @@ fn the_daily_report_adds_up_the_days_orders_per_currency() {
     let dir = tempfile::tempdir().unwrap();
     let clock = TestClock::starting("2026-11-21");
     let mut store = Store::open_with_clock(&dir.path().join(DATABASE_FILE), clock.clone()).unwrap();
-    store.create_order(&spec(&[("Yesterday", 1, "9.00")]), "cashier").unwrap(); // 1001, another day
+    store.create_order(MODE, &spec(&[("Yesterday", 1, "9.00")]), "cashier").unwrap(); // 1001, another day
     pay(&mut store, 1001, OrderStatus::Paid, "visa", 980, 0);
     clock.advance_days(1);
     let coffee = spec(&[("Flat white", 2, "3.50"), ("Croissant", 1, "2.25")]); // $10.07
     for _ in 0..5 {
-        store.create_order(&coffee, "cashier").unwrap(); // 1002..=1006
+        store.create_order(MODE, &coffee, "cashier").unwrap(); // 1002..=1006
     }
     let mut yen = OrderInput { currency: "JPY".into(), lines: vec![LineInput { description: "Tea".into(), quantity: 1, unit_price: "500".into() }], ..OrderInput::default() };
     yen.taxes.clear();
-    store.create_order(&yen.validate(Completeness::RequireLines).unwrap(), "cashier").unwrap(); // 1007
+    store.create_order(MODE, &yen.validate(Completeness::RequireLines).unwrap(), "cashier").unwrap(); // 1007
     pay(&mut store, 1002, OrderStatus::Paid, "visa", 1007, 0);
     pay(&mut store, 1003, OrderStatus::PartiallyRefunded, "mastercard", 1007, 500);
     pay(&mut store, 1004, OrderStatus::Authorized, "visa", 0, 0);
@@ -359,7 +363,7 @@ fn the_daily_report_adds_up_the_days_orders_per_currency() {
     store.transition(&voided.id, OrderStatus::Voided, "customer left").unwrap();
     pay(&mut store, 1007, OrderStatus::Paid, "jcb", 500, 0);
 
-    let report = store.daily_report(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()).unwrap();
+    let report = store.daily_report(MODE, NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()).unwrap();
     assert_eq!(report.orders, 6);
     let statuses: Vec<(String, u64)> = report.by_status.iter().map(|s| (s.key.as_str().to_owned(), s.count)).collect();
     assert_eq!(
@@ -382,7 +386,7 @@ fn the_daily_report_adds_up_the_days_orders_per_currency() {
     assert_eq!(busy, [(local_hour, 2, 2014)]);
     assert_eq!(report.currencies[0].gross.display, "¥500");
 
-    let empty = store.daily_report(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()).unwrap();
+    let empty = store.daily_report(MODE, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()).unwrap();
     assert_eq!((empty.orders, empty.currencies.len()), (0, 0));
 }
 
@@ -390,12 +394,12 @@ fn the_daily_report_adds_up_the_days_orders_per_currency() {
 fn history_finds_orders_by_amount_number_and_payment_intent() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_in(dir.path()).unwrap();
-    store.create_order(&spec(&[("Flat white", 2, "3.50"), ("Croissant", 1, "2.25")]), "cashier").unwrap(); // 1001: $10.07
-    store.create_order(&spec(&[("Cake", 1, "4.00")]), "cashier").unwrap(); // 1002: $4.36
-    store.create_order(&spec(&[("Flat white", 2, "3.50"), ("Croissant", 1, "2.25")]), "cashier").unwrap(); // 1003: $10.07
+    store.create_order(MODE, &spec(&[("Flat white", 2, "3.50"), ("Croissant", 1, "2.25")]), "cashier").unwrap(); // 1001: $10.07
+    store.create_order(MODE, &spec(&[("Cake", 1, "4.00")]), "cashier").unwrap(); // 1002: $4.36
+    store.create_order(MODE, &spec(&[("Flat white", 2, "3.50"), ("Croissant", 1, "2.25")]), "cashier").unwrap(); // 1003: $10.07
     pay(&mut store, 1002, OrderStatus::Paid, "visa", 436, 0);
     let numbers = |text: &str| -> Vec<i64> {
-        store.list_orders(&OrderQuery { text: Some(text.into()), ..OrderQuery::default() }).unwrap().orders.iter().map(|o| o.number).collect()
+        store.list_orders(MODE, &OrderQuery { text: Some(text.into()), ..OrderQuery::default() }).unwrap().orders.iter().map(|o| o.number).collect()
     };
     assert_eq!(numbers("10.07"), [1003, 1001]);
     assert_eq!(numbers("$10.07"), [1003, 1001]);
@@ -413,13 +417,13 @@ fn the_order_view_says_what_the_order_allows_and_what_was_paid() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_in(dir.path()).unwrap();
     for _ in 0..3 {
-        store.create_order(&spec(&[("Cake", 1, "4.00")]), "cashier").unwrap(); // $4.36 each
+        store.create_order(MODE, &spec(&[("Cake", 1, "4.00")]), "cashier").unwrap(); // $4.36 each
     }
     pay(&mut store, 1002, OrderStatus::PartiallyRefunded, "visa", 436, 100);
     pay(&mut store, 1003, OrderStatus::Authorized, "visa", 0, 0);
     let view = |number| {
         let id = store.order_by_number(number).unwrap().id;
-        OrderView::read(&store, &id).unwrap()
+        OrderView::read(&store, &id, MODE).unwrap()
     };
     let draft = view(1001);
     assert_eq!(
@@ -468,14 +472,14 @@ fn the_database_allows_one_open_payment_attempt_per_order() {
     let dir = tempfile::tempdir().unwrap();
     let mut till = Store::open_in(dir.path()).unwrap();
     let mut other = Store::open_in(dir.path()).unwrap();
-    let order = till.create_order(&usd_order("10.00"), "test").unwrap();
+    let order = till.create_order(MODE, &usd_order("10.00"), "test").unwrap();
     till.begin_payment_attempt(&order.id, &attempt("key-1", 1000), "started").unwrap();
     let refused = other.begin_payment_attempt(&order.id, &attempt("key-2", 1000), "started").unwrap_err();
     assert!(matches!(refused, StoreError::PaymentUnderWay { .. }), "{refused}");
-    assert_eq!(other.unresolved_payment_attempts().unwrap().len(), 1);
+    assert_eq!(other.unresolved_payment_attempts(MODE).unwrap().len(), 1);
 
     // An attempt for an amount that is no longer the order's total is refused too.
-    let edited = till.create_order(&usd_order("5.00"), "test").unwrap();
+    let edited = till.create_order(MODE, &usd_order("5.00"), "test").unwrap();
     let stale = other.begin_payment_attempt(&edited.id, &attempt("key-3", 999), "started").unwrap_err();
     assert!(matches!(stale, StoreError::OrderChanged { .. }), "{stale}");
 
@@ -488,7 +492,7 @@ fn the_database_allows_one_open_payment_attempt_per_order() {
     );
     assert!(raw.is_err(), "the partial unique index refuses a second open attempt");
     // Closed attempts do not count: once the first failed, a new one may begin.
-    let first = till.unresolved_payment_attempts().unwrap().remove(0);
+    let first = till.unresolved_payment_attempts(MODE).unwrap().remove(0);
     till.fail_attempt(first.id, "refused").unwrap();
     other.begin_payment_attempt(&order.id, &attempt("key-5", 1000), "started").unwrap();
 }
@@ -499,7 +503,7 @@ fn the_database_allows_one_open_payment_attempt_per_order() {
 fn a_stale_read_does_not_undo_a_refund() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_in(dir.path()).unwrap();
-    let order = store.create_order(&usd_order("20.00"), "test").unwrap();
+    let order = store.create_order(MODE, &usd_order("20.00"), "test").unwrap();
     store.begin_payment_attempt(&order.id, &attempt("key-1", 2000), "started").unwrap();
     let paid = PaymentFacts { payment_intent_id: Some("pi_1".into()), amount_captured: Some(2000), amount_refunded: Some(0), ..PaymentFacts::default() };
     store.apply_payment_facts(&order.id, OrderStatus::Paid, &paid, "stripe_answer", "paid").unwrap();
@@ -516,4 +520,67 @@ fn a_stale_read_does_not_undo_a_refund() {
     store.record_refund_status("re_1", "failed").unwrap();
     let status = store.apply_payment_facts(&order.id, OrderStatus::Paid, &paid, "synced", "the refund failed").unwrap();
     assert_eq!(status, OrderStatus::Paid);
+}
+
+#[test]
+fn a_demo_sale_is_absent_from_the_test_modes_history_report_and_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::starting("2026-11-22");
+    let mut store = Store::open_with_clock(&dir.path().join(DATABASE_FILE), clock).unwrap();
+    let coffee = spec(&[("Flat white", 2, "3.50"), ("Croissant", 1, "2.25")]); // $10.07
+    let training = store.create_order(AppMode::Demo, &coffee, "trainee").unwrap();
+    let real = store.create_order(AppMode::Test, &spec(&[("Cake", 1, "4.00")]), "cashier").unwrap();
+    // One sequence of numbers across the modes.
+    assert_eq!((training.number, real.number), (1001, 1002));
+    assert_eq!((training.mode, real.mode), (AppMode::Demo, AppMode::Test));
+    pay(&mut store, 1001, OrderStatus::Paid, "visa", 1007, 0);
+    pay(&mut store, 1002, OrderStatus::Paid, "visa", 436, 0);
+
+    let numbers = |mode: AppMode, query: OrderQuery| -> Vec<i64> { store.list_orders(mode, &query).unwrap().orders.iter().map(|o| o.number).collect() };
+    assert_eq!(numbers(AppMode::Test, OrderQuery::default()), [1002]);
+    assert_eq!(numbers(AppMode::Demo, OrderQuery::default()), [1001]);
+    assert!(numbers(AppMode::Live, OrderQuery::default()).is_empty());
+    // Searching by the demo sale's amount, number or intent finds nothing in test mode either.
+    for text in ["10.07", "#1001", "1001", "pi_test_1001", "Croissant"] {
+        assert!(numbers(AppMode::Test, OrderQuery { text: Some(text.into()), ..OrderQuery::default() }).is_empty(), "{text}");
+        assert_eq!(numbers(AppMode::Demo, OrderQuery { text: Some(text.into()), ..OrderQuery::default() }), [1001], "{text}");
+    }
+
+    let day = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let report = store.daily_report(AppMode::Test, day).unwrap();
+    assert_eq!((report.mode, report.orders, report.currencies.len()), (AppMode::Test, 1, 1));
+    assert_eq!((report.currencies[0].gross.minor, report.currencies[0].sales), (436, 1));
+    assert_eq!(store.daily_report(AppMode::Demo, day).unwrap().currencies[0].gross.minor, 1007);
+    assert_eq!(store.daily_report(AppMode::Live, day).unwrap().orders, 0);
+
+    let mut out = Vec::new();
+    assert_eq!(store.export_csv(AppMode::Test, ExportRange::default(), &mut out).unwrap(), 1);
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.lines().nth(1).unwrap().starts_with("1002,"), "{text}");
+    assert!(!text.contains("Croissant"), "{text}");
+}
+
+#[test]
+fn an_order_of_another_mode_cannot_be_edited_but_can_be_looked_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    let training = store.create_order(AppMode::Demo, &spec(&[("Cake", 1, "4.00")]), "trainee").unwrap();
+    let events = store.events(&training.id).unwrap().len();
+
+    let refused = store.edit_order(AppMode::Live, &training.id, &spec(&[("Cake", 2, "4.00")]), "x").unwrap_err();
+    assert!(matches!(refused, StoreError::OtherMode { order_mode: AppMode::Demo, current: AppMode::Live, .. }), "{refused}");
+    assert_eq!(paydesk_core::error::ErrorCode::code(&refused), "order_other_mode");
+    assert_eq!(
+        refused.to_string(),
+        "order #1001 was taken in demo mode and Paydesk is in live mode now; it can only be changed or paid in demo mode"
+    );
+    assert_eq!(store.order(&training.id).unwrap(), training);
+    assert_eq!(store.events(&training.id).unwrap().len(), events);
+
+    let view = OrderView::read(&store, &training.id, AppMode::Live).unwrap();
+    assert_eq!(view.mode, AppMode::Demo);
+    assert_eq!(serde_json::to_value(&view).unwrap()["mode"], "demo");
+    assert_eq!(view.actions, paydesk_core::view::OrderActions::NONE);
+    assert!(OrderView::read(&store, &training.id, AppMode::Demo).unwrap().actions.edit);
 }

@@ -19,6 +19,7 @@ use paydesk_stripe::{
 };
 use serde::Serialize;
 
+use crate::mode::AppMode;
 use crate::money::Money;
 use crate::order::OrderStatus;
 use crate::store::{NewAttempt, Order, OrderId, PaymentAttempt, PaymentFacts, RefundRecord, Store, SYNCED};
@@ -116,12 +117,20 @@ pub struct Payments {
     store: Arc<Mutex<Store>>,
     stripe: StripeClient,
     publishable_key: PublishableKey,
+    /// The mode `stripe` belongs to: only orders taken in it are acted on or reconciled.
+    mode: AppMode,
     policy: RetryPolicy,
 }
 
 impl Payments {
-    pub fn new(store: Arc<Mutex<Store>>, stripe: StripeClient, publishable_key: PublishableKey) -> Self {
-        Payments { store, stripe, publishable_key, policy: RetryPolicy::Interactive }
+    /// `mode` says which orders are this client's: demo and test both use test keys, so it
+    /// cannot be told from the key.
+    pub fn new(store: Arc<Mutex<Store>>, stripe: StripeClient, publishable_key: PublishableKey, mode: AppMode) -> Self {
+        Payments { store, stripe, publishable_key, mode, policy: RetryPolicy::Interactive }
+    }
+
+    pub fn mode(&self) -> AppMode {
+        self.mode
     }
 
     /// Background work (reconciliation) waits longer between retries than a cashier can.
@@ -132,8 +141,16 @@ impl Payments {
 
     /// The order as stored and its latest payment attempt, read together.
     fn order_and_attempt(&self, order_id: &OrderId) -> Result<(Order, Option<PaymentAttempt>), PaymentError> {
-        let store = self.store();
-        Ok((store.order(order_id)?, store.latest_payment_attempt(order_id)?))
+        let order = self.own_order(order_id)?;
+        Ok((order, self.store().latest_payment_attempt(order_id)?))
+    }
+
+    /// The order, if it was taken in this mode: another mode's intents live at another
+    /// Stripe (or the demo's simulator), so nothing here may ask about them or change them.
+    fn own_order(&self, order_id: &OrderId) -> Result<Order, PaymentError> {
+        let order = self.store().order(order_id)?;
+        order.ensure_mode(self.mode)?;
+        Ok(order)
     }
 
     fn store(&self) -> MutexGuard<'_, Store> {
@@ -264,7 +281,7 @@ impl Payments {
 
     /// Captures an authorized payment, in full or less (the rest is released).
     pub async fn capture(&self, order_id: &OrderId, amount: Option<Money>) -> Result<Settlement, PaymentError> {
-        let order = self.store().order(order_id)?;
+        let order = self.own_order(order_id)?;
         if order.status != OrderStatus::Authorized {
             return Err(PaymentError::NotCapturable { number: order.number, status: order.status });
         }
@@ -319,6 +336,7 @@ impl Payments {
     /// Refunds a paid order, in full (no amount) or in part; never more than was captured
     /// minus what was already refunded, as Stripe reports it right now.
     pub async fn refund(&self, order_id: &OrderId, amount: Option<Money>, reason: Option<RefundReason>) -> Result<Settlement, PaymentError> {
+        self.own_order(order_id)?;
         // Refund pressed again after an answer was lost is that same refund: settle it first,
         // and make a new one only if it never happened (or was for another amount).
         let unanswered = self.store().unanswered_refund(order_id)?;

@@ -13,6 +13,8 @@ use tokio::sync::Mutex as AsyncMutex;
 use super::{PaymentError, Payments};
 use crate::store::{OrderId, PaymentFacts, RefundRecord, SYNCED};
 
+/// One cursor per mode (`stripe_events_cursor:test`, …): each mode's events come from its
+/// own Stripe account or simulator, and one's event id means nothing to another.
 const EVENTS_CURSOR: &str = "stripe_events_cursor";
 const CONCURRENCY: usize = 4;
 
@@ -62,8 +64,8 @@ impl Payments {
         let limit = RateLimit::per_second(background_rate(self.stripe.mode()));
         let mut report = ReconcileReport::default();
 
-        let in_flight = self.store().orders_in_flight()?;
-        let unresolved = self.store().unresolved_payment_attempts()?;
+        let in_flight = self.store().orders_in_flight(self.mode)?;
+        let unresolved = self.store().unresolved_payment_attempts(self.mode)?;
         let mut orders: Vec<OrderId> = unresolved.iter().map(|attempt| attempt.order_id.clone()).collect();
         report.attempts_resent = unresolved.len();
         for id in in_flight {
@@ -92,7 +94,7 @@ impl Payments {
             }
         }
 
-        let refunds = self.store().unsettled_refunds()?;
+        let refunds = self.store().unsettled_refunds(self.mode)?;
         report.refunds_checked = refunds.len();
         for refund in refunds {
             limit.wait().await;
@@ -140,7 +142,8 @@ impl Payments {
     /// is skipped however many there are, and a failure resumes where it stopped. Returns
     /// how many were about this till's orders and how many orders changed status.
     async fn follow_events(&self, limit: &RateLimit) -> Result<(usize, usize), PaymentError> {
-        let saved = self.store().setting(EVENTS_CURSOR)?;
+        let cursor_key = self.events_cursor_key();
+        let saved = self.store().setting(&cursor_key)?;
         let Some(mut cursor) = saved.filter(|c| !c.is_empty()) else {
             // First run: follow from now on; earlier history was settled by reading intents.
             self.follow_from_newest(limit).await?;
@@ -174,7 +177,7 @@ impl Payments {
                     // An event that cannot apply is noted and passed, never a wall.
                     Err(error) => tracing::warn!(event = %event.id, kind = %event.kind, %error, "an event could not be applied; skipped"),
                 }
-                self.store().set_setting(EVENTS_CURSOR, &event.id)?;
+                self.store().set_setting(&cursor_key, &event.id)?;
                 cursor = event.id.clone();
             }
             if !page.has_more || page.data.is_empty() {
@@ -187,9 +190,13 @@ impl Payments {
         limit.wait().await;
         let newest = self.stripe.list_events(&ListParams { limit: Some(1), ..ListParams::default() }, self.policy).await?;
         if let Some(event) = newest.data.first() {
-            self.store().set_setting(EVENTS_CURSOR, &event.id)?;
+            self.store().set_setting(&self.events_cursor_key(), &event.id)?;
         }
         Ok(())
+    }
+
+    fn events_cursor_key(&self) -> String {
+        format!("{EVENTS_CURSOR}:{}", self.mode)
     }
 
     /// None when the event is not about one of this till's orders, or is about an intent that
@@ -202,7 +209,7 @@ impl Payments {
             _ => None,
         };
         let Some(intent_id) = intent_id.and_then(|id| id.as_str()) else { return Ok(None) };
-        let Some(order_id) = self.store().order_for_payment_intent(intent_id)? else { return Ok(None) };
+        let Some(order_id) = self.store().order_for_payment_intent(self.mode, intent_id)? else { return Ok(None) };
         if self.store().current_payment_intent(&order_id)?.as_deref() != Some(intent_id) {
             tracing::info!(event = %event.id, kind = %event.kind, intent = intent_id, order = %order_id, "event about a replaced intent; not applied");
             return Ok(None);

@@ -154,17 +154,51 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE order_operations ADD COLUMN payment_intent_id TEXT;
     ALTER TABLE refunds ADD COLUMN request TEXT CHECK (request IS NULL OR json_valid(request));
     "#,
+    // 5: each order records the mode it was taken in (demo, test, live), and history, reports,
+    // exports and reconciliation are per mode. Orders from before were taken in the mode of
+    // the keys configured now (`stripe_keys`, see keys.rs; none or "null" is demo): the best
+    // knowledge there is. ADD COLUMN ... NOT NULL needs a default; Paydesk always writes the
+    // mode itself. Every history and report query leads with the mode, so the indexes do too.
+    // The events cursor belongs to one Stripe account's event list: it moves to the mode whose
+    // keys set it.
+    r#"
+    ALTER TABLE orders ADD COLUMN mode TEXT NOT NULL DEFAULT 'demo' CHECK (mode IN ('demo', 'test', 'live'));
+    CREATE TEMP TABLE migration_5_mode AS
+        SELECT COALESCE(
+            (SELECT CASE json_extract(value, '$.mode') WHEN 'test' THEN 'test' WHEN 'live' THEN 'live' END
+               FROM settings WHERE key = 'stripe_keys' AND json_valid(value)),
+            'demo') AS mode;
+    UPDATE orders SET mode = (SELECT mode FROM migration_5_mode);
+    INSERT OR REPLACE INTO settings (key, value, updated_at)
+        SELECT 'stripe_events_cursor:' || (SELECT mode FROM migration_5_mode), value, updated_at
+          FROM settings WHERE key = 'stripe_events_cursor';
+    DELETE FROM settings WHERE key = 'stripe_events_cursor';
+    DROP TABLE migration_5_mode;
+
+    DROP INDEX orders_by_status;
+    DROP INDEX orders_by_date;
+    DROP INDEX orders_by_total;
+    CREATE INDEX orders_by_mode ON orders (mode, number DESC);
+    CREATE INDEX orders_by_mode_status ON orders (mode, status, number DESC);
+    CREATE INDEX orders_by_mode_date ON orders (mode, business_date, number DESC);
+    CREATE INDEX orders_by_mode_total ON orders (mode, currency, total, number DESC);
+    "#,
 ];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
+    migrate_to(conn, SCHEMA_VERSION)
+}
+
+/// Applies the migrations up to `target`; tests use it to make a database of an earlier version.
+fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32, StoreError> {
     let current: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if current > SCHEMA_VERSION {
         return Err(StoreError::TooNew { found: current, known: SCHEMA_VERSION });
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    for (index, sql) in MIGRATIONS.iter().enumerate().take(target as usize).skip(current as usize) {
         let version = index as u32 + 1;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)?;
@@ -173,5 +207,74 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
         tx.commit()?;
         tracing::info!(version, "applied database migration");
     }
-    Ok(SCHEMA_VERSION)
+    Ok(target.max(current))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mode::AppMode;
+    use crate::store::{Store, DATABASE_FILE};
+
+    /// A database as version 4 left it: two orders (one in flight), the keys setting as
+    /// `keys_json` left it (None: never set), and the events cursor.
+    fn version_4(dir: &std::path::Path, keys_json: Option<&str>) {
+        let mut conn = Connection::open(dir.join(DATABASE_FILE)).unwrap();
+        assert_eq!(migrate_to(&mut conn, 4).unwrap(), 4);
+        for (number, id, status) in [(1001, "018f0000-0000-7000-8000-000000000001", "paid"), (1002, "018f0000-0000-7000-8000-000000000002", "awaiting_payment")] {
+            conn.execute(
+                "INSERT INTO orders (id, number, status, currency, tip, summary, subtotal, discount, tax_exclusive, tax_inclusive,
+                     rounding, total, payment_intent_id, business_date, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, 'USD', 0, 'Cake', 400, 0, 0, 0, 0, 400, 'pi_' || ?2, '2026-11-22', '2026-11-22T09:00:00.000Z', '2026-11-22T09:00:00.000Z')",
+                rusqlite::params![id, number, status],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO order_lines (order_id, position, description, quantity, unit_price, amount, discount, tax)
+                 VALUES (?1, 0, 'Cake', 1, 400, 400, 0, 0)",
+                [id],
+            )
+            .unwrap();
+        }
+        if let Some(json) = keys_json {
+            conn.execute("INSERT INTO settings (key, value, updated_at) VALUES ('stripe_keys', ?1, 'then')", [json]).unwrap();
+        }
+        conn.execute("INSERT INTO settings (key, value, updated_at) VALUES ('stripe_events_cursor', 'evt_123', 'then')", []).unwrap();
+    }
+
+    fn keys(mode: &str) -> String {
+        format!(r#"{{"mode":"{mode}","secretLast4":"4242","restricted":false,"publishableKey":"pk_{mode}_x","accountId":null,"accountName":null}}"#)
+    }
+
+    #[test]
+    fn migration_5_gives_existing_orders_and_the_events_cursor_the_mode_of_the_configured_keys() {
+        let cases = [(Some(keys("test")), AppMode::Test), (Some(keys("live")), AppMode::Live), (Some("null".to_owned()), AppMode::Demo), (None, AppMode::Demo)];
+        for (keys_json, expected) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            version_4(dir.path(), keys_json.as_deref());
+            let mut store = Store::open_in(dir.path()).unwrap();
+            let mut statement = store.connection().prepare("SELECT DISTINCT mode FROM orders").unwrap();
+            let modes: Vec<String> = statement.query_map([], |row| row.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
+            drop(statement);
+            assert_eq!(modes, [expected.as_str()], "{keys_json:?}");
+            assert_eq!(store.order_by_number(1002).unwrap().mode, expected);
+            assert_eq!(store.orders_in_flight(expected).unwrap().len(), 1, "{keys_json:?}");
+            for other in AppMode::ALL.into_iter().filter(|mode| *mode != expected) {
+                assert!(store.orders_in_flight(other).unwrap().is_empty(), "{keys_json:?} {other}");
+            }
+            assert_eq!(store.setting(&format!("stripe_events_cursor:{expected}")).unwrap().as_deref(), Some("evt_123"));
+            assert_eq!(store.setting("stripe_events_cursor").unwrap(), None);
+            // The column refuses anything but the three modes, and the numbers go on from the old ones.
+            let bad = store.connection().execute("UPDATE orders SET mode = 'staging' WHERE number = 1001", []);
+            assert!(bad.is_err());
+            let spec = crate::order::OrderInput {
+                currency: "USD".into(),
+                lines: vec![crate::order::LineInput { description: "Tea".into(), quantity: 1, unit_price: "2".into() }],
+                ..Default::default()
+            }
+            .validate(crate::order::Completeness::RequireLines)
+            .unwrap();
+            assert_eq!(store.create_order(AppMode::Live, &spec, "test").unwrap().number, 1003);
+        }
+    }
 }

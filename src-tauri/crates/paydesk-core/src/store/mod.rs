@@ -19,6 +19,7 @@ pub(crate) use orders::{parse_currency, parse_status};
 pub use orders::{Order, OrderEvent, OrderId, OrderPage, OrderQuery, OrderSummary, MAX_PAGE};
 pub use payments::{NewAttempt, OrderPayment, PaymentAttempt, PaymentFacts, RefundRecord, SYNCED};
 
+use crate::mode::AppMode;
 use crate::order::{IllegalTransition, InvalidOrder, PricingError};
 
 pub const DATABASE_FILE: &str = "paydesk.sqlite3";
@@ -53,6 +54,8 @@ pub enum StoreError {
     NotChargeable { number: i64, status: crate::order::OrderStatus },
     #[error("order #{number} changed while its payment was being prepared; start the payment again")]
     OrderChanged { number: i64 },
+    #[error("order #{number} was taken in {order_mode} mode and Paydesk is in {current} mode now; it can only be changed or paid in {order_mode} mode")]
+    OtherMode { number: i64, order_mode: AppMode, current: AppMode },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -195,3 +198,6 @@ fn same_file(a: &Path, b: &Path) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod query_plans;

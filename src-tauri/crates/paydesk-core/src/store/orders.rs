@@ -7,6 +7,7 @@ use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior}
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError};
+use crate::mode::AppMode;
 use crate::money::{Currency, Money, Rate, Sign};
 use crate::order::{Discount, Line, OrderSpec, OrderStatus, Quote, TaxRate};
 
@@ -50,6 +51,8 @@ pub struct Order {
     pub id: OrderId,
     pub number: i64,
     pub status: OrderStatus,
+    /// The mode it was taken in; it never changes.
+    pub mode: AppMode,
     pub spec: OrderSpec,
     pub quote: Quote,
     pub summary: String,
@@ -108,9 +111,22 @@ pub struct OrderPage {
     pub next_before_number: Option<i64>,
 }
 
+impl Order {
+    /// Refuses an order taken in another mode than `current`: its payment lives in another
+    /// Stripe (or the demo's simulator), and nothing done here may touch it.
+    pub fn ensure_mode(&self, current: AppMode) -> Result<(), StoreError> {
+        if self.mode == current {
+            Ok(())
+        } else {
+            Err(StoreError::OtherMode { number: self.number, order_mode: self.mode, current })
+        }
+    }
+}
+
 impl Store {
-    /// Prices and saves a new draft order, with its `created` event, in one transaction.
-    pub fn create_order(&mut self, spec: &OrderSpec, cause: &str) -> Result<Order, StoreError> {
+    /// Prices and saves a new draft order taken in `mode`, with its `created` event, in one
+    /// transaction. Order numbers are one sequence across all modes.
+    pub fn create_order(&mut self, mode: AppMode, spec: &OrderSpec, cause: &str) -> Result<Order, StoreError> {
         if spec.lines.is_empty() {
             return Err(crate::order::InvalidOrder::new("lines", "add at least one line").into());
         }
@@ -129,8 +145,8 @@ impl Store {
         tx.execute(
             "INSERT INTO orders (id, number, status, currency, discount_kind, discount_value, tip, note,
                  customer_email, summary, subtotal, discount, tax_exclusive, tax_inclusive, rounding, total,
-                 business_date, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)",
+                 business_date, created_at, updated_at, mode)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19)",
             params![
                 id.as_str(),
                 number,
@@ -150,19 +166,21 @@ impl Store {
                 quote.total.minor(),
                 business_date,
                 now,
+                mode.as_str(),
             ],
         )?;
         write_lines_and_taxes(&tx, &id, spec, &quote)?;
         append_event(&tx, &id, &now, "created", None, OrderStatus::Draft, cause)?;
         tx.commit()?;
-        tracing::info!(order = %id, number, total = %quote.total.to_decimal_string(), currency = %spec.currency, "order created");
+        tracing::info!(order = %id, number, %mode, total = %quote.total.to_decimal_string(), currency = %spec.currency, "order created");
         self.order(&id)
     }
 
     /// Replaces an order's contents before it is paid ("add a cookie" at the checkout): in
     /// draft, or awaiting payment with no payment under way. The order is repriced and the
-    /// change logged in one transaction; the next charge asks Stripe for the new total.
-    pub fn edit_order(&mut self, id: &OrderId, spec: &OrderSpec, cause: &str) -> Result<Order, StoreError> {
+    /// change logged in one transaction; the next charge asks Stripe for the new total. Only an
+    /// order of the `current` mode can be edited.
+    pub fn edit_order(&mut self, current: AppMode, id: &OrderId, spec: &OrderSpec, cause: &str) -> Result<Order, StoreError> {
         if spec.lines.is_empty() {
             return Err(crate::order::InvalidOrder::new("lines", "add at least one line").into());
         }
@@ -170,8 +188,15 @@ impl Store {
         let (discount_kind, discount_value) = discount_columns(spec);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let status = order_status(&tx, id)?;
-        let (number, currency): (i64, String) =
-            tx.query_row("SELECT number, currency FROM orders WHERE id = ?1", [id.as_str()], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        let (number, currency, mode): (i64, String, String) = tx.query_row(
+            "SELECT number, currency, mode FROM orders WHERE id = ?1",
+            [id.as_str()],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )?;
+        let order_mode = parse_mode(&mode)?;
+        if order_mode != current {
+            return Err(StoreError::OtherMode { number, order_mode, current });
+        }
         if !matches!(status, OrderStatus::Draft | OrderStatus::AwaitingPayment) {
             return Err(StoreError::NotEditable { number, status });
         }
@@ -284,58 +309,10 @@ impl Store {
         .collect()
     }
 
-    /// Newest first, filtered, one page at a time.
-    pub fn list_orders(&self, query: &OrderQuery) -> Result<OrderPage, StoreError> {
+    /// The orders taken in `mode`, newest first, filtered, one page at a time.
+    pub fn list_orders(&self, mode: AppMode, query: &OrderQuery) -> Result<OrderPage, StoreError> {
         let limit = query.limit.unwrap_or(50).clamp(1, MAX_PAGE);
-        let mut conditions: Vec<String> = Vec::new();
-        let mut values: Vec<rusqlite::types::Value> = Vec::new();
-        if let Some(status) = query.status {
-            conditions.push("status = ?".into());
-            values.push(status.as_str().to_owned().into());
-        }
-        if let Some(from) = query.from {
-            conditions.push("business_date >= ?".into());
-            values.push(from.format("%Y-%m-%d").to_string().into());
-        }
-        if let Some(to) = query.to {
-            conditions.push("business_date <= ?".into());
-            values.push(to.format("%Y-%m-%d").to_string().into());
-        }
-        if let Some(before) = query.before_number {
-            conditions.push("number < ?".into());
-            values.push(before.into());
-        }
-        if let Some(text) = query.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            if let Some(number) = text.strip_prefix('#') {
-                conditions.push("number = ?".into());
-                values.push(number.trim().parse::<i64>().unwrap_or(0).into());
-            } else if text.starts_with("pi_") {
-                conditions.push("payment_intent_id = ?".into());
-                values.push(text.to_owned().into());
-            } else if let Some(amounts) = self.amounts_matching(text)? {
-                // "12" may be order #12 or an amount of 12.00: both are shown.
-                let mut alternatives = Vec::new();
-                if let Ok(number) = text.parse::<i64>() {
-                    alternatives.push("number = ?");
-                    values.push(number.into());
-                }
-                for (currency, minor) in amounts {
-                    alternatives.push("(currency = ? AND total = ?)");
-                    values.push(currency.code().to_owned().into());
-                    values.push(minor.into());
-                }
-                conditions.push(if alternatives.is_empty() { "0".into() } else { format!("({})", alternatives.join(" OR ")) });
-            } else {
-                conditions.push("summary LIKE ? ESCAPE '\\'".into());
-                values.push(format!("%{}%", escape_like(text)).into());
-            }
-        }
-        let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
-        let sql = format!(
-            "SELECT id, number, status, currency, total, summary, business_date, created_at FROM orders {filter}
-             ORDER BY number DESC LIMIT {}",
-            limit + 1
-        );
+        let (sql, values) = self.list_statement(mode, query, limit)?;
         let mut statement = self.conn.prepare_cached(&sql)?;
         let mut orders = statement
             .query_map(rusqlite::params_from_iter(values), |row| {
@@ -372,17 +349,79 @@ impl Store {
         Ok(OrderPage { orders, next_before_number })
     }
 
+    /// The history query for `mode` and `query`, with its parameters. Every shape leads with
+    /// the mode, which each index of the orders table leads with too.
+    pub(super) fn list_statement(&self, mode: AppMode, query: &OrderQuery, limit: u32) -> Result<(String, Vec<rusqlite::types::Value>), StoreError> {
+        let mut conditions: Vec<String> = vec!["mode = ?".into()];
+        let mut values: Vec<rusqlite::types::Value> = vec![mode.as_str().to_owned().into()];
+        if let Some(status) = query.status {
+            conditions.push("status = ?".into());
+            values.push(status.as_str().to_owned().into());
+        }
+        if let Some(from) = query.from {
+            conditions.push("business_date >= ?".into());
+            values.push(from.format("%Y-%m-%d").to_string().into());
+        }
+        if let Some(to) = query.to {
+            conditions.push("business_date <= ?".into());
+            values.push(to.format("%Y-%m-%d").to_string().into());
+        }
+        if let Some(before) = query.before_number {
+            conditions.push("number < ?".into());
+            values.push(before.into());
+        }
+        if let Some(text) = query.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            // A mode has many orders, an intent or an amount few: for these searches the mode
+            // is only checked (`+mode` keeps SQLite from walking the mode's index instead, which
+            // it would otherwise prefer for its order by number), and an amount's own
+            // alternative names the mode, so it finds its index (mode, currency, total).
+            if let Some(number) = text.strip_prefix('#') {
+                conditions.push("number = ?".into());
+                values.push(number.trim().parse::<i64>().unwrap_or(0).into());
+            } else if text.starts_with("pi_") {
+                conditions[0] = "+mode = ?".into();
+                conditions.push("payment_intent_id = ?".into());
+                values.push(text.to_owned().into());
+            } else if let Some(amounts) = self.amounts_matching(mode, text)? {
+                conditions[0] = "+mode = ?".into();
+                // "12" may be order #12 or an amount of 12.00: both are shown.
+                let mut alternatives = Vec::new();
+                if let Ok(number) = text.parse::<i64>() {
+                    alternatives.push("number = ?");
+                    values.push(number.into());
+                }
+                for (currency, minor) in amounts {
+                    alternatives.push("(mode = ? AND currency = ? AND total = ?)");
+                    values.push(mode.as_str().to_owned().into());
+                    values.push(currency.code().to_owned().into());
+                    values.push(minor.into());
+                }
+                conditions.push(if alternatives.is_empty() { "0".into() } else { format!("({})", alternatives.join(" OR ")) });
+            } else {
+                conditions.push("summary LIKE ? ESCAPE '\\'".into());
+                values.push(format!("%{}%", escape_like(text)).into());
+            }
+        }
+        let sql = format!(
+            "SELECT id, number, status, currency, total, summary, business_date, created_at FROM orders
+             WHERE {} ORDER BY number DESC LIMIT {}",
+            conditions.join(" AND "),
+            limit + 1
+        );
+        Ok((sql, values))
+    }
+
     /// When `text` reads as an amount ("10.07", "$10.07", "1,234"), that amount in each
     /// currency the till has taken where it is exact; `None` when it is not an amount at all.
-    fn amounts_matching(&self, text: &str) -> Result<Option<Vec<(Currency, i64)>>, StoreError> {
+    fn amounts_matching(&self, mode: AppMode, text: &str) -> Result<Option<Vec<(Currency, i64)>>, StoreError> {
         // A leading currency symbol is allowed; letters are not ("g_1" is words, not an amount).
         let digits = text.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '.').trim_start();
         if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
             return Ok(None);
         }
-        let mut statement = self.conn.prepare_cached("SELECT DISTINCT currency FROM orders")?;
+        let mut statement = self.conn.prepare_cached(DISTINCT_CURRENCIES)?;
         let currencies = statement
-            .query_map([], |row| row.get::<_, String>(0))?
+            .query_map([mode.as_str()], |row| row.get::<_, String>(0))?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Some(
             currencies
@@ -443,6 +482,7 @@ impl Store {
             id: OrderId(row.id),
             number: row.number,
             status: parse_status(&row.status)?,
+            mode: parse_mode(&row.mode)?,
             spec,
             quote,
             summary: row.summary,
@@ -454,7 +494,9 @@ impl Store {
 }
 
 const ORDER_COLUMNS: &str = "id, number, status, currency, discount_kind, discount_value, tip, note, customer_email,
-    summary, subtotal, total, business_date, created_at, updated_at";
+    summary, subtotal, total, business_date, created_at, updated_at, mode";
+
+pub(super) const DISTINCT_CURRENCIES: &str = "SELECT DISTINCT currency FROM orders WHERE mode = ?1";
 
 struct OrderRow {
     id: String,
@@ -472,6 +514,7 @@ struct OrderRow {
     business_date: String,
     created_at: String,
     updated_at: String,
+    mode: String,
 }
 
 fn read_order_row(row: &Row<'_>) -> rusqlite::Result<OrderRow> {
@@ -491,6 +534,7 @@ fn read_order_row(row: &Row<'_>) -> rusqlite::Result<OrderRow> {
         business_date: row.get(12)?,
         created_at: row.get(13)?,
         updated_at: row.get(14)?,
+        mode: row.get(15)?,
     })
 }
 
@@ -512,6 +556,10 @@ pub(super) fn append_event(
 
 pub(crate) fn parse_status(text: &str) -> Result<OrderStatus, StoreError> {
     text.parse().map_err(|_| StoreError::Corrupt(format!("unknown order status \"{text}\" in the database")))
+}
+
+pub(crate) fn parse_mode(text: &str) -> Result<AppMode, StoreError> {
+    text.parse().map_err(|_| StoreError::Corrupt(format!("unknown mode \"{text}\" in the database")))
 }
 
 pub(crate) fn parse_currency(code: &str) -> Result<Currency, StoreError> {

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::orders::{append_event, order_status, set_status, OrderId};
 use super::{Store, StoreError};
+use crate::mode::AppMode;
 use crate::order::OrderStatus;
 
 /// The event kind of a re-read from Stripe; logged only when it changes the status.
@@ -155,12 +156,14 @@ impl Store {
     }
 
     /// Attempts whose request was sent but whose answer was never stored (a crash, a lost
-    /// response): the idempotency key finds the one intent they created, if any.
-    pub fn unresolved_payment_attempts(&self) -> Result<Vec<PaymentAttempt>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare(&format!("SELECT {ATTEMPT_COLUMNS} FROM payment_attempts WHERE status = 'creating' ORDER BY id"))?;
-        let attempts = statement.query_map([], read_attempt)?.collect::<Result<Vec<_>, _>>()?;
+    /// response): the idempotency key finds the one intent they created, if any. Only those
+    /// of `mode`'s orders: another mode's were sent to another Stripe.
+    pub fn unresolved_payment_attempts(&self, mode: AppMode) -> Result<Vec<PaymentAttempt>, StoreError> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {ATTEMPT_COLUMNS} FROM payment_attempts WHERE status = 'creating'
+                AND order_id IN (SELECT id FROM orders WHERE mode = ?1) ORDER BY id"
+        ))?;
+        let attempts = statement.query_map([mode.as_str()], read_attempt)?.collect::<Result<Vec<_>, _>>()?;
         Ok(attempts)
     }
 
@@ -380,12 +383,13 @@ impl Store {
         Ok(refunds)
     }
 
-    /// Refund requests whose outcome is not yet final, across all orders.
-    pub fn unsettled_refunds(&self) -> Result<Vec<RefundRecord>, StoreError> {
+    /// Refund requests whose outcome is not yet final, across `mode`'s orders.
+    pub fn unsettled_refunds(&self, mode: AppMode) -> Result<Vec<RefundRecord>, StoreError> {
         let mut statement = self.conn.prepare(&format!(
-            "SELECT {REFUND_COLUMNS} FROM refunds WHERE status IN ('creating', 'pending', 'requires_action') ORDER BY id"
+            "SELECT {REFUND_COLUMNS} FROM refunds WHERE status IN ('creating', 'pending', 'requires_action')
+                AND order_id IN (SELECT id FROM orders WHERE mode = ?1) ORDER BY id"
         ))?;
-        let refunds = statement.query_map([], read_refund)?.collect::<Result<Vec<_>, _>>()?;
+        let refunds = statement.query_map([mode.as_str()], read_refund)?.collect::<Result<Vec<_>, _>>()?;
         Ok(refunds)
     }
 
@@ -437,30 +441,33 @@ impl Store {
         Ok(())
     }
 
-    /// Orders whose payment is not final, oldest first: what reconciliation looks at.
-    pub fn orders_in_flight(&self) -> Result<Vec<OrderId>, StoreError> {
-        let mut statement = self.conn.prepare(
-            "SELECT id FROM orders WHERE status IN ('awaiting_payment', 'action_required', 'processing', 'authorized')
-             AND payment_intent_id IS NOT NULL ORDER BY number",
-        )?;
-        let ids = statement.query_map([], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+    /// `mode`'s orders whose payment is not final, oldest first: what reconciliation looks at.
+    pub fn orders_in_flight(&self, mode: AppMode) -> Result<Vec<OrderId>, StoreError> {
+        let mut statement = self.conn.prepare(IN_FLIGHT)?;
+        let ids = statement.query_map([mode.as_str()], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
         Ok(ids.into_iter().map(OrderId::from_stored).collect())
     }
 
-    /// The order a PaymentIntent belongs to.
-    pub fn order_for_payment_intent(&self, payment_intent_id: &str) -> Result<Option<OrderId>, StoreError> {
+    /// The order of `mode` a PaymentIntent belongs to.
+    pub fn order_for_payment_intent(&self, mode: AppMode, payment_intent_id: &str) -> Result<Option<OrderId>, StoreError> {
         let found: Option<String> = self
             .conn
             .query_row(
-                "SELECT order_id FROM payment_attempts WHERE payment_intent_id = ?1
-                 UNION SELECT id FROM orders WHERE payment_intent_id = ?1 LIMIT 1",
-                [payment_intent_id],
+                "SELECT id FROM orders WHERE mode = ?2 AND id IN
+                    (SELECT order_id FROM payment_attempts WHERE payment_intent_id = ?1
+                     UNION SELECT id FROM orders WHERE payment_intent_id = ?1)
+                 LIMIT 1",
+                [payment_intent_id, mode.as_str()],
                 |row| row.get(0),
             )
             .optional()?;
         Ok(found.map(OrderId::from_stored))
     }
 }
+
+pub(super) const IN_FLIGHT: &str = "SELECT id FROM orders
+    WHERE mode = ?1 AND status IN ('awaiting_payment', 'action_required', 'processing', 'authorized')
+      AND payment_intent_id IS NOT NULL ORDER BY number";
 
 const ATTEMPT_COLUMNS: &str =
     "id, order_id, attempt, idempotency_key, payment_intent_id, flow, amount, currency, status, request, created_at";
