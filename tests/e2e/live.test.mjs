@@ -108,7 +108,7 @@ describe("Live mode's https page", () => {
     });
   });
 
-  it("after test keys are set in Settings the card form's frame comes from the test keys' Stripe.js, without a restart by hand", async () => {
+  it("after test keys are set in Settings the card form's frame comes from the test keys' Stripe.js, without a restart by hand; the demo sale stays out of test mode's report", async () => {
     const dataDir = newDataDir("frame-origin", { simulatorCertificate: true });
     const testKeysOrigin = new URL(process.env.PAYDESK_STRIPE_JS_URL).origin;
     await withApp({ dataDir, shot: "44-frame-after-keys" }, async (s) => {
@@ -117,6 +117,11 @@ describe("Live mode's https page", () => {
       const demoOrigin = await frameOrigin(s);
       assert.notEqual(demoOrigin, testKeysOrigin, "demo mode's frame is the in-app simulator's");
       await screenshot(s, "44a-demo-frame");
+      await typeCard(s, "4242 4242 4242 4242");
+      await clickPay(s);
+      assert.equal((await waitForReceipt(s)).outcome, "paid");
+      await (await s.find(byTestId("nav-report"))).click();
+      await s.waitForText(byTestId("report-sales"), "1", { timeoutMs: 10_000 });
 
       await (await s.find(byTestId("nav-settings"))).click();
       for (const [id, value] of [
@@ -130,6 +135,10 @@ describe("Live mode's https page", () => {
       assert.match(await s.waitForText(byTestId("keys-saved"), (t) => t.length > 0), /TEST payments/);
       const leftover = await s.execute("return document.querySelector('script[data-stripe-js]') === null && window.Stripe === undefined");
       assert.equal(leftover, true, "the page was reloaded: no Stripe.js of demo mode is left");
+
+      // Today's demo sale is demo mode's: test mode's report has no sales.
+      await (await s.find(byTestId("nav-report"))).click();
+      await s.waitForElement(byTestId("report-empty"), { timeoutMs: 10_000 });
 
       await (await s.find(byTestId("nav-sale"))).click();
       await typeCoffeeSale(s);
