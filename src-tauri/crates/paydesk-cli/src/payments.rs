@@ -129,7 +129,8 @@ fn settlement_text(settlement: &Settlement) -> String {
         (Some(brand), Some(last4)) => format!(" ({brand} •••• {last4})"),
         _ => String::new(),
     };
-    format!("order #{}: {}{card}", settlement.order_number, settlement.status)
+    let note = settlement.message.as_ref().map(|message| format!("\n{message}")).unwrap_or_default();
+    format!("order #{}: {}{card}{note}", settlement.order_number, settlement.status)
 }
 
 fn refund_reason(reason: RefundReasonArg) -> RefundReason {

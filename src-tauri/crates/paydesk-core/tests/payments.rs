@@ -756,6 +756,81 @@ async fn a_refund_whose_answer_was_lost_is_not_made_twice_when_pressed_again() {
     assert_eq!(h.refunds_of(&intent).await.len(), 2);
 }
 
+/// Stripe made the refund, then the read of the intent that follows was refused: the press
+/// has succeeded (the soak found a failed press here making the cashier's next press a second
+/// refund).
+#[tokio::test]
+async fn a_refund_stripe_made_succeeds_even_when_reading_the_payment_back_fails() {
+    let h = Harness::new().await;
+    let order = h.order("30.00");
+    h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await.unwrap();
+    let intent = h.store.lock().unwrap().order_payment(&order).unwrap().payment_intent_id.unwrap();
+    // The refund re-reads the intent, sends the refund, then reads the intent back.
+    h.sim.faults().fail_next(2, Failure::Pass, None);
+    h.sim.faults().fail_next(1, Failure::RateLimited, Some(false));
+    let settled = h.payments.refund(&order, Some(usd(250)), None).await.unwrap();
+    assert_eq!((settled.status, settled.outcome), (OrderStatus::PartiallyRefunded, Outcome::PartiallyRefunded));
+    assert_eq!(h.store.lock().unwrap().order_payment(&order).unwrap().amount_refunded, 250);
+    assert_eq!(h.refunds_of(&intent).await.len(), 1);
+    let report = h.payments.reconcile().await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(h.status(&order), OrderStatus::PartiallyRefunded);
+    assert_eq!(h.store.lock().unwrap().order_payment(&order).unwrap().amount_refunded, 250);
+}
+
+/// The answer was lost, and a reconcile learnt the refund went through before the cashier
+/// pressed Refund again: the press means that refund, not a second one.
+#[tokio::test]
+async fn a_refund_found_by_a_reconcile_before_it_is_pressed_again_is_not_made_twice() {
+    let h = Harness::new().await;
+    let (order, intent) = h.paid_then_refund_answer_lost("30.00", 250).await;
+    let report = h.payments.reconcile().await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(h.status(&order), OrderStatus::PartiallyRefunded);
+    let again = h.payments.refund(&order, Some(usd(250)), None).await.unwrap();
+    assert_eq!(again.status, OrderStatus::PartiallyRefunded);
+    assert_eq!(again.message.as_deref(), Some("The refund of $2.50 asked for earlier went through; nothing more was refunded."));
+    assert_eq!(h.refunds_of(&intent).await.len(), 1);
+    // Told once: the same amount asked for now is a new refund.
+    assert_eq!(h.payments.refund(&order, Some(usd(250)), None).await.unwrap().message, None);
+    assert_eq!(h.refunds_of(&intent).await.len(), 2);
+}
+
+/// "Refund the rest" pressed again after its answer was lost, whether or not a reconcile came
+/// in between, is that refund; another amount is a new refund, and the cashier is told the
+/// earlier one went through too.
+#[tokio::test]
+async fn refund_the_rest_pressed_again_and_another_amount_after_a_lost_answer() {
+    for reconcile_between in [false, true] {
+        let h = Harness::new().await;
+        let order = h.order("30.00");
+        h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await.unwrap();
+        let intent = h.store.lock().unwrap().order_payment(&order).unwrap().payment_intent_id.unwrap();
+        h.lose_then_rate_limit_after(1);
+        assert!(h.payments.refund(&order, None, None).await.is_err());
+        if reconcile_between {
+            h.payments.reconcile().await.unwrap();
+        }
+        let again = h.payments.refund(&order, None, None).await.unwrap();
+        assert_eq!(again.status, OrderStatus::Refunded, "reconcile between: {reconcile_between}");
+        assert_eq!(again.message.as_deref(), Some("The refund of $30.00 asked for earlier went through; nothing more was refunded."));
+        assert_eq!(h.refunds_of(&intent).await.len(), 1);
+
+        let order = h.order("30.00");
+        h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await.unwrap();
+        let intent = h.store.lock().unwrap().order_payment(&order).unwrap().payment_intent_id.unwrap();
+        h.lose_then_rate_limit_after(1);
+        assert!(h.payments.refund(&order, Some(usd(500)), None).await.is_err());
+        if reconcile_between {
+            h.payments.reconcile().await.unwrap();
+        }
+        let other = h.payments.refund(&order, Some(usd(700)), None).await.unwrap();
+        assert_eq!(other.message.as_deref(), Some("The refund of $5.00 asked for earlier went through as well."));
+        assert_eq!(h.store.lock().unwrap().order_payment(&order).unwrap().amount_refunded, 1200);
+        assert_eq!(h.refunds_of(&intent).await.len(), 2);
+    }
+}
+
 #[tokio::test]
 async fn an_unanswered_refund_past_stripes_key_memory_is_found_not_resent() {
     let h = Harness::new().await;

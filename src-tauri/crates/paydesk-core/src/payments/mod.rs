@@ -94,7 +94,8 @@ pub struct Settlement {
     pub order_number: i64,
     pub status: OrderStatus,
     pub outcome: Outcome,
-    /// For a decline: Stripe's reason in plain words, for the cashier.
+    /// For the cashier, in plain words: a decline's reason, an amount Stripe took that is not
+    /// the total, a refund found to have gone through earlier.
     pub message: Option<String>,
     pub decline_code: Option<String>,
     pub payment_intent_id: Option<String>,
@@ -336,26 +337,50 @@ impl Payments {
     /// Refunds a paid order, in full (no amount) or in part; never more than was captured
     /// minus what was already refunded, as Stripe reports it right now.
     pub async fn refund(&self, order_id: &OrderId, amount: Option<Money>, reason: Option<RefundReason>) -> Result<Settlement, PaymentError> {
-        self.own_order(order_id)?;
-        // Refund pressed again after an answer was lost is that same refund: settle it first,
-        // and make a new one only if it never happened (or was for another amount).
-        let unanswered = self.store().unanswered_refund(order_id)?;
-        if let Some(pending) = unanswered {
-            let earlier = self.resolve_refund(&pending).await?;
-            let same_refund = amount.is_none_or(|a| a.minor() == pending.amount);
-            if same_refund && earlier.is_some_and(|r| !matches!(r.status.as_str(), "failed" | "canceled")) {
-                tracing::info!(order = %order_id, "the earlier refund, whose answer was lost, went through: not refunding again");
-                return self.settle_quietly(order_id).await;
+        let currency = self.own_order(order_id)?.quote.total.currency();
+        // A press that told the cashier nothing (its answer was lost, or the till died) is
+        // what pressing Refund again means: that refund is settled first, even if a reconcile
+        // has learnt meanwhile that it went through, and a new one is made only if it never
+        // happened or the cashier now asks for something else.
+        let untold = self.store().untold_refund(order_id)?;
+        let earlier = match untold {
+            Some(record) => {
+                let resolved_now = record.status == "creating";
+                if self.refund_went_through(&record).await? {
+                    Some((record, resolved_now))
+                } else {
+                    self.store().refund_told(record.id)?;
+                    None
+                }
+            }
+            None => None,
+        };
+        let already_done = |earlier: &RefundRecord| {
+            format!("The refund of {} asked for earlier went through; nothing more was refunded.", Money::new(earlier.amount, currency))
+        };
+        if let Some((record, resolved_now)) = &earlier {
+            if amount.is_some_and(|asked| asked.minor() == record.amount) {
+                let added = if *resolved_now { record.amount } else { 0 };
+                let mut settlement = self.settle_refunded(order_id, added, &format!("refunded {} (asked for earlier)", Money::new(record.amount, currency))).await?;
+                self.store().refund_told(record.id)?;
+                settlement.message = Some(already_done(record));
+                return Ok(settlement);
             }
         }
         // Refresh first: a refund made in the Dashboard changes what is left to refund.
         let settled = self.settle_quietly(order_id).await?;
+        if let Some((record, _)) = &earlier {
+            // "Refund the rest" again, and the earlier refund left nothing: it was that one.
+            if amount.is_none() && settled.status == OrderStatus::Refunded {
+                self.store().refund_told(record.id)?;
+                return Ok(Settlement { message: Some(already_done(record)), ..settled });
+            }
+        }
         if !matches!(settled.status, OrderStatus::Paid | OrderStatus::PartiallyRefunded) {
             return Err(PaymentError::NotRefundable { number: settled.order_number, status: settled.status });
         }
         let order = self.store().order(order_id)?;
         let payment = self.store().order_payment(order_id)?;
-        let currency = order.quote.total.currency();
         let refundable = Money::new(payment.amount_captured - payment.amount_refunded, currency);
         let amount = amount.unwrap_or(refundable);
         if amount.currency() != currency || amount.minor() <= 0 || amount.minor() > refundable.minor() {
@@ -367,7 +392,7 @@ impl Payments {
         let mut metadata = refund_metadata(&order);
         metadata.push((REFUND_MARKER.into(), key.as_str().into()));
         let request = RefundRequest {
-            payment_intent: intent_id.clone(),
+            payment_intent: intent_id,
             amount: amount.minor(),
             reason: reason.map(|r| r.as_str().to_owned()),
             metadata,
@@ -377,21 +402,70 @@ impl Payments {
             Ok(refund) => refund,
             Err(error) => {
                 if !error.outcome_unknown() {
-                    self.store().record_refund(record.id, None, "failed")?;
+                    let mut store = self.store();
+                    store.record_refund(record.id, None, "failed")?;
+                    store.refund_told(record.id)?;
                 }
                 return Err(error.into());
             }
         };
         self.store().record_refund(record.id, Some(&refund.id), &refund.status)?;
         if refund.status == "failed" || refund.status == "canceled" {
+            self.store().refund_told(record.id)?;
             return Err(PaymentError::RefundFailed { reason: refund.failure_reason.unwrap_or_default() });
         }
-        let intent = self.stripe.retrieve_payment_intent(&intent_id, self.policy).await?;
         let cause = match reason {
             Some(reason) => format!("refunded {amount} ({})", reason.as_str()),
             None => format!("refunded {amount}"),
         };
-        self.apply_intent_as(&order.id, &intent, "refunded", &cause)
+        let mut settlement = self.settle_refunded(&order.id, amount.minor(), &cause).await?;
+        let mut store = self.store();
+        store.refund_told(record.id)?;
+        if let Some((earlier, _)) = &earlier {
+            store.refund_told(earlier.id)?;
+            settlement.message = Some(format!("The refund of {} asked for earlier went through as well.", Money::new(earlier.amount, currency)));
+        }
+        Ok(settlement)
+    }
+
+    /// Whether a refund went through at Stripe; one whose answer was never stored is
+    /// resolved first (found by its key, or re-sent under it).
+    async fn refund_went_through(&self, record: &RefundRecord) -> Result<bool, PaymentError> {
+        let status = match record.status.as_str() {
+            "creating" => self.resolve_refund(record).await?.map(|refund| refund.status),
+            status => Some(status.to_owned()),
+        };
+        Ok(status.is_some_and(|status| !matches!(status.as_str(), "failed" | "canceled")))
+    }
+
+    /// The order after a refund Stripe made. Once Stripe has made it the press has
+    /// succeeded, whatever happens to the read that follows: if the intent cannot be read now,
+    /// the order takes the `added` amount as Stripe accepted it, and the next reconcile
+    /// brings Stripe's exact figures.
+    async fn settle_refunded(&self, order_id: &OrderId, added: i64, cause: &str) -> Result<Settlement, PaymentError> {
+        let order = self.store().order(order_id)?;
+        let intent_id = self.intent_id(&order)?;
+        match self.stripe.retrieve_payment_intent(&intent_id, self.policy).await {
+            Ok(intent) => self.apply_intent_as(order_id, &intent, "refunded", cause),
+            Err(error) => {
+                tracing::warn!(order = %order_id, code = error.code(), "the refund was made, but the payment could not be read back; taking the refund as Stripe accepted it");
+                let mut store = self.store();
+                let payment = store.order_payment(order_id)?;
+                let refunded = (payment.amount_refunded + added).min(payment.amount_captured);
+                let target = if refunded >= payment.amount_captured { OrderStatus::Refunded } else { OrderStatus::PartiallyRefunded };
+                let facts = PaymentFacts { amount_refunded: Some(refunded), ..PaymentFacts::default() };
+                store.apply_payment_facts(order_id, target, &facts, "refunded", cause)?;
+                let order = store.order(order_id)?;
+                Ok(Settlement {
+                    status: order.status,
+                    outcome: outcome_of(order.status, false),
+                    payment_intent_id: Some(intent_id),
+                    card_brand: payment.card_brand,
+                    card_last4: payment.card_last4,
+                    ..plain_settlement(&order)
+                })
+            }
+        }
     }
 
     async fn settle_quietly(&self, order_id: &OrderId) -> Result<Settlement, PaymentError> {
@@ -701,17 +775,7 @@ impl Payments {
         let payment = store.order_payment(order_id)?;
         drop(store);
         let declined = intent.status == PaymentIntentStatus::RequiresPaymentMethod && intent.last_payment_error.is_some();
-        let outcome = match status {
-            OrderStatus::Paid => Outcome::Paid,
-            OrderStatus::Authorized => Outcome::Authorized,
-            OrderStatus::Processing => Outcome::Processing,
-            OrderStatus::ActionRequired => Outcome::NeedsAction,
-            OrderStatus::Voided => Outcome::Voided,
-            OrderStatus::Refunded => Outcome::Refunded,
-            OrderStatus::PartiallyRefunded => Outcome::PartiallyRefunded,
-            OrderStatus::AwaitingPayment | OrderStatus::Draft if declined => Outcome::Declined,
-            OrderStatus::AwaitingPayment | OrderStatus::Draft => Outcome::AwaitingPayment,
-        };
+        let outcome = outcome_of(status, declined);
         let error = intent.last_payment_error.as_ref();
         Ok(Settlement {
             order_id: order.id.clone(),
@@ -860,6 +924,20 @@ fn decline_message(intent: &PaymentIntent) -> String {
 /// Written on every refund, so the Dashboard shows which order it belongs to.
 fn refund_metadata(order: &Order) -> Vec<(String, String)> {
     vec![("order_id".into(), order.id.to_string()), ("order_number".into(), order.number.to_string())]
+}
+
+fn outcome_of(status: OrderStatus, declined: bool) -> Outcome {
+    match status {
+        OrderStatus::Paid => Outcome::Paid,
+        OrderStatus::Authorized => Outcome::Authorized,
+        OrderStatus::Processing => Outcome::Processing,
+        OrderStatus::ActionRequired => Outcome::NeedsAction,
+        OrderStatus::Voided => Outcome::Voided,
+        OrderStatus::Refunded => Outcome::Refunded,
+        OrderStatus::PartiallyRefunded => Outcome::PartiallyRefunded,
+        OrderStatus::AwaitingPayment | OrderStatus::Draft if declined => Outcome::Declined,
+        OrderStatus::AwaitingPayment | OrderStatus::Draft => Outcome::AwaitingPayment,
+    }
 }
 
 fn plain_settlement(order: &Order) -> Settlement {

@@ -183,6 +183,14 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX orders_by_mode_date ON orders (mode, business_date, number DESC);
     CREATE INDEX orders_by_mode_total ON orders (mode, currency, total, number DESC);
     "#,
+    // 6: whether the cashier was told how a refund ended. A press whose answer was lost (or
+    // whose till died) told nothing, so pressing Refund again for that amount means that
+    // refund, even when a reconcile has learnt meanwhile that it went through. Refunds still
+    // unanswered at this upgrade were never told; every other one was.
+    r#"
+    ALTER TABLE refunds ADD COLUMN told INTEGER NOT NULL DEFAULT 0 CHECK (told IN (0, 1));
+    UPDATE refunds SET told = 1 WHERE status <> 'creating';
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -276,5 +284,29 @@ mod tests {
             .unwrap();
             assert_eq!(store.create_order(AppMode::Live, &spec, "test").unwrap().number, 1003);
         }
+    }
+
+    #[test]
+    fn migration_6_counts_only_refunds_still_unanswered_as_untold() {
+        let dir = tempfile::tempdir().unwrap();
+        version_4(dir.path(), Some(&keys("test")));
+        {
+            let mut conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+            assert_eq!(migrate_to(&mut conn, 5).unwrap(), 5);
+            for (key, status) in [("key-answered", "succeeded"), ("key-failed", "failed"), ("key-lost", "creating")] {
+                conn.execute(
+                    "INSERT INTO refunds (order_id, idempotency_key, amount, status, created_at, updated_at)
+                     VALUES ('018f0000-0000-7000-8000-000000000001', ?1, 100, ?2, 'then', 'then')",
+                    [key, status],
+                )
+                .unwrap();
+            }
+        }
+        let mut store = Store::open_in(dir.path()).unwrap();
+        let order = store.order_by_number(1001).unwrap().id;
+        let untold = store.untold_refund(&order).unwrap().unwrap();
+        assert_eq!(untold.idempotency_key, "key-lost");
+        store.refund_told(untold.id).unwrap();
+        assert_eq!(store.untold_refund(&order).unwrap(), None);
     }
 }

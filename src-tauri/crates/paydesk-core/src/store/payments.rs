@@ -342,16 +342,23 @@ impl Store {
         Ok(self.conn.query_row(&format!("SELECT {REFUND_COLUMNS} FROM refunds WHERE id = ?1"), [id], read_refund)?)
     }
 
-    /// The order's refund whose answer never arrived, if there is one.
-    pub fn unanswered_refund(&self, order_id: &OrderId) -> Result<Option<RefundRecord>, StoreError> {
+    /// The order's latest refund whose press did not tell the cashier how it ended (its
+    /// answer was lost, or the till died), whether or not the outcome is known by now.
+    pub fn untold_refund(&self, order_id: &OrderId) -> Result<Option<RefundRecord>, StoreError> {
         Ok(self
             .conn
             .query_row(
-                &format!("SELECT {REFUND_COLUMNS} FROM refunds WHERE order_id = ?1 AND status = 'creating' ORDER BY id DESC LIMIT 1"),
+                &format!("SELECT {REFUND_COLUMNS} FROM refunds WHERE order_id = ?1 AND told = 0 ORDER BY id DESC LIMIT 1"),
                 [order_id.as_str()],
                 read_refund,
             )
             .optional()?)
+    }
+
+    /// The cashier now knows how this refund ended.
+    pub fn refund_told(&mut self, id: i64) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE refunds SET told = 1 WHERE id = ?1", [id])?;
+        Ok(())
     }
 
     pub fn record_refund(&mut self, id: i64, refund_id: Option<&str>, status: &str) -> Result<(), StoreError> {
