@@ -275,3 +275,17 @@ fn the_simulator_over_https_keeps_answering_while_its_threads_log() {
     assert_eq!(child.0.wait().unwrap().code(), Some(0));
     assert!(drained.join().unwrap().contains("TLS handshake failed"), "the lines were written");
 }
+
+/// Log lines on stderr carry colour codes at a terminal only: a pipe or a file gets plain text.
+#[test]
+fn logs_are_coloured_at_a_terminal_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let info = [("PAYDESK_LOG", "info")];
+    let piped = common::paydesk(dir.path(), &["order", "list"], None, &info, None);
+    assert_eq!(piped.status, 0, "{}", piped.stderr);
+    assert!(piped.stderr.contains("INFO"), "the command logs something: {}", piped.stderr);
+    assert!(!piped.stderr.contains('\u{1b}'), "colour codes in a pipe: {:?}", piped.stderr);
+    let (status, shown) = common::paydesk_at_terminal(dir.path(), &["order", "list"], "", "", &info, None);
+    assert_eq!(status, 0, "{shown}");
+    assert!(shown.contains("INFO") && shown.contains("\u{1b}["), "no colour at a terminal: {shown:?}");
+}

@@ -368,3 +368,26 @@ fn set_capture(data: &Path, capture: CaptureMode) {
     settings.capture = capture;
     settings.save(&mut store).unwrap();
 }
+
+/// Typed at a terminal, the secret key is never shown: not echoed as it is typed, not in
+/// the terminal's scrollback afterwards. The key still reaches the keyring.
+#[test]
+fn keys_set_at_a_terminal_never_shows_the_secret() {
+    let session = KeyringSession::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (_sim, api) = simulator(&dir.path().join("sim"));
+    let data = dir.path().join("till");
+    let (status, shown) = common::paydesk_at_terminal(
+        &data,
+        &["keys", "set", "--json", "--publishable-key", PUBLISHABLE],
+        "secret key",
+        &format!("{SECRET}\n"),
+        &[("PAYDESK_STRIPE_API_BASE", &api)],
+        Some(&session),
+    );
+    assert_eq!(status, 0, "{shown}");
+    assert!(shown.contains("Stripe secret key (typing is hidden)"), "the terminal shows a prompt: {shown}");
+    assert!(shown.contains("\"secretLast4\": \"9876\""), "{shown}");
+    assert!(!shown.contains(SECRET), "the terminal showed the secret: {shown}");
+    assert!(session.paydesk_secrets().contains(SECRET), "the secret is in the OS keyring");
+}

@@ -138,6 +138,65 @@ pub fn paydesk(data_dir: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str
     }
 }
 
+/// `paydesk` at a terminal (a pseudo-terminal that is its controlling tty, on stdin, stdout
+/// and stderr), as a person runs it. Once `prompt` appears (or after ten seconds without it),
+/// `typed` is typed. Returns the exit status and everything the terminal showed, echo included.
+pub fn paydesk_at_terminal(data_dir: &Path, args: &[&str], prompt: &str, typed: &str, env: &[(&str, &str)], session: Option<&KeyringSession>) -> (i32, String) {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::os::unix::process::CommandExt;
+    use std::sync::{Arc, Mutex};
+
+    let (mut leader, mut follower) = (0, 0);
+    // SAFETY: openpty writes two new descriptors into the two integers, which are owned here.
+    let opened = unsafe { libc::openpty(&mut leader, &mut follower, std::ptr::null_mut(), std::ptr::null(), std::ptr::null()) };
+    assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: both descriptors were just opened and nothing else owns them.
+    let (leader, follower) = unsafe { (std::fs::File::from(OwnedFd::from_raw_fd(leader)), OwnedFd::from_raw_fd(follower)) };
+
+    let mut command = Command::new(env!("CARGO_BIN_EXE_paydesk"));
+    command.arg("--data-dir").arg(data_dir).args(args).env_remove("PAYDESK_DATA_DIR").env_remove("PAYDESK_LOG");
+    if let Some(session) = session {
+        session.env(&mut command);
+    }
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.stdin(follower.try_clone().unwrap()).stdout(follower.try_clone().unwrap()).stderr(follower);
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            // A session of its own, with the terminal as its controlling tty (what /dev/tty is).
+            if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().expect("paydesk runs");
+    drop(command);
+
+    let shown = Arc::new(Mutex::new(Vec::new()));
+    let reader = {
+        let (mut leader, shown) = (leader.try_clone().unwrap(), shown.clone());
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            // Reading ends with EIO once the program and its terminal are gone.
+            while let Ok(n @ 1..) = std::io::Read::read(&mut leader, &mut buffer) {
+                shown.lock().unwrap().extend_from_slice(&buffer[..n]);
+            }
+        })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !String::from_utf8_lossy(&shown.lock().unwrap()).contains(prompt) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    (&leader).write_all(typed.as_bytes()).unwrap();
+    let status = child.wait().unwrap().code().expect("exited normally");
+    reader.join().unwrap();
+    let shown = String::from_utf8_lossy(&shown.lock().unwrap()).into_owned();
+    (status, shown)
+}
+
 /// Everything Paydesk wrote under a data directory (database, WAL, logs), as text.
 pub fn everything_written(data_dir: &Path) -> String {
     fn walk(dir: &Path, out: &mut String) {

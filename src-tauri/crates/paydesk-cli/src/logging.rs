@@ -1,6 +1,7 @@
 //! Logs through `tracing`: to stderr, and to a daily-rotated file in the log directory
 //! (fourteen days kept). `PAYDESK_LOG` sets the level (`debug`, `paydesk_core=trace`, …).
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use tracing_appender::non_blocking::WorkerGuard;
@@ -40,7 +41,8 @@ pub fn init(log_dir: &Path, audience: Audience) -> Option<WorkerGuard> {
         Audience::Window => LevelFilter::INFO,
     };
     let stderr_filter = quiet_tls(EnvFilter::builder().with_default_directive(default_level.into()).with_env_var(LOG_LEVEL_ENV).from_env_lossy());
-    let stderr_layer = fmt::layer().with_writer(std::io::stderr).with_filter(stderr_filter);
+    // Colour codes are for a person at a terminal; in a pipe or a file they are noise.
+    let stderr_layer = fmt::layer().with_ansi(std::io::stderr().is_terminal()).with_writer(std::io::stderr).with_filter(stderr_filter);
 
     let file = std::fs::create_dir_all(log_dir).map_err(|e| e.to_string()).and_then(|()| {
         Builder::new()

@@ -1,7 +1,7 @@
 //! The payment subcommands: keys, charge, capture, refund, void, reconcile. Each opens the
 //! store, takes the secret key from the OS keyring, and calls the payments core.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 
 use paydesk_core::keys::{self, KeyStatus};
@@ -55,15 +55,19 @@ fn status_text(status: &KeyStatus) -> String {
     format!("{} mode, secret key ending {}{account}", status.mode, status.secret_last4)
 }
 
-/// The secret key comes on standard input (first line), so it never appears in the shell
-/// history or the process list.
+/// The secret key comes on standard input, so it never appears in the shell history or the
+/// process list: its first line from a file or a pipe, or typed at a terminal with the echo
+/// off, so it is never on the screen or in the terminal's scrollback either.
 fn read_secret() -> Result<String, CliError> {
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| CliError { code: "usage", message: format!("cannot read the secret key from standard input: {e}") })?;
-    let secret = line.trim().to_owned();
+    let unreadable = |e: std::io::Error| CliError { code: "usage", message: format!("cannot read the secret key from standard input: {e}") };
+    let secret = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Stripe secret key (typing is hidden): ").map_err(unreadable)?
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(unreadable)?;
+        line
+    };
+    let secret = secret.trim().to_owned();
     if secret.is_empty() {
         return Err(CliError { code: "usage", message: "give the secret key on standard input, e.g. `paydesk keys set --publishable-key pk_test_… < secret.txt`".into() });
     }
