@@ -12,7 +12,8 @@
 #   2. re-runs itself under Xvfb (1280x800) and a private D-Bus session bus;
 #   3. inside: isolates XDG dirs in a temp dir, unlocks a fresh gnome-keyring, starts
 #      tauri-driver on free ports, and runs tests/e2e/*.test.mjs with `node --test`;
-#   4. screenshots go to tests/artifacts/e2e/ (git-ignored).
+#   4. screenshots go to tests/artifacts/e2e/ (git-ignored);
+#   5. after a whole run, scans everything the run left for secrets (lib/scan-secrets.mjs).
 # Env: PAYDESK_E2E_KEEP=1 keeps the temp dir (app data, logs) for a post-mortem.
 set -euo pipefail
 
@@ -152,4 +153,11 @@ node --test --test-reporter=spec --test-concurrency=1 --test-timeout=180000 "$@"
 rc=$?
 set -e
 log "screenshots: $PAYDESK_E2E_ARTIFACTS"
+# Only a whole run leaves everything worth searching; a partial one (a file argument) skips it.
+if [[ $rc -eq 0 && $# -eq 0 ]]; then
+  # Stop the simulator and the driver first, so their logs are complete.
+  kill "$sim_pid" "$driver_pid" 2>/dev/null && wait "$sim_pid" "$driver_pid" 2>/dev/null || true
+  sim_pid="" driver_pid=""
+  node "$here/lib/scan-secrets.mjs" "$tmp" || { log "the secrets scan found secrets where none may be (above)"; rc=1; }
+fi
 exit $rc

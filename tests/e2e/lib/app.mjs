@@ -1,6 +1,6 @@
 // Launching the real Paydesk window through tauri-driver, one WebDriver session per launch.
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,17 +43,52 @@ export function newDataDir(name, { simulatorCertificate = false } = {}) {
 }
 
 /**
- * The binary WebKitWebDriver starts: Paydesk itself, or, when a test needs its own environment
- * (a test build's switches), a small script that sets it and runs Paydesk with the same arguments.
+ * The binary WebKitWebDriver starts: a small script that sets the test's environment (a test
+ * build's switches), runs Paydesk with the same arguments, and keeps its stdout and stderr in
+ * this run's temp dir, where the secrets scan (scan-secrets.mjs) reads them.
  */
-function application(env) {
-  if (!env || Object.keys(env).length === 0) return PAYDESK_BIN();
+function application(env = {}) {
   mkdirSync(TMP, { recursive: true });
-  const script = join(mkdtempSync(join(TMP, "launcher-")), "paydesk");
+  const dir = mkdtempSync(join(TMP, "launcher-"));
+  const script = join(dir, "paydesk");
   const quote = (v) => `'${String(v).replaceAll("'", "'\\''")}'`;
-  const exports = Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}`).join("\n");
-  writeFileSync(script, `#!/bin/sh\n${exports}\nexec ${quote(PAYDESK_BIN())} "$@"\n`, { mode: 0o755 });
+  const exports = Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}\n`).join("");
+  writeFileSync(script, `#!/bin/sh\n${exports}exec ${quote(PAYDESK_BIN())} "$@" >>${quote(join(dir, "output.log"))} 2>&1\n`, { mode: 0o755 });
   return script;
+}
+
+/**
+ * Keeps every IPC reply the page receives, for the secrets scan. Tauri's IPC goes through the
+ * page's `fetch` to the `ipc:` scheme (its `invoke` itself cannot be wrapped), so the recorder
+ * wraps `fetch`. A reload starts a new page: `recordIpc` again after one.
+ */
+const IPC_RECORDER = `
+if (!window.__paydeskIpc) {
+  window.__paydeskIpc = [];
+  const send = window.fetch.bind(window);
+  window.fetch = async (input, init) => {
+    const response = await send(input, init);
+    const url = typeof input === "string" ? input : input.url;
+    if (url.startsWith("ipc:") || url.includes("://ipc.localhost/")) {
+      const cmd = decodeURIComponent(new URL(url).pathname.replace(/^\\//, ""));
+      const ok = response.headers.get("Tauri-Response") === "ok";
+      response.clone().text().then((body) => window.__paydeskIpc.push({ cmd, ok, body }), () => {});
+    }
+    return response;
+  };
+}
+return true;`;
+
+export async function recordIpc(session) {
+  await session.execute(IPC_RECORDER);
+}
+
+/** Appends the replies recorded on the current page to the run's ipc-replies.jsonl. */
+export async function saveIpcReplies(session) {
+  await session.switchToTopFrame().catch(() => {});
+  const replies = await session.execute("const r = window.__paydeskIpc ?? []; window.__paydeskIpc = []; return r;").catch(() => []);
+  mkdirSync(TMP, { recursive: true });
+  for (const reply of replies) appendFileSync(join(TMP, "ipc-replies.jsonl"), `${JSON.stringify(reply)}\n`);
 }
 
 /**
@@ -82,6 +117,12 @@ export async function launch({ dataDir, env }) {
     await session.delete();
     throw e;
   }
+  await recordIpc(session);
+  const end = session.delete.bind(session);
+  session.delete = async () => {
+    await saveIpcReplies(session);
+    await end();
+  };
   return session;
 }
 

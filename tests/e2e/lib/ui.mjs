@@ -1,5 +1,5 @@
 // Paydesk-specific steps, in the cashier's terms.
-import { byTestId, screenshot } from "./app.mjs";
+import { byTestId, recordIpc, saveIpcReplies, screenshot } from "./app.mjs";
 import { Keys, waitFor } from "./webdriver.mjs";
 
 /** Types one line into the entry row and presses Enter, as a cashier would. */
@@ -173,6 +173,7 @@ export async function waitForReceipt(s) {
  * the new page: the old one's marker gone and the core's mode back on the badge.
  */
 export async function expectReload(s, action) {
+  await saveIpcReplies(s);
   await s.execute("window.__paydeskOldPage = true;");
   await action();
   await waitFor(
@@ -186,4 +187,5 @@ export async function expectReload(s, action) {
     },
     { timeoutMs: 20_000 },
   );
+  await recordIpc(s);
 }
