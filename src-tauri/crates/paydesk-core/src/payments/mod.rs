@@ -342,19 +342,7 @@ impl Payments {
         // what pressing Refund again means: that refund is settled first, even if a reconcile
         // has learnt meanwhile that it went through, and a new one is made only if it never
         // happened or the cashier now asks for something else.
-        let untold = self.store().untold_refund(order_id)?;
-        let earlier = match untold {
-            Some(record) => {
-                let resolved_now = record.status == "creating";
-                if self.refund_went_through(&record).await? {
-                    Some((record, resolved_now))
-                } else {
-                    self.store().refund_told(record.id)?;
-                    None
-                }
-            }
-            None => None,
-        };
+        let earlier = self.untold_refund_that_went_through(order_id).await?;
         let already_done = |earlier: &RefundRecord| {
             format!("The refund of {} asked for earlier went through; nothing more was refunded.", Money::new(earlier.amount, currency))
         };
@@ -428,14 +416,22 @@ impl Payments {
         Ok(settlement)
     }
 
-    /// Whether a refund went through at Stripe; one whose answer was never stored is
-    /// resolved first (found by its key, or re-sent under it).
-    async fn refund_went_through(&self, record: &RefundRecord) -> Result<bool, PaymentError> {
+    /// The order's refund whose press told the cashier nothing, if Stripe made it, and whether
+    /// its outcome was learnt only now (so the order does not count it yet). One whose answer
+    /// was never stored is resolved first (found by its key, or re-sent under it); one that
+    /// never happened has nothing left to tell.
+    async fn untold_refund_that_went_through(&self, order_id: &OrderId) -> Result<Option<(RefundRecord, bool)>, PaymentError> {
+        let Some(record) = self.store().untold_refund(order_id)? else { return Ok(None) };
+        let resolved_now = record.status == "creating";
         let status = match record.status.as_str() {
-            "creating" => self.resolve_refund(record).await?.map(|refund| refund.status),
+            "creating" => self.resolve_refund(&record).await?.map(|refund| refund.status),
             status => Some(status.to_owned()),
         };
-        Ok(status.is_some_and(|status| !matches!(status.as_str(), "failed" | "canceled")))
+        if status.is_some_and(|status| !matches!(status.as_str(), "failed" | "canceled")) {
+            return Ok(Some((record, resolved_now)));
+        }
+        self.store().refund_told(record.id)?;
+        Ok(None)
     }
 
     /// The order after a refund Stripe made. Once Stripe has made it the press has
