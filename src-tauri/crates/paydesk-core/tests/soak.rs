@@ -474,7 +474,7 @@ async fn check(world: &World) -> Violations {
         let live: Vec<&&Value> =
             theirs.iter().filter(|pi| matches!(pi["status"].as_str(), Some("succeeded" | "requires_capture" | "processing"))).collect();
         if live.len() > 1 {
-            v.add("double_charge", format!("order #{} has {} live intents", order.number, live.len()));
+            v.add("double_charge", format!("order #{} has {} live intents; {}", order.number, live.len(), diagnosis(&store, &order.id, &theirs)));
         }
         let refunded_at_stripe: Vec<&Value> = live
             .iter()
@@ -518,17 +518,7 @@ async fn check(world: &World) -> Violations {
             }
         };
         if !expected.contains(&order.status) {
-            let log: Vec<String> = store.events(&order.id).unwrap().iter().map(|e| format!("{}: {}", e.kind, e.cause)).collect();
-            let attempts: Vec<String> = {
-                let conn = rusqlite::Connection::open(store.path()).unwrap();
-                let mut q = conn.prepare("SELECT attempt, status, payment_intent_id, last_error FROM payment_attempts WHERE order_id = ?1 ORDER BY attempt").unwrap();
-                q.query_map([order.id.as_str()], |r| Ok(format!("#{} {} {:?} {:?}", r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?)))
-                    .unwrap()
-                    .collect::<Result<_, _>>()
-                    .unwrap()
-            };
-            let intents: Vec<String> = theirs.iter().map(|pi| format!("{} {}", pi["id"], pi["status"])).collect();
-            v.add("state_mismatch", format!("order #{} is {} but Stripe implies {expected:?}; intents {intents:?}; attempts {attempts:?}; log {log:?}", order.number, order.status));
+            v.add("state_mismatch", format!("order #{} is {} but Stripe implies {expected:?}; {}", order.number, order.status, diagnosis(&store, &order.id, &theirs)));
         }
         let current = payment.payment_intent_id.as_deref().and_then(|id| theirs.iter().find(|pi| pi["id"] == id));
         if let Some(pi) = current {
@@ -551,4 +541,35 @@ async fn check(world: &World) -> Violations {
         v.add("cursor_behind", format!("cursor {cursor:?}, newest event {}", newest["data"][0]["id"]));
     }
     v
+}
+
+/// What a violation's reader needs to find its cause: the order's intents at Stripe, its
+/// attempts and its event log.
+fn diagnosis(store: &Store, order: &OrderId, intents: &[&Value]) -> String {
+    let log: Vec<String> = store.events(order).unwrap().iter().map(|e| format!("{} {}: {}", e.at, e.kind, e.cause)).collect();
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let mut q = conn
+        .prepare("SELECT attempt, status, payment_intent_id, idempotency_key, amount, created_at, last_error FROM payment_attempts WHERE order_id = ?1 ORDER BY attempt")
+        .unwrap();
+    let attempts: Vec<String> = q
+        .query_map([order.as_str()], |r| {
+            Ok(format!(
+                "#{} {} {:?} key {} amount {} at {} {:?}",
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let intents: Vec<String> = intents
+        .iter()
+        .map(|pi| format!("{} {} amount {} created {} attempt {}", pi["id"], pi["status"], pi["amount"], pi["created"], pi["metadata"]["paydesk_attempt"]))
+        .collect();
+    format!("intents {intents:?}; attempts {attempts:?}; log {log:?}")
 }
