@@ -285,7 +285,7 @@ impl Store {
         }
         match OrderId::parse(text) {
             Some(id) => self.order(&id),
-            None => Err(StoreError::OrderNotFound(text.to_owned())),
+            None => Err(StoreError::OrderNotFound(crate::text::quoted(text))),
         }
     }
 
