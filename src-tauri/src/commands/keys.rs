@@ -22,10 +22,15 @@ pub async fn keys_set(state: State<'_, AppState>, secret_key: Arg<KeyText>, publ
     Ok(status)
 }
 
+/// Only configured keys can be removed: the window offers nothing else, and a removal of no
+/// keys would still reach into the keyring and write the settings.
 #[tauri::command]
 pub async fn keys_remove(state: State<'_, AppState>) -> CommandResult<()> {
     {
         let mut store = state.store()?;
+        if keys::key_status(&store)?.is_none() {
+            return Err(keys::KeysError::NotConfigured.into());
+        }
         keys::remove_keys(&mut store, &state.keyring)?;
     }
     state.reconnect().await;
