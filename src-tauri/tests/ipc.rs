@@ -3,65 +3,10 @@
 
 mod common;
 
-use paydesk::state::AppState;
-use paydesk::with_commands;
-use paydesk_core::connection::DemoSimulator;
+use common::ipc::{app, coffee_order, confirm_in_simulator, invoke, invoke_from, window};
 use paydesk_core::paths::Paths;
-use paydesk_core::secrets::Keyring;
 use paydesk_core::store::Store;
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
-
-fn app(dir: &std::path::Path) -> App<MockRuntime> {
-    let paths = Paths::resolve(Some(dir)).unwrap();
-    let store = Store::open_in(&paths.data_dir).unwrap();
-    let state = AppState::new(store, paths, Keyring::for_profile("ipc-tests-never-touch-the-keyring"), DemoSimulator::default());
-    // No keys are set, so this is demo mode: the simulator, no keyring access.
-    tauri::async_runtime::block_on(state.reconnect());
-    with_commands(mock_builder())
-        .manage(state)
-        .build(tauri::generate_context!("../tauri.conf.json"))
-        .expect("the app builds")
-}
-
-fn window(app: &App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
-    WebviewWindowBuilder::new(app, label, Default::default()).build().unwrap()
-}
-
-fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    invoke_from(window, "tauri://localhost", cmd, args)
-}
-
-/// As the page at `url` would call it.
-fn invoke_from(window: &WebviewWindow<MockRuntime>, url: &str, cmd: &str, args: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: url.parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|body| body.deserialize::<Value>().unwrap())
-}
-
-fn coffee_order() -> Value {
-    json!({
-        "currency": "USD",
-        "lines": [
-            {"description": "Flat white", "quantity": 2, "unitPrice": "3.50"},
-            {"description": "Croissant", "quantity": 1, "unitPrice": "2.25"}
-        ],
-        "taxes": [{"name": "Sales tax", "rate": "8.875", "inclusive": false}]
-    })
-}
 
 #[test]
 fn quote_create_list_and_get_through_ipc() {
@@ -188,22 +133,7 @@ fn demo_mode_takes_a_payment_for_the_order_total_whatever_the_window_sends() {
     let client_secret = checkout["clientSecret"].as_str().unwrap().to_owned();
     assert!(client_secret.contains("_secret_"));
 
-    // What Stripe.js does in the window: confirm with the publishable key and client secret.
-    let base = stripe_js.trim_end_matches("/v3/").to_owned();
-    let intent = checkout["paymentIntentId"].as_str().unwrap().to_owned();
-    let publishable = checkout["publishableKey"].as_str().unwrap().to_owned();
-    let confirmed: Value = tauri::async_runtime::block_on(async move {
-        reqwest::Client::new()
-            .post(format!("{base}/v1/payment_intents/{intent}/confirm"))
-            .bearer_auth(publishable)
-            .form(&[("client_secret", client_secret.as_str()), ("payment_method", "pm_card_visa")])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    });
+    let confirmed = confirm_in_simulator(&stripe_js, &checkout, "pm_card_visa");
     assert_eq!(confirmed["amount"], 1007);
 
     let settled = invoke(&main, "payment_settle", json!({ "orderId": id })).unwrap();

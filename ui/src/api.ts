@@ -191,7 +191,7 @@ export class ApiError extends Error {
       if (typeof o.message === "string") return new ApiError("unknown", o.message);
     }
     if (typeof err === "string") {
-      // Tauri itself rejects with plain strings (unknown command, denied by capability, bad args).
+      // Tauri itself rejects with plain strings (unknown command, denied by capability).
       return new ApiError("ipc", err);
     }
     return new ApiError("unknown", "Unexpected error from the Paydesk core");

@@ -3,6 +3,7 @@
 use paydesk_core::keys::{self, KeyStatus};
 use tauri::State;
 
+use super::args::{Arg, KeyText};
 use crate::error::CommandResult;
 use crate::state::AppState;
 
@@ -13,17 +14,23 @@ pub fn keys_status(state: State<'_, AppState>) -> CommandResult<Option<KeyStatus
 }
 
 #[tauri::command]
-pub async fn keys_set(state: State<'_, AppState>, secret_key: String, publishable_key: String) -> CommandResult<KeyStatus> {
+pub async fn keys_set(state: State<'_, AppState>, secret_key: Arg<KeyText>, publishable_key: Arg<KeyText>) -> CommandResult<KeyStatus> {
+    let (Arg(KeyText(secret)), Arg(KeyText(publishable))) = (secret_key, publishable_key);
     let store = state.shared_store();
-    let status = keys::set_keys(&store, &state.keyring, &secret_key, &publishable_key, keys::configured_endpoint()?).await?;
+    let status = keys::set_keys(&store, &state.keyring, &secret, &publishable, keys::configured_endpoint()?).await?;
     state.reconnect().await;
     Ok(status)
 }
 
+/// Only configured keys can be removed: the window offers nothing else, and a removal of no
+/// keys would still reach into the keyring and write the settings.
 #[tauri::command]
 pub async fn keys_remove(state: State<'_, AppState>) -> CommandResult<()> {
     {
         let mut store = state.store()?;
+        if keys::key_status(&store)?.is_none() {
+            return Err(keys::KeysError::NotConfigured.into());
+        }
         keys::remove_keys(&mut store, &state.keyring)?;
     }
     state.reconnect().await;

@@ -1,6 +1,7 @@
 //! The window's commands, one file per area. Each is a short call into paydesk-core.
 
 pub mod app;
+pub mod args;
 pub mod keys;
 pub mod orders;
 pub mod payments;
@@ -12,6 +13,6 @@ use paydesk_core::store::OrderId;
 use crate::error::{CommandError, CommandResult};
 
 /// An order id from the window; one that cannot be an id is simply an order not found.
-fn parse_order_id(id: &str) -> CommandResult<OrderId> {
-    OrderId::parse(id).ok_or_else(|| CommandError { code: "order_not_found", message: format!("order {id} not found") })
+fn parse_order_id(id: &args::OrderRef) -> CommandResult<OrderId> {
+    OrderId::parse(&id.0).ok_or_else(|| CommandError { code: "order_not_found", message: format!("order {} not found", paydesk_core::text::quoted(&id.0)) })
 }

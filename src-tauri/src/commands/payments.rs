@@ -4,11 +4,13 @@
 use paydesk_core::money::{Money, Sign};
 use paydesk_core::payments::Settlement;
 use paydesk_core::store::OrderId;
+use paydesk_core::text;
 use paydesk_core::view::MoneyView;
 use paydesk_stripe::{CancellationReason, RefundReason};
 use serde::Serialize;
 use tauri::State;
 
+use super::args::{AmountText, Arg, ConfirmationToken, Moto, OrderRef, ReasonText};
 use super::parse_order_id;
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
@@ -41,8 +43,8 @@ impl From<Settlement> for SettlementReply {
     }
 }
 
-fn amount(state: &AppState, id: &OrderId, text: Option<String>) -> CommandResult<Option<Money>> {
-    let Some(text) = text else { return Ok(None) };
+fn amount(state: &AppState, id: &OrderId, text: Option<AmountText>) -> CommandResult<Option<Money>> {
+    let Some(AmountText(text)) = text else { return Ok(None) };
     let currency = state.store()?.order(id)?.quote.total.currency();
     Money::parse(&text, currency, Sign::NonNegative)
         .map(Some)
@@ -50,8 +52,8 @@ fn amount(state: &AppState, id: &OrderId, text: Option<String>) -> CommandResult
 }
 
 #[tauri::command]
-pub async fn payment_start(state: State<'_, AppState>, order_id: String) -> CommandResult<Checkout> {
-    let started = state.connection().await?.payments.start(&parse_order_id(&order_id)?).await?;
+pub async fn payment_start(state: State<'_, AppState>, order_id: Arg<OrderRef>) -> CommandResult<Checkout> {
+    let started = state.connection().await?.payments.start(&parse_order_id(&order_id.0)?).await?;
     Ok(Checkout {
         order_id: started.order_id.to_string(),
         order_number: started.order_number,
@@ -63,39 +65,50 @@ pub async fn payment_start(state: State<'_, AppState>, order_id: String) -> Comm
 }
 
 #[tauri::command]
-pub async fn payment_settle(state: State<'_, AppState>, order_id: String) -> CommandResult<SettlementReply> {
-    Ok(state.connection().await?.payments.settle(&parse_order_id(&order_id)?).await?.into())
+pub async fn payment_settle(state: State<'_, AppState>, order_id: Arg<OrderRef>) -> CommandResult<SettlementReply> {
+    Ok(state.connection().await?.payments.settle(&parse_order_id(&order_id.0)?).await?.into())
 }
 
 #[tauri::command]
-pub async fn payment_finalize(state: State<'_, AppState>, order_id: String, confirmation_token: String, moto: bool) -> CommandResult<SettlementReply> {
+pub async fn payment_finalize(
+    state: State<'_, AppState>,
+    order_id: Arg<OrderRef>,
+    confirmation_token: Arg<ConfirmationToken>,
+    moto: Arg<Moto>,
+) -> CommandResult<SettlementReply> {
+    let (Arg(ConfirmationToken(token)), Arg(Moto(moto))) = (confirmation_token, moto);
     let payments = state.connection().await?.payments.clone();
-    Ok(payments.finalize_on_server(&parse_order_id(&order_id)?, &confirmation_token, moto).await?.into())
+    Ok(payments.finalize_on_server(&parse_order_id(&order_id.0)?, &token, moto).await?.into())
 }
 
 #[tauri::command]
-pub async fn payment_capture(state: State<'_, AppState>, order_id: String, amount: Option<String>) -> CommandResult<SettlementReply> {
-    let id = parse_order_id(&order_id)?;
-    let amount = self::amount(&state, &id, amount)?;
+pub async fn payment_capture(state: State<'_, AppState>, order_id: Arg<OrderRef>, amount: Arg<Option<AmountText>>) -> CommandResult<SettlementReply> {
+    let id = parse_order_id(&order_id.0)?;
+    let amount = self::amount(&state, &id, amount.0)?;
     Ok(state.connection().await?.payments.capture(&id, amount).await?.into())
 }
 
 #[tauri::command]
-pub async fn payment_refund(state: State<'_, AppState>, order_id: String, amount: Option<String>, reason: Option<String>) -> CommandResult<SettlementReply> {
-    let id = parse_order_id(&order_id)?;
-    let amount = self::amount(&state, &id, amount)?;
-    let reason = match reason.as_deref() {
+pub async fn payment_refund(
+    state: State<'_, AppState>,
+    order_id: Arg<OrderRef>,
+    amount: Arg<Option<AmountText>>,
+    reason: Arg<Option<ReasonText>>,
+) -> CommandResult<SettlementReply> {
+    let id = parse_order_id(&order_id.0)?;
+    let amount = self::amount(&state, &id, amount.0)?;
+    let reason = match reason.0.as_ref().map(|reason| reason.0.as_str()) {
         None => None,
         Some("requested_by_customer") => Some(RefundReason::RequestedByCustomer),
         Some("duplicate") => Some(RefundReason::Duplicate),
         Some("fraudulent") => Some(RefundReason::Fraudulent),
-        Some(other) => return Err(CommandError { code: "invalid_reason", message: format!("\"{other}\" is not a refund reason") }),
+        Some(other) => return Err(CommandError { code: "invalid_reason", message: format!("{} is not a refund reason", text::quoted(other)) }),
     };
     Ok(state.connection().await?.payments.refund(&id, amount, reason).await?.into())
 }
 
 #[tauri::command]
-pub async fn payment_void(state: State<'_, AppState>, order_id: String) -> CommandResult<SettlementReply> {
-    let id = parse_order_id(&order_id)?;
+pub async fn payment_void(state: State<'_, AppState>, order_id: Arg<OrderRef>) -> CommandResult<SettlementReply> {
+    let id = parse_order_id(&order_id.0)?;
     Ok(state.connection().await?.payments.void(&id, CancellationReason::RequestedByCustomer).await?.into())
 }

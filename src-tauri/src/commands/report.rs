@@ -10,6 +10,7 @@ use serde::Serialize;
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
 
+use super::args::{Arg, DayText};
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
@@ -23,8 +24,8 @@ pub struct ExportResult {
 /// `date` is the business day ("2026-11-22"); none means today.
 /// The current mode's orders only.
 #[tauri::command]
-pub async fn report_daily(state: State<'_, AppState>, date: Option<String>) -> CommandResult<DailyReport> {
-    let date = business_day(date, &state)?;
+pub async fn report_daily(state: State<'_, AppState>, date: Arg<Option<DayText>>) -> CommandResult<DailyReport> {
+    let date = business_day(date.0, &state)?;
     let mode = state.mode().await?;
     Ok(state.store()?.daily_report(mode, date)?)
 }
@@ -32,8 +33,8 @@ pub async fn report_daily(state: State<'_, AppState>, date: Option<String>) -> C
 /// Asks where to save the day's orders as CSV (the system's save dialog), then writes them
 /// there. `None` when the cashier closes the dialog.
 #[tauri::command]
-pub async fn report_export_csv<R: tauri::Runtime>(app: tauri::AppHandle<R>, state: State<'_, AppState>, date: Option<String>) -> CommandResult<Option<ExportResult>> {
-    let date = business_day(date, &state)?;
+pub async fn report_export_csv<R: tauri::Runtime>(app: tauri::AppHandle<R>, state: State<'_, AppState>, date: Arg<Option<DayText>>) -> CommandResult<Option<ExportResult>> {
+    let date = business_day(date.0, &state)?;
     let mode = state.mode().await?;
     // A test or training export says so in its name, so it is not filed with the books.
     let suggested = match mode {
@@ -49,11 +50,11 @@ pub async fn report_export_csv<R: tauri::Runtime>(app: tauri::AppHandle<R>, stat
 }
 
 /// The day asked for, or the shop's local today.
-fn business_day(date: Option<String>, state: &AppState) -> CommandResult<NaiveDate> {
-    match date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+fn business_day(date: Option<DayText>, state: &AppState) -> CommandResult<NaiveDate> {
+    match date.as_ref().map(|day| day.0.trim()).filter(|d| !d.is_empty()) {
         None => Ok(state.store()?.clock_now().with_timezone(&chrono::Local).date_naive()),
         Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| CommandError { code: "invalid_date", message: format!("\"{text}\" is not a date (YYYY-MM-DD)") }),
+            .map_err(|_| CommandError { code: "invalid_date", message: format!("{} is not a date (YYYY-MM-DD)", paydesk_core::text::quoted(text)) }),
     }
 }
 

@@ -3,6 +3,7 @@
 use paydesk_core::settings::Settings;
 use tauri::State;
 
+use super::args::Arg;
 use crate::error::CommandResult;
 use crate::state::AppState;
 
@@ -13,6 +14,6 @@ pub fn settings_get(state: State<'_, AppState>) -> CommandResult<Settings> {
 
 /// Saves all of it or, with `invalid_settings` naming the field, none of it.
 #[tauri::command]
-pub fn settings_save(state: State<'_, AppState>, settings: Settings) -> CommandResult<Settings> {
-    Ok(settings.save(&mut *state.store()?)?)
+pub fn settings_save(state: State<'_, AppState>, settings: Arg<Settings>) -> CommandResult<Settings> {
+    Ok(settings.0.save(&mut *state.store()?)?)
 }

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // each test file uses its own part of this module
 
+pub mod ipc;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};

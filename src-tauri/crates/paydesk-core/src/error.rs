@@ -15,6 +15,7 @@ impl ErrorCode for StoreError {
             StoreError::Corrupt(_) => "database_corrupt",
             StoreError::TooNew { .. } => "database_too_new",
             StoreError::OrderNotFound(_) => "order_not_found",
+            StoreError::InvalidQuery(_) => "invalid_query",
             StoreError::InvalidOrder(_) => "invalid_order",
             StoreError::Pricing(_) => "pricing",
             StoreError::IllegalTransition(_) => "illegal_transition",

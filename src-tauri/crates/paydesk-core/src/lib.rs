@@ -16,4 +16,5 @@ pub mod report;
 pub mod secrets;
 pub mod settings;
 pub mod store;
+pub mod text;
 pub mod view;

@@ -46,7 +46,7 @@ impl fmt::Display for AppMode {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("\"{0}\" is not a mode (demo, test or live)")]
+#[error("{} is not a mode (demo, test or live)", crate::text::quoted(.0))]
 pub struct UnknownMode(String);
 
 impl FromStr for AppMode {

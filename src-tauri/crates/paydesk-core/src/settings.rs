@@ -8,6 +8,7 @@ use crate::money::Currency;
 use crate::order::{Completeness, LineInput, OrderInput, TaxInput};
 use crate::payments::{CaptureMode, ConfirmationFlow, PaymentMethodChoice, PaymentSettings, SettingsError as PaymentSettingsError};
 use crate::store::{Store, StoreError};
+use crate::text::{self, Lines};
 
 const SHOP_KEY: &str = "shop_settings";
 const MAX_BUSINESS_NAME_CHARS: usize = 100;
@@ -137,11 +138,12 @@ impl Settings {
     }
 
     fn check(&self) -> Result<(), SettingsError> {
-        if self.business_name.chars().count() > MAX_BUSINESS_NAME_CHARS {
-            return Err(SettingsError::invalid("businessName", format!("at most {MAX_BUSINESS_NAME_CHARS} characters")));
+        // Both head every receipt: what a description may not hold, they may not either.
+        if let Some(problem) = text::problem(&self.business_name, MAX_BUSINESS_NAME_CHARS, Lines::One) {
+            return Err(SettingsError::invalid("businessName", problem));
         }
-        if self.business_address.chars().count() > MAX_ADDRESS_CHARS {
-            return Err(SettingsError::invalid("businessAddress", format!("at most {MAX_ADDRESS_CHARS} characters")));
+        if let Some(problem) = text::problem(&self.business_address, MAX_ADDRESS_CHARS, Lines::Several) {
+            return Err(SettingsError::invalid("businessAddress", problem));
         }
         self.default_currency
             .parse::<Currency>()
@@ -218,6 +220,8 @@ mod tests {
         let cases: Vec<(&str, Box<dyn Fn(&mut Settings)>)> = vec![
             ("defaultCurrency", Box::new(|s| s.default_currency = "EURO".into())),
             ("businessName", Box::new(|s| s.business_name = "x".repeat(101))),
+            ("businessName", Box::new(|s| s.business_name = "Corner\u{0}Coffee".into())),
+            ("businessAddress", Box::new(|s| s.business_address = "1 Main St\u{202E}".into())),
             ("taxes[0].rate", Box::new(|s| s.taxes[0].rate = "abc".into())),
             ("taxes[0].name", Box::new(|s| s.taxes[0].name = " ".into())),
             ("quickItems[0].unitPrice", Box::new(|s| s.quick_items[0].unit_price = "2.205".into())),

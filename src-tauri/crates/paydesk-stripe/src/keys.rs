@@ -44,6 +44,8 @@ pub enum KeyFormatError {
     BadPublishablePrefix,
     #[error("the key looks cut off: it is too short after its prefix")]
     TooShort,
+    #[error("the key is longer than any Stripe key; check that only the key was pasted")]
+    TooLong,
     #[error("the key contains characters Stripe keys never have (only letters, digits and underscores after the prefix); check for spaces or quotes")]
     BadCharacters,
 }
@@ -57,8 +59,13 @@ const SECRET_PREFIXES: [(&str, Mode, bool); 4] = [
 const PUBLISHABLE_PREFIXES: [(&str, Mode); 2] =
     [("pk_test_", Mode::Test), ("pk_live_", Mode::Live)];
 const MIN_BODY_LEN: usize = 8;
+/// Stripe's keys are about a hundred characters; the OS keyrings cap what they hold too.
+const MAX_BODY_LEN: usize = 255;
 
 fn check_body(body: &str) -> Result<(), KeyFormatError> {
+    if body.len() > MAX_BODY_LEN {
+        return Err(KeyFormatError::TooLong);
+    }
     // Stripe's own key bodies are alphanumeric; underscores are accepted so that
     // obviously fake test keys ("sk_test_paydesk_fake_key_1") parse too.
     if !body.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {

@@ -46,6 +46,7 @@ fn bad_secret_keys_get_specific_messages() {
     assert_eq!(err("whsec_AbCdEfGh1234"), KeyFormatError::BadSecretPrefix);
     assert_eq!(err(""), KeyFormatError::Empty);
     assert_eq!(err("sk_test_abc"), KeyFormatError::TooShort);
+    assert_eq!(err(&format!("sk_live_{}", "a".repeat(256))), KeyFormatError::TooLong);
     assert_eq!(err("sk_test_AbCd EfGh1234"), KeyFormatError::BadCharacters);
     assert_eq!(
         err("\"sk_test_AbCdEfGh1234\""),

@@ -67,7 +67,7 @@ pub struct Currency(iso_currency::Currency);
 pub enum CurrencyError {
     #[error("enter a currency code, such as USD")]
     Empty,
-    #[error("\"{0}\" is not an ISO 4217 currency code")]
+    #[error("{} is not an ISO 4217 currency code", crate::text::quoted(.0))]
     Unknown(String),
     #[error("{0} cannot be charged by card (it is a fund, metal or testing code)")]
     NotChargeable(String),

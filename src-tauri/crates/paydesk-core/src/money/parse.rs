@@ -13,9 +13,9 @@ pub enum Sign {
 pub enum ParseMoneyError {
     #[error("enter an amount")]
     Empty,
-    #[error("\"{0}\" is not an amount: use digits, an optional decimal point and commas between thousands")]
+    #[error("{} is not an amount: use digits, an optional decimal point and commas between thousands", crate::text::quoted(.0))]
     NotANumber(String),
-    #[error("\"{0}\": commas must separate groups of three digits, as in 1,234.50")]
+    #[error("{}: commas must separate groups of three digits, as in 1,234.50", crate::text::quoted(.0))]
     BadGrouping(String),
     #[error("a negative amount is not allowed here")]
     NegativeNotAllowed,

@@ -23,7 +23,7 @@ pub struct Rate(i64);
 pub enum ParseRateError {
     #[error("enter a percentage")]
     Empty,
-    #[error("\"{0}\" is not a percentage: use digits and an optional decimal point, as in 8.875")]
+    #[error("{} is not a percentage: use digits and an optional decimal point, as in 8.875", crate::text::quoted(.0))]
     NotANumber(String),
     #[error("a percentage has at most 4 decimals")]
     TooManyDecimals,

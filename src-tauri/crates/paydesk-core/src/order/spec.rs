@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::money::{Currency, Money, Rate, Sign};
+use crate::text::{self, Lines};
 
 pub const MAX_DESCRIPTION_CHARS: usize = 200;
 pub const MAX_QUANTITY: i64 = 9_999;
@@ -169,7 +170,7 @@ impl OrderInput {
             .filter(|tip| !tip.is_zero());
         let note = optional_text(&self.note).map(str::to_owned);
         if let Some(note) = &note {
-            check_text("note", note, MAX_NOTE_CHARS, TextKind::MultiLine)?;
+            check_text("note", note, MAX_NOTE_CHARS, Lines::Several)?;
         }
         let customer_email = optional_text(&self.customer_email).map(validate_email).transpose()?;
         Ok(OrderSpec { currency, lines, discount, taxes, tip, note, customer_email })
@@ -183,7 +184,7 @@ impl LineInput {
         if description.is_empty() {
             return Err(InvalidOrder::new(field("description"), "describe the item"));
         }
-        check_text(&field("description"), description, MAX_DESCRIPTION_CHARS, TextKind::SingleLine)?;
+        check_text(&field("description"), description, MAX_DESCRIPTION_CHARS, Lines::One)?;
         if !(1..=MAX_QUANTITY).contains(&self.quantity) {
             return Err(InvalidOrder::new(field("quantity"), format!("quantity must be a whole number from 1 to {MAX_QUANTITY}")));
         }
@@ -220,7 +221,7 @@ fn validate_taxes(taxes: &[TaxInput]) -> Result<Vec<TaxRate>, InvalidOrder> {
             if name.is_empty() {
                 return Err(InvalidOrder::new(field("name"), "name the tax, as it should print on the receipt"));
             }
-            check_text(&field("name"), name, MAX_TAX_NAME_CHARS, TextKind::SingleLine)?;
+            check_text(&field("name"), name, MAX_TAX_NAME_CHARS, Lines::One)?;
             let rate = tax.rate.parse().map_err(|e| InvalidOrder::new(field("rate"), e))?;
             Ok(TaxRate { name: name.to_owned(), rate, inclusive: tax.inclusive })
         })
@@ -240,29 +241,15 @@ fn optional_text(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|text| !text.is_empty())
 }
 
-#[derive(PartialEq)]
-enum TextKind {
-    SingleLine,
-    MultiLine,
-}
-
-fn check_text(field: &str, text: &str, max_chars: usize, kind: TextKind) -> Result<(), InvalidOrder> {
-    let chars = text.chars().count();
-    if chars > max_chars {
-        return Err(InvalidOrder::new(field, format!("at most {max_chars} characters ({chars} given)")));
-    }
-    let allowed = |c: char| !c.is_control() || (kind == TextKind::MultiLine && (c == '\n' || c == '\t'));
-    if !text.chars().all(allowed) {
-        return Err(InvalidOrder::new(field, "contains control characters"));
-    }
-    Ok(())
+fn check_text(field: &str, text: &str, max_chars: usize, lines: Lines) -> Result<(), InvalidOrder> {
+    text::problem(text, max_chars, lines).map_or(Ok(()), |problem| Err(InvalidOrder::new(field, problem)))
 }
 
 /// A deliberately plain check: one `@`, something before it, a dotted domain after it, no
 /// spaces. The receipt mailer is the real test of an address.
 fn validate_email(email: &str) -> Result<String, InvalidOrder> {
-    let invalid = || InvalidOrder::new("customerEmail", format!("\"{email}\" is not an email address"));
-    if email.len() > MAX_EMAIL_CHARS || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    let invalid = || InvalidOrder::new("customerEmail", format!("{} is not an email address", text::quoted(email)));
+    if email.len() > MAX_EMAIL_CHARS || email.chars().any(|c| c.is_whitespace() || c.is_control() || text::is_invisible_format(c)) {
         return Err(invalid());
     }
     let (local, domain) = email.split_once('@').ok_or_else(invalid)?;
@@ -316,6 +303,8 @@ mod tests {
         assert_eq!(field_of(&input(vec![line(&"x".repeat(201), 1, "1")])), "lines[0].description");
         assert!(input(vec![line(&"é".repeat(200), 1, "1")]).validate(Completeness::RequireLines).is_ok());
         assert_eq!(field_of(&input(vec![line("tab\u{7}", 1, "1")])), "lines[0].description");
+        assert_eq!(field_of(&input(vec![line("\u{202E}gnp.exe", 1, "1")])), "lines[0].description");
+        assert_eq!(field_of(&input(vec![line("\u{200B}", 1, "1")])), "lines[0].description");
         assert_eq!(field_of(&input(vec![line("x", 0, "1")])), "lines[0].quantity");
         assert_eq!(field_of(&input(vec![line("x", 10_000, "1")])), "lines[0].quantity");
         assert_eq!(field_of(&input(vec![line("x", -1, "1")])), "lines[0].quantity");

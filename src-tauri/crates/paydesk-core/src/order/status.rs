@@ -34,7 +34,7 @@ pub struct IllegalTransition {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("\"{0}\" is not an order status (one of: draft, awaiting_payment, action_required, processing, authorized, paid, partially_refunded, refunded, voided)")]
+#[error("{} is not an order status (one of: draft, awaiting_payment, action_required, processing, authorized, paid, partially_refunded, refunded, voided)", crate::text::quoted(.0))]
 pub struct UnknownStatus(pub String);
 
 impl OrderStatus {

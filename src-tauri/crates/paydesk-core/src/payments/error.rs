@@ -38,6 +38,8 @@ pub enum PaymentError {
     RefundNeedsReview { number: i64 },
     #[error("test payment methods can only be used with test-mode keys")]
     TestModeOnly,
+    #[error("the card form's confirmation is not a Stripe ConfirmationToken (ctoken_…); enter the card again")]
+    BadConfirmationToken,
     #[error("Stripe's answer had no client secret for the Payment Element")]
     MissingClientSecret,
     /// Not a failure of the app: the card was declined. Carries the order's state.
@@ -63,6 +65,7 @@ impl ErrorCode for PaymentError {
             PaymentError::AmountStep { .. } => "amount_step",
             PaymentError::RefundNeedsReview { .. } => "refund_needs_review",
             PaymentError::TestModeOnly => "test_mode_only",
+            PaymentError::BadConfirmationToken => "invalid_confirmation_token",
             PaymentError::MissingClientSecret => "stripe_answer_incomplete",
             PaymentError::Declined(_) => "card_declined",
         }

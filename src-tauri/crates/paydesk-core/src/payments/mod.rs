@@ -38,6 +38,8 @@ const KEY_REPLAY_HOURS: i64 = 23;
 /// How much earlier than the till's reckoning a lost request may have reached Stripe (a
 /// clock that jumped between the send and the search).
 const SEARCH_MARGIN_SECS: i64 = 24 * 3600;
+/// Stripe's object ids are far shorter; anything longer is not one.
+const MAX_STRIPE_ID: usize = 255;
 
 /// How the card is confirmed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,6 +215,7 @@ impl Payments {
     /// Seed 003's flow: the window made a ConfirmationToken; create and confirm in one
     /// request (or confirm the order's payable intent). `moto` marks a phone order.
     pub async fn finalize_on_server(&self, order_id: &OrderId, confirmation_token: &str, moto: bool) -> Result<Settlement, PaymentError> {
+        check_confirmation_token(confirmation_token)?;
         self.confirm_on_server(order_id, Confirmation::Token(confirmation_token.to_owned()), moto).await
     }
 
@@ -791,6 +794,19 @@ impl Payments {
 pub(crate) enum Confirmation {
     Token(String),
     PaymentMethod(String),
+}
+
+/// A ConfirmationToken id as Stripe.js hands it over (`ctoken_` and letters and digits):
+/// checked before anything is recorded, so a malformed one never becomes a payment attempt
+/// that Stripe then refuses.
+fn check_confirmation_token(token: &str) -> Result<(), PaymentError> {
+    let body = token.strip_prefix("ctoken_").unwrap_or_default();
+    let well_formed = !body.is_empty() && body.len() <= MAX_STRIPE_ID && body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if well_formed {
+        Ok(())
+    } else {
+        Err(PaymentError::BadConfirmationToken)
+    }
 }
 
 fn ensure_payable(order: &Order) -> Result<(), PaymentError> {

@@ -16,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 pub use migrations::SCHEMA_VERSION;
 pub(crate) use orders::{parse_currency, parse_status};
-pub use orders::{Order, OrderEvent, OrderId, OrderPage, OrderQuery, OrderSummary, MAX_PAGE};
+pub use orders::{Order, OrderEvent, OrderId, OrderPage, OrderQuery, OrderSummary, MAX_PAGE, MAX_SEARCH_CHARS};
 pub use payments::{NewAttempt, OrderPayment, PaymentAttempt, PaymentFacts, RefundRecord, SYNCED};
 
 use crate::mode::AppMode;
@@ -34,6 +34,8 @@ pub enum StoreError {
     TooNew { found: u32, known: u32 },
     #[error("order {0} not found")]
     OrderNotFound(String),
+    #[error("{0}")]
+    InvalidQuery(String),
     #[error(transparent)]
     InvalidOrder(#[from] InvalidOrder),
     #[error(transparent)]

@@ -12,6 +12,9 @@ use crate::money::{Currency, Money, Rate, Sign};
 use crate::order::{Discount, Line, OrderSpec, OrderStatus, Quote, TaxRate};
 
 pub const MAX_PAGE: u32 = 200;
+/// Longer than any order number, intent id, amount or item words; and well under SQLite's
+/// limit on a LIKE pattern, which would otherwise fail the query as a database error.
+pub const MAX_SEARCH_CHARS: usize = 200;
 const FIRST_ORDER_NUMBER: i64 = 1001;
 
 /// A stable, time-ordered id (UUID v7), distinct from the human order number.
@@ -285,7 +288,7 @@ impl Store {
         }
         match OrderId::parse(text) {
             Some(id) => self.order(&id),
-            None => Err(StoreError::OrderNotFound(text.to_owned())),
+            None => Err(StoreError::OrderNotFound(crate::text::quoted(text))),
         }
     }
 
@@ -311,6 +314,9 @@ impl Store {
 
     /// The orders taken in `mode`, newest first, filtered, one page at a time.
     pub fn list_orders(&self, mode: AppMode, query: &OrderQuery) -> Result<OrderPage, StoreError> {
+        if query.text.as_deref().is_some_and(|text| text.chars().count() > MAX_SEARCH_CHARS) {
+            return Err(StoreError::InvalidQuery(format!("text: search for at most {MAX_SEARCH_CHARS} characters")));
+        }
         let limit = query.limit.unwrap_or(50).clamp(1, MAX_PAGE);
         let (sql, values) = self.list_statement(mode, query, limit)?;
         let mut statement = self.conn.prepare_cached(&sql)?;

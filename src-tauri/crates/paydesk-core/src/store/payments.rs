@@ -275,6 +275,8 @@ impl Store {
         if changes {
             current.transition(target)?;
         }
+        // Only facts that differ touch the row: a read that learnt nothing (as when an
+        // action is refused after a refresh) leaves the order as it was, to the timestamp.
         tx.execute(
             "UPDATE orders SET
                 payment_intent_id = COALESCE(?1, payment_intent_id),
@@ -284,7 +286,10 @@ impl Store {
                 amount_captured = COALESCE(?5, amount_captured),
                 amount_refunded = COALESCE(?6, amount_refunded),
                 updated_at = ?7
-             WHERE id = ?8",
+             WHERE id = ?8 AND (payment_intent_id IS NOT COALESCE(?1, payment_intent_id)
+                OR charge_id IS NOT COALESCE(?2, charge_id) OR card_brand IS NOT COALESCE(?3, card_brand)
+                OR card_last4 IS NOT COALESCE(?4, card_last4) OR amount_captured IS NOT COALESCE(?5, amount_captured)
+                OR amount_refunded IS NOT COALESCE(?6, amount_refunded))",
             params![
                 facts.payment_intent_id,
                 facts.charge_id,
