@@ -114,8 +114,9 @@ impl KeyringSession {
     }
 }
 
-/// `paydesk` with a data directory, optional stdin, and extra environment.
-pub fn paydesk(data_dir: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)], session: Option<&KeyringSession>) -> Run {
+/// The `paydesk` binary on a data directory, with its environment cleared of the user's
+/// settings and set for the test.
+fn paydesk_command(data_dir: &Path, args: &[&str], env: &[(&str, &str)], session: Option<&KeyringSession>) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_paydesk"));
     command.arg("--data-dir").arg(data_dir).args(args).env_remove("PAYDESK_DATA_DIR").env_remove("PAYDESK_LOG");
     if let Some(session) = session {
@@ -124,6 +125,12 @@ pub fn paydesk(data_dir: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str
     for (name, value) in env {
         command.env(name, value);
     }
+    command
+}
+
+/// `paydesk` with a data directory, optional stdin, and extra environment.
+pub fn paydesk(data_dir: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)], session: Option<&KeyringSession>) -> Run {
+    let mut command = paydesk_command(data_dir, args, env, session);
     command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = command.spawn().expect("paydesk runs");
     {
@@ -155,14 +162,7 @@ pub fn paydesk_at_terminal(data_dir: &Path, args: &[&str], prompt: &str, typed: 
     // SAFETY: both descriptors were just opened and nothing else owns them.
     let (leader, follower) = unsafe { (std::fs::File::from(OwnedFd::from_raw_fd(leader)), OwnedFd::from_raw_fd(follower)) };
 
-    let mut command = Command::new(env!("CARGO_BIN_EXE_paydesk"));
-    command.arg("--data-dir").arg(data_dir).args(args).env_remove("PAYDESK_DATA_DIR").env_remove("PAYDESK_LOG");
-    if let Some(session) = session {
-        session.env(&mut command);
-    }
-    for (name, value) in env {
-        command.env(name, value);
-    }
+    let mut command = paydesk_command(data_dir, args, env, session);
     command.stdin(follower.try_clone().unwrap()).stdout(follower.try_clone().unwrap()).stderr(follower);
     // SAFETY: only async-signal-safe calls between fork and exec.
     unsafe {
