@@ -8,7 +8,7 @@ import { test } from "node:test";
 import { scan, typedCardNumbers } from "./lib/scan-secrets.mjs";
 
 const SECRET = "sk_test_paydesk_scan_made_up_secret_0000";
-const CLIENT_SECRET = "pi_3ScanMadeUp000000_secret_madeUpSecret00";
+const CLIENT_SECRET = "pi_madeup_secret_madeup";
 
 function planted(files) {
   const root = mkdtempSync(join(tmpdir(), "paydesk-scan-"));

@@ -327,7 +327,7 @@ await test('ready and loaderstart carry {elementType: "payment"}', async () => {
 
 await test('loaderror when the client secret names no intent at the simulator', async () => {
   const page = await blankPage();
-  const events = await mountElement(page, { clientSecret: 'pi_0000000000000000000000000_secret_nosuchintent' });
+  const events = await mountElement(page, { clientSecret: 'pi_nosuchintent_secret_madeup' });
   const failed = events.find((e) => e.name === 'loaderror');
   check(failed && !events.some((e) => e.name === 'ready'), `events: ${JSON.stringify(events)}`);
   check(failed.event.elementType === 'payment', 'elementType payment');
