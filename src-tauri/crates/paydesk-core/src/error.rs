@@ -26,6 +26,7 @@ impl ErrorCode for StoreError {
             StoreError::RefundUnderWay { .. } => "refund_in_progress",
             StoreError::NotChargeable { .. } => "order_not_payable",
             StoreError::OrderChanged { .. } => "order_changed",
+            StoreError::PaymentReplaced { .. } => "payment_replaced",
             StoreError::OtherMode { .. } => "order_other_mode",
             StoreError::Sqlite(_) => "database",
         }

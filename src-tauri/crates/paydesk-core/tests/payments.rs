@@ -1066,3 +1066,65 @@ async fn reconciling_test_mode_leaves_demo_orders_and_their_events_alone() {
     assert_eq!((report.orders_checked, report.orders_changed), (1, 1));
     assert_eq!(h.status(&training), OrderStatus::Paid);
 }
+
+/// A payment waiting for 3-D Secure is replaced by a charge with a saved card: the old intent
+/// is canceled, then Stripe refuses the new one. No intent is waiting for the bank any more,
+/// so the order waits for a card (the soak once found it left "action required"), and can
+/// then be paid once.
+#[tokio::test]
+async fn a_3ds_payment_replaced_by_a_charge_that_stripe_refuses_waits_for_a_card_again() {
+    let h = Harness::new().await;
+    let order = h.order("20.00");
+    let started = h.payments.start(&order).await.unwrap();
+    h.browser_confirm(&started.payment_intent_id, started.client_secret.expose(), "pm_card_authenticationRequired").await;
+    assert_eq!(h.payments.settle(&order).await.unwrap().status, OrderStatus::ActionRequired);
+    // The charge re-reads the intent and cancels it (both answered), then its create is
+    // refused by the rate limiter with advice not to retry.
+    h.sim.faults().fail_next(2, Failure::Pass, None);
+    h.sim.faults().fail_next(1, Failure::RateLimited, Some(false));
+    let refused = h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await.unwrap_err();
+    assert_eq!(paydesk_core::error::ErrorCode::code(&refused), "stripe_rate_limited", "{refused}");
+    assert_eq!(h.status(&order), OrderStatus::AwaitingPayment);
+    let report = h.payments.reconcile().await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(h.status(&order), OrderStatus::AwaitingPayment);
+    assert!(h.events(&order).iter().any(|e| e.kind == "payment_replaced"));
+
+    assert_eq!(h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await.unwrap().status, OrderStatus::Paid);
+    assert_eq!(h.live_intents(&order).await, 1);
+}
+
+/// A reconcile in one process reads an event's intent just as another process cancels that
+/// intent to replace it: the old intent's "canceled" must not void the order whose new
+/// payment is under way (it did: the customer could then pay an order shown as voided).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_that_crosses_a_replacement_in_another_process_does_not_void_the_order() {
+    let h = Harness::new().await;
+    h.start_following_events().await;
+    let order = h.order("20.00");
+    let first = h.payments.start(&order).await.unwrap();
+    // The reconcile reads the intent once for the order in flight, then once for its event:
+    // that second read is held.
+    let path = format!("/v1/payment_intents/{}", first.payment_intent_id);
+    let mut held = h.sim.faults().pause_request_to("GET", &path, 1);
+    let reconcile = {
+        let store = Arc::new(Mutex::new(Store::open_in(h.dir.path()).unwrap()));
+        let background = payments_for(&h.sim, &store);
+        tokio::spawn(async move { background.reconcile().await })
+    };
+    held.arrived().await;
+    h.edit(&order, "24.00").unwrap();
+    let replaced = h.payments.charge_with_test_payment_method(&order, "pm_card_authenticationRequired").await.unwrap();
+    assert_eq!(replaced.status, OrderStatus::ActionRequired);
+    held.release();
+    reconcile.await.unwrap().unwrap();
+    assert_eq!(h.status(&order), OrderStatus::ActionRequired);
+
+    let second = replaced.payment_intent_id.unwrap();
+    assert_ne!(second, first.payment_intent_id);
+    h.authenticate(&second, true).await;
+    assert_eq!(h.payments.settle(&order).await.unwrap().status, OrderStatus::Paid);
+    let report = h.payments.reconcile().await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(h.status(&order), OrderStatus::Paid);
+}

@@ -504,7 +504,8 @@ fn a_stale_read_does_not_undo_a_refund() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_in(dir.path()).unwrap();
     let order = store.create_order(MODE, &usd_order("20.00"), "test").unwrap();
-    store.begin_payment_attempt(&order.id, &attempt("key-1", 2000), "started").unwrap();
+    let begun = store.begin_payment_attempt(&order.id, &attempt("key-1", 2000), "started").unwrap();
+    store.record_attempt_intent(begun.id, "pi_1", "succeeded").unwrap();
     let paid = PaymentFacts { payment_intent_id: Some("pi_1".into()), amount_captured: Some(2000), amount_refunded: Some(0), ..PaymentFacts::default() };
     store.apply_payment_facts(&order.id, OrderStatus::Paid, &paid, "stripe_answer", "paid").unwrap();
     let refund = store.begin_refund(&order.id, 500, None, "refund-key", "{}").unwrap();
@@ -583,4 +584,48 @@ fn an_order_of_another_mode_cannot_be_edited_but_can_be_looked_at() {
     assert_eq!(serde_json::to_value(&view).unwrap()["mode"], "demo");
     assert_eq!(view.actions, paydesk_core::view::OrderActions::NONE);
     assert!(OrderView::read(&store, &training.id, AppMode::Demo).unwrap().actions.edit);
+}
+
+/// Only the order's current intent (its latest attempt's, neither failed nor replaced) may
+/// change it: news about any other is refused and changes nothing, to the byte.
+#[test]
+fn news_about_an_intent_that_is_not_the_orders_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    let order = store.create_order(MODE, &usd_order("20.00"), "test").unwrap();
+    let first = store.begin_payment_attempt(&order.id, &attempt("key-1", 2000), "started").unwrap();
+    store.record_attempt_intent(first.id, "pi_old", "requires_action").unwrap();
+    let canceled = PaymentFacts { payment_intent_id: Some("pi_old".into()), ..PaymentFacts::default() };
+    let dump = |store: &Store| {
+        let conn = Connection::open(store.path()).unwrap();
+        let mut rows = conn.prepare("SELECT * FROM orders").unwrap();
+        let count = rows.column_count();
+        let all: Vec<String> = rows
+            .query_map([], |row| Ok((0..count).map(|i| format!("{:?}", row.get_ref(i).unwrap())).collect::<Vec<_>>().join("|")))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let events: i64 = conn.query_row("SELECT COUNT(*) FROM order_events", [], |row| row.get(0)).unwrap();
+        (all, events)
+    };
+
+    // Being canceled to be replaced: its "canceled" does not void the order.
+    store.set_attempt_status(first.id, "canceling").unwrap();
+    let before = dump(&store);
+    let refused = store.apply_payment_facts(&order.id, OrderStatus::Voided, &canceled, "synced", "stale").unwrap_err();
+    assert!(matches!(refused, StoreError::PaymentReplaced { .. }), "{refused}");
+    assert_eq!(dump(&store), before);
+
+    // Replaced by a second attempt: nothing about the first applies any more.
+    store.set_attempt_status(first.id, "superseded").unwrap();
+    let second = store.begin_payment_attempt(&order.id, &attempt("key-2", 2000), "started").unwrap();
+    store.record_attempt_intent(second.id, "pi_new", "requires_action").unwrap();
+    let before = dump(&store);
+    for target in [OrderStatus::Voided, OrderStatus::AwaitingPayment, OrderStatus::Paid] {
+        let refused = store.apply_payment_facts(&order.id, target, &canceled, "synced", "stale").unwrap_err();
+        assert_eq!(paydesk_core::error::ErrorCode::code(&refused), "payment_replaced");
+    }
+    assert_eq!(dump(&store), before);
+    let current = PaymentFacts { payment_intent_id: Some("pi_new".into()), ..PaymentFacts::default() };
+    assert_eq!(store.apply_payment_facts(&order.id, OrderStatus::ActionRequired, &current, "synced", "3ds").unwrap(), OrderStatus::ActionRequired);
 }

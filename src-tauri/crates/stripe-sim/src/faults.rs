@@ -80,7 +80,15 @@ struct Inner {
     lost: u32,
     delay: Option<Duration>,
     bucket: Option<Bucket>,
-    pauses: VecDeque<(oneshot::Sender<()>, oneshot::Receiver<()>)>,
+    pauses: VecDeque<Pause>,
+}
+
+/// A request to hold: the next one, or the `skip`+1-th to one method and path.
+struct Pause {
+    only: Option<(String, String)>,
+    skip: usize,
+    arrived: oneshot::Sender<()>,
+    release: oneshot::Receiver<()>,
 }
 
 /// Faults applied to `/v1` requests, in arrival order.
@@ -171,9 +179,20 @@ impl Faults {
 
     /// Holds the next request once it counts as in flight, until the handle is released.
     pub fn pause_next_request(&self) -> PausedRequest {
+        self.pause(None, 0)
+    }
+
+    /// Holds a request to `method` `path` (after letting `skip` of them through), until the
+    /// handle is released; other requests pass meanwhile. For races between two processes:
+    /// one read held while the other acts.
+    pub fn pause_request_to(&self, method: &str, path: &str, skip: usize) -> PausedRequest {
+        self.pause(Some((method.to_owned(), path.to_owned())), skip)
+    }
+
+    fn pause(&self, only: Option<(String, String)>, skip: usize) -> PausedRequest {
         let (arrived_tx, arrived_rx) = oneshot::channel();
         let (release_tx, release_rx) = oneshot::channel();
-        self.arm().pauses.push_back((arrived_tx, release_rx));
+        self.arm().pauses.push_back(Pause { only, skip, arrived: arrived_tx, release: release_rx });
         PausedRequest { arrived: arrived_rx, release: release_tx }
     }
 
@@ -224,8 +243,19 @@ impl Faults {
         }
     }
 
-    pub(crate) fn hold(&self) -> Option<Hold> {
-        self.lock_if_armed()?.pauses.pop_front().map(|(arrived, release)| Hold { arrived, release })
+    pub(crate) fn hold(&self, method: &str, path: &str) -> Option<Hold> {
+        let mut inner = self.lock_if_armed()?;
+        let index = inner.pauses.iter_mut().position(|pause| match &pause.only {
+            None => true,
+            Some((m, p)) if m == method && p == path => {
+                let due = pause.skip == 0;
+                pause.skip = pause.skip.saturating_sub(1);
+                due
+            }
+            Some(_) => false,
+        })?;
+        let pause = inner.pauses.remove(index)?;
+        Some(Hold { arrived: pause.arrived, release: pause.release })
     }
 
     pub(crate) fn delay(&self) -> Option<Duration> {

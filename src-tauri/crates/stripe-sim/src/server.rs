@@ -423,7 +423,7 @@ async fn api_inner(
         }
         None => None,
     };
-    if let Some(hold) = shared.faults.hold() {
+    if let Some(hold) = shared.faults.hold(method, path) {
         hold.wait().await;
     }
     if let Some(d) = shared.faults.delay() {

@@ -314,11 +314,15 @@ impl Payments {
         let (order, latest) = self.order_and_attempt(order_id)?;
         let cause = format!("voided ({})", reason.as_str());
         match self.current_intent(&order, latest.as_ref()).await? {
-            None if matches!(order.status, OrderStatus::Draft | OrderStatus::AwaitingPayment) => {
+            None => {
+                // Read again: finishing an interrupted replacement may have changed it.
+                let status = self.store().order(&order.id)?.status;
+                if !matches!(status, OrderStatus::Draft | OrderStatus::AwaitingPayment) {
+                    return Err(PaymentError::NotVoidable { number: order.number, status });
+                }
                 let voided = self.store().transition(&order.id, OrderStatus::Voided, &cause)?;
                 Ok(plain_settlement(&voided))
             }
-            None => Err(PaymentError::NotVoidable { number: order.number, status: order.status }),
             Some(intent) => match intent.status {
                 PaymentIntentStatus::Canceled => {
                     self.close_attempt_of(&order.id, &intent.id, "canceled")?;

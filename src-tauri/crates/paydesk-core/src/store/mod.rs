@@ -56,6 +56,8 @@ pub enum StoreError {
     NotChargeable { number: i64, status: crate::order::OrderStatus },
     #[error("order #{number} changed while its payment was being prepared; start the payment again")]
     OrderChanged { number: i64 },
+    #[error("order #{number}'s payment was replaced while Stripe was being asked about the old one; refresh the order")]
+    PaymentReplaced { number: i64 },
     #[error("order #{number} was taken in {order_mode} mode and Paydesk is in {current} mode now; it can only be changed or paid in {order_mode} mode")]
     OtherMode { number: i64, order_mode: AppMode, current: AppMode },
     #[error("database error: {0}")]

@@ -189,11 +189,43 @@ impl Store {
     /// replaced), `superseded` (canceled and replaced: no longer the order's), `canceled`
     /// (the order was voided), or back to its intent's Stripe status.
     pub fn set_attempt_status(&mut self, attempt_id: i64, status: &str) -> Result<(), StoreError> {
+        self.close_or_move_attempt(attempt_id, status, None)
+    }
+
+    /// Marks an attempt as failed before any intent existed (Stripe refused the request).
+    pub fn fail_attempt(&mut self, attempt_id: i64, error: &str) -> Result<(), StoreError> {
+        self.close_or_move_attempt(attempt_id, "failed", Some(error))
+    }
+
+    /// One transaction: the attempt's new status and, when that leaves the order with no
+    /// intent at all (failed or replaced), the order's way back from "3-D Secure under way":
+    /// with no intent waiting for the customer's bank, it waits for a card again.
+    fn close_or_move_attempt(&mut self, attempt_id: i64, status: &str, error: Option<&str>) -> Result<(), StoreError> {
         let (now, _) = self.now();
-        self.conn.execute(
-            "UPDATE payment_attempts SET status = ?1, updated_at = ?2 WHERE id = ?3",
-            params![status, now, attempt_id],
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let order_id: String = tx.query_row("SELECT order_id FROM payment_attempts WHERE id = ?1", [attempt_id], |row| row.get(0))?;
+        tx.execute(
+            "UPDATE payment_attempts SET status = ?1, last_error = COALESCE(?2, last_error), updated_at = ?3 WHERE id = ?4",
+            params![status, error, now, attempt_id],
         )?;
+        let order_id = OrderId::from_stored(order_id);
+        if matches!(status, "failed" | "superseded") && order_status(&tx, &order_id)? == OrderStatus::ActionRequired {
+            let has_open: bool = tx.query_row(
+                &format!("SELECT EXISTS (SELECT 1 FROM payment_attempts WHERE order_id = ?1 AND status NOT IN {CLOSED_ATTEMPTS})"),
+                [order_id.as_str()],
+                |row| row.get(0),
+            )?;
+            if !has_open {
+                OrderStatus::ActionRequired.transition(OrderStatus::AwaitingPayment)?;
+                set_status(&tx, &order_id, OrderStatus::AwaitingPayment, &now)?;
+                let cause = match status {
+                    "failed" => "the payment waiting for 3-D Secure was replaced, and the new one did not start",
+                    _ => "the payment waiting for 3-D Secure was canceled to be replaced",
+                };
+                append_event(&tx, &order_id, &now, "payment_replaced", Some(OrderStatus::ActionRequired), OrderStatus::AwaitingPayment, cause)?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -204,16 +236,6 @@ impl Store {
             .latest_payment_attempt(order_id)?
             .filter(|attempt| !matches!(attempt.status.as_str(), "failed" | "superseded"))
             .and_then(|attempt| attempt.payment_intent_id))
-    }
-
-    /// Marks an attempt as failed before any intent existed (Stripe refused the request).
-    pub fn fail_attempt(&mut self, attempt_id: i64, error: &str) -> Result<(), StoreError> {
-        let (now, _) = self.now();
-        self.conn.execute(
-            "UPDATE payment_attempts SET status = 'failed', last_error = ?1, updated_at = ?2 WHERE id = ?3",
-            params![error, now, attempt_id],
-        )?;
-        Ok(())
     }
 
     pub fn order_payment(&self, order_id: &OrderId) -> Result<OrderPayment, StoreError> {
@@ -252,6 +274,7 @@ impl Store {
         let (now, _) = self.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current = order_status(&tx, order_id)?;
+        ensure_current_intent(&tx, order_id, facts.payment_intent_id.as_deref(), target)?;
         let mut facts = facts.clone();
         let mut target = target;
         // A read from before a refund this till made (a reconcile that crossed the refund)
@@ -514,4 +537,30 @@ fn read_refund(row: &rusqlite::Row<'_>) -> rusqlite::Result<RefundRecord> {
         request: row.get(7)?,
         created_at: row.get(8)?,
     })
+}
+
+/// News about an intent may change the order only while that intent is the order's: that of
+/// its latest attempt, not failed or replaced. A read that crossed a replacement (another
+/// process canceled the intent and made a new one meanwhile) would otherwise void the order,
+/// or point it back at a dead intent, while the new payment goes on. And an intent being
+/// canceled to be replaced does not void the order: the replacement follows.
+fn ensure_current_intent(tx: &rusqlite::Transaction<'_>, order_id: &OrderId, intent: Option<&str>, target: OrderStatus) -> Result<(), StoreError> {
+    let Some(intent) = intent else { return Ok(()) };
+    let latest: Option<(Option<String>, String, i64)> = tx
+        .query_row(
+            "SELECT a.payment_intent_id, a.status, o.number FROM payment_attempts a JOIN orders o ON o.id = a.order_id
+              WHERE a.order_id = ?1 ORDER BY a.attempt DESC LIMIT 1",
+            [order_id.as_str()],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .optional()?;
+    let Some((latest_intent, status, number)) = latest else { return Ok(()) };
+    let replaced = latest_intent.as_deref() != Some(intent)
+        || matches!(status.as_str(), "failed" | "superseded")
+        || status == "canceling" && target == OrderStatus::Voided;
+    if replaced {
+        tracing::info!(order = %order_id, intent, attempt_status = status, "news about an intent that is no longer the order's; not applied");
+        return Err(StoreError::PaymentReplaced { number });
+    }
+    Ok(())
 }
