@@ -1,8 +1,9 @@
 //! A simulator on loopback, a client pointed at it, and a capture of the client's logs.
 #![allow(dead_code)] // each test binary uses a different subset of these helpers
 
+use std::cell::RefCell;
 use std::fmt::Debug;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
 
 use paydesk_stripe::{
     ConfirmPaymentIntent, CreatePaymentIntent, Endpoint, IdempotencyKey, PaymentIntent,
@@ -10,9 +11,9 @@ use paydesk_stripe::{
 };
 use stripe_sim::{SimConfig, Simulator};
 use tracing::field::{Field, Visit};
-use tracing::subscriber::DefaultGuard;
 use tracing::{Event, Subscriber};
 use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::Layer;
 
@@ -94,14 +95,39 @@ impl Harness {
 #[derive(Clone, Default)]
 pub struct Logs(Arc<Mutex<Vec<String>>>);
 
+thread_local! {
+    static CAPTURING: RefCell<Option<Logs>> = const { RefCell::new(None) };
+}
+
+/// Stops the capture on this thread when dropped.
+pub struct CaptureGuard(());
+
+impl Drop for CaptureGuard {
+    fn drop(&mut self) {
+        CAPTURING.with(|current| current.borrow_mut().take());
+    }
+}
+
 impl Logs {
-    /// Captures the crate's tracing output for the current thread (tokio tests run on
-    /// one thread) until the guard drops.
-    pub fn capture() -> (Logs, DefaultGuard) {
+    /// Captures the crate's tracing output on the current thread (tokio tests run on one
+    /// thread) until the guard drops. One global subscriber routes each event to the capture
+    /// of the thread it happens on: a thread-local default subscriber instead loses events
+    /// when other tests' threads register the same callsites at the same moment (tracing's
+    /// interest cache), which made attempt counts flaky under load.
+    pub fn capture() -> (Logs, CaptureGuard) {
+        static GLOBAL: Once = Once::new();
+        GLOBAL.call_once(|| tracing_subscriber::registry().with(Router).init());
         let logs = Logs::default();
-        let guard =
-            tracing::subscriber::set_default(tracing_subscriber::registry().with(logs.clone()));
-        (logs, guard)
+        CAPTURING.with(|current| *current.borrow_mut() = Some(logs.clone()));
+        (logs, CaptureGuard(()))
+    }
+
+    fn push(line: String) {
+        CAPTURING.with(|current| {
+            if let Some(logs) = current.borrow().as_ref() {
+                logs.0.lock().unwrap().push(line);
+            }
+        });
     }
 
     pub fn lines(&self) -> Vec<String> {
@@ -125,7 +151,9 @@ impl Visit for Text {
     }
 }
 
-impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Logs {
+struct Router;
+
+impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Router {
     fn on_new_span(
         &self,
         attrs: &tracing::span::Attributes<'_>,
@@ -135,7 +163,7 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Logs {
         if attrs.metadata().target().starts_with("paydesk_stripe") {
             let mut t = Text(format!("span {}", attrs.metadata().name()));
             attrs.record(&mut t);
-            self.0.lock().unwrap().push(t.0);
+            Logs::push(t.0);
         }
     }
 
@@ -143,7 +171,7 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Logs {
         if event.metadata().target().starts_with("paydesk_stripe") {
             let mut t = Text("event".into());
             event.record(&mut t);
-            self.0.lock().unwrap().push(t.0);
+            Logs::push(t.0);
         }
     }
 }
