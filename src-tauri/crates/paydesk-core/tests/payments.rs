@@ -1128,3 +1128,84 @@ async fn a_read_that_crosses_a_replacement_in_another_process_does_not_void_the_
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert_eq!(h.status(&order), OrderStatus::Paid);
 }
+
+/// Another till (the other process's reconcile, or a press there) re-sends an unanswered
+/// charge under its key while the first till's own send is still on its way; Stripe makes
+/// the charge from the re-send, and the first till's own try is then refused by the rate
+/// limiter. That refusal says nothing about the re-send: the first till must not mark the
+/// attempt failed, or the next press makes a second charge (the soak's one double charge
+/// in 10,000 orders). Once with the other till's answer kept, once with it lost.
+#[tokio::test]
+async fn a_charge_another_till_resent_is_not_failed_by_the_first_tills_rate_limit() {
+    for others_answer_lost in [false, true] {
+        let h = Harness::new().await;
+        let order = h.order("21.00");
+        let other = payments_for(&h.sim, &Arc::new(Mutex::new(Store::open_in(h.dir.path()).unwrap())));
+        let mut held = h.sim.faults().pause_arrival_to("POST", "/v1/payment_intents");
+        let first = {
+            let payments = Arc::new(payments_for(&h.sim, &h.store));
+            let order = order.clone();
+            tokio::spawn(async move { payments.charge_with_test_payment_method(&order, "pm_card_visa").await })
+        };
+        held.arrived().await;
+        // The other till looks for the intent (two lists: one learns Stripe's clock), finds
+        // none, and re-sends the create: Stripe charges the card. Then its read of the
+        // payment is refused, or the re-send's answer is lost and its retries rate limited.
+        if others_answer_lost {
+            h.lose_then_rate_limit_after(2);
+        } else {
+            h.sim.faults().fail_next(3, Failure::Pass, None);
+            h.sim.faults().fail_next(1, Failure::RateLimited, Some(false));
+        }
+        assert!(other.settle(&order).await.is_err());
+        assert_eq!(h.live_intents(&order).await, 1, "the re-send charged the card");
+        // The first till's own try reaches Stripe now and is rate limited, with no retry.
+        h.sim.faults().fail_next(1, Failure::RateLimited, Some(false));
+        held.release();
+        let _ = first.await.unwrap();
+        // The cashier presses Charge again.
+        let again = h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await;
+        assert_eq!(h.live_intents(&order).await, 1, "charged once (other's answer lost: {others_answer_lost}); {again:?}");
+        assert!(matches!(again, Err(PaymentError::NotPayable { status: OrderStatus::Paid, .. })), "{again:?}");
+        assert_eq!(h.status(&order), OrderStatus::Paid);
+    }
+}
+
+/// The same race for a refund: the other till, pressing Refund for the same amount,
+/// resolves the first till's refund (still on its way) by re-sending it under its key;
+/// the first till's own try is then rate limited. The refund must not be recorded as
+/// failed, and the first cashier's next press must not refund again.
+#[tokio::test]
+async fn a_refund_another_till_resent_is_not_failed_by_the_first_tills_rate_limit() {
+    for others_answer_lost in [false, true] {
+        let h = Harness::new().await;
+        let order = h.order("30.00");
+        h.payments.charge_with_test_payment_method(&order, "pm_card_visa").await.unwrap();
+        let intent = h.store.lock().unwrap().order_payment(&order).unwrap().payment_intent_id.unwrap();
+        let other = payments_for(&h.sim, &Arc::new(Mutex::new(Store::open_in(h.dir.path()).unwrap())));
+        let mut held = h.sim.faults().pause_arrival_to("POST", "/v1/refunds");
+        let first = {
+            let payments = Arc::new(payments_for(&h.sim, &h.store));
+            let order = order.clone();
+            tokio::spawn(async move { payments.refund(&order, Some(usd(250)), None).await })
+        };
+        held.arrived().await;
+        // The other till lists the intent's refunds (none carries the key) and re-sends it.
+        if others_answer_lost {
+            h.lose_then_rate_limit_after(1);
+        }
+        let pressed = other.refund(&order, Some(usd(250)), None).await;
+        assert!(pressed.is_ok() != others_answer_lost, "{pressed:?}");
+        assert_eq!(h.refunds_of(&intent).await.len(), 1, "the re-send made the refund");
+        h.sim.faults().fail_next(1, Failure::RateLimited, Some(false));
+        held.release();
+        // Told it went through, the cashier is done; told anything else, they press again.
+        if let Err(error) = first.await.unwrap() {
+            let again = h.payments.refund(&order, Some(usd(250)), None).await;
+            assert!(again.is_ok(), "{again:?}");
+            assert_eq!(h.refunds_of(&intent).await.len(), 1, "refunded once (other's answer lost: {others_answer_lost}); first press: {error}");
+        }
+        assert_eq!(h.refunds_of(&intent).await.len(), 1);
+        assert_eq!(h.status(&order), OrderStatus::PartiallyRefunded);
+    }
+}

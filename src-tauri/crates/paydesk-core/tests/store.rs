@@ -8,7 +8,7 @@ use paydesk_core::export::ExportRange;
 use paydesk_core::mode::AppMode;
 use paydesk_core::order::{Completeness, DiscountInput, LineInput, OrderInput, OrderSpec, OrderStatus, TaxInput};
 use chrono::Timelike;
-use paydesk_core::store::{Clock, OrderQuery, PaymentFacts, Store, StoreError, DATABASE_FILE, SCHEMA_VERSION};
+use paydesk_core::store::{Clock, OrderQuery, PaymentFacts, Refusal, Store, StoreError, DATABASE_FILE, SCHEMA_VERSION};
 use paydesk_core::view::OrderView;
 use rusqlite::Connection;
 
@@ -493,8 +493,41 @@ fn the_database_allows_one_open_payment_attempt_per_order() {
     assert!(raw.is_err(), "the partial unique index refuses a second open attempt");
     // Closed attempts do not count: once the first failed, a new one may begin.
     let first = till.unresolved_payment_attempts(MODE).unwrap().remove(0);
-    till.fail_attempt(first.id, "refused").unwrap();
+    assert!(till.fail_unanswered_attempt(first.id, "refused", Refusal::OfOwnTries).unwrap());
     other.begin_payment_attempt(&order.id, &attempt("key-5", 1000), "started").unwrap();
+}
+
+/// A refusal of a till's own tries (a 429) proves nothing once another till re-sent the
+/// request under its key: only the answer of Stripe's idempotency layer (a 400) does. And
+/// an attempt already answered, or failed, is neither failed nor re-sent again.
+#[test]
+fn a_request_another_till_resent_is_failed_only_on_proof_that_no_send_ran() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut till = Store::open_in(dir.path()).unwrap();
+    let mut other = Store::open_in(dir.path()).unwrap();
+    let order = till.create_order(MODE, &usd_order("10.00"), "test").unwrap();
+    let sent = till.begin_payment_attempt(&order.id, &attempt("key-1", 1000), "started").unwrap();
+    assert!(other.claim_attempt_resend(sent.id).unwrap());
+    assert!(!till.fail_unanswered_attempt(sent.id, "rate limited", Refusal::OfOwnTries).unwrap());
+    assert_eq!(till.unresolved_payment_attempts(MODE).unwrap().len(), 1, "still unanswered");
+    assert!(till.fail_unanswered_attempt(sent.id, "invalid amount", Refusal::OfEverySend).unwrap());
+    assert!(!other.claim_attempt_resend(sent.id).unwrap(), "a failed attempt is not re-sent");
+
+    let answered = till.create_order(MODE, &usd_order("6.00"), "test").unwrap();
+    let sent = till.begin_payment_attempt(&answered.id, &attempt("key-2", 600), "started").unwrap();
+    other.record_attempt_intent(sent.id, "pi_answered", "succeeded").unwrap();
+    assert!(!till.fail_unanswered_attempt(sent.id, "rate limited", Refusal::OfEverySend).unwrap());
+    assert!(!till.claim_attempt_resend(sent.id).unwrap());
+    assert_eq!(till.current_payment_intent(&answered.id).unwrap().as_deref(), Some("pi_answered"));
+
+    let paid = till.create_order(MODE, &usd_order("7.00"), "test").unwrap();
+    pay(&mut till, paid.number, OrderStatus::Paid, "visa", 700, 0);
+    let refund = till.begin_refund(&paid.id, 100, None, "key-r", "{}").unwrap();
+    assert!(other.claim_refund_resend(refund.id).unwrap());
+    assert!(!till.fail_unanswered_refund(refund.id, Refusal::OfOwnTries).unwrap());
+    other.record_refund(refund.id, Some("re_1"), "succeeded").unwrap();
+    assert!(!till.fail_unanswered_refund(refund.id, Refusal::OfEverySend).unwrap());
+    assert_eq!(till.refund_record(refund.id).unwrap().status, "succeeded");
 }
 
 /// A re-read from Stripe older than a refund the till made (a reconcile that crossed the

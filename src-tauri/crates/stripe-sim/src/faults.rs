@@ -83,8 +83,18 @@ struct Inner {
     pauses: VecDeque<Pause>,
 }
 
+/// Where a held request waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    /// Still on its way: before the rate limiter and the idempotency layer see it.
+    Arrival,
+    /// Registered as running under its idempotency key, before it is carried out.
+    Running,
+}
+
 /// A request to hold: the next one, or the `skip`+1-th to one method and path.
 struct Pause {
+    stage: Stage,
     only: Option<(String, String)>,
     skip: usize,
     arrived: oneshot::Sender<()>,
@@ -179,20 +189,27 @@ impl Faults {
 
     /// Holds the next request once it counts as in flight, until the handle is released.
     pub fn pause_next_request(&self) -> PausedRequest {
-        self.pause(None, 0)
+        self.pause(Stage::Running, None, 0)
     }
 
     /// Holds a request to `method` `path` (after letting `skip` of them through), until the
     /// handle is released; other requests pass meanwhile. For races between two processes:
     /// one read held while the other acts.
     pub fn pause_request_to(&self, method: &str, path: &str, skip: usize) -> PausedRequest {
-        self.pause(Some((method.to_owned(), path.to_owned())), skip)
+        self.pause(Stage::Running, Some((method.to_owned(), path.to_owned())), skip)
     }
 
-    fn pause(&self, only: Option<(String, String)>, skip: usize) -> PausedRequest {
+    /// Holds the next request to `method` `path` as it arrives, before Stripe's rate limiter
+    /// or idempotency layer has seen it: a request still on its way, for races where another
+    /// process sends the same key first.
+    pub fn pause_arrival_to(&self, method: &str, path: &str) -> PausedRequest {
+        self.pause(Stage::Arrival, Some((method.to_owned(), path.to_owned())), 0)
+    }
+
+    fn pause(&self, stage: Stage, only: Option<(String, String)>, skip: usize) -> PausedRequest {
         let (arrived_tx, arrived_rx) = oneshot::channel();
         let (release_tx, release_rx) = oneshot::channel();
-        self.arm().pauses.push_back(Pause { only, skip, arrived: arrived_tx, release: release_rx });
+        self.arm().pauses.push_back(Pause { stage, only, skip, arrived: arrived_tx, release: release_rx });
         PausedRequest { arrived: arrived_rx, release: release_tx }
     }
 
@@ -243,9 +260,10 @@ impl Faults {
         }
     }
 
-    pub(crate) fn hold(&self, method: &str, path: &str) -> Option<Hold> {
+    pub(crate) fn hold(&self, stage: Stage, method: &str, path: &str) -> Option<Hold> {
         let mut inner = self.lock_if_armed()?;
         let index = inner.pauses.iter_mut().position(|pause| match &pause.only {
+            _ if pause.stage != stage => false,
             None => true,
             Some((m, p)) if m == method && p == path => {
                 let due = pause.skip == 0;

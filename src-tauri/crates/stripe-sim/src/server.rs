@@ -20,7 +20,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::api::{self, ApiRequest, Key};
 use crate::errors::ApiError;
-use crate::faults::{Failure, Faults};
+use crate::faults::{Failure, Faults, Stage};
 use crate::form::Params;
 use crate::idempotency::{Begin, Idempotency, Saved};
 use crate::state::{push_random_chars, Ctx, Store};
@@ -394,6 +394,9 @@ async fn api_inner(
     request_id: &str,
 ) -> Result<Resp, LostResponse> {
     let fail = |e: ApiError| Ok(error_response(&e, request_id));
+    if let Some(hold) = shared.faults.hold(Stage::Arrival, method, path) {
+        hold.wait().await;
+    }
     if let Err(e) = shared.faults.admit() {
         return fail(e);
     }
@@ -423,7 +426,7 @@ async fn api_inner(
         }
         None => None,
     };
-    if let Some(hold) = shared.faults.hold(method, path) {
+    if let Some(hold) = shared.faults.hold(Stage::Running, method, path) {
         hold.wait().await;
     }
     if let Some(d) = shared.faults.delay() {

@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::mode::AppMode;
 use crate::money::Money;
 use crate::order::OrderStatus;
-use crate::store::{NewAttempt, Order, OrderId, PaymentAttempt, PaymentFacts, RefundRecord, Store, SYNCED};
+use crate::store::{NewAttempt, Order, OrderId, PaymentAttempt, PaymentFacts, RefundRecord, Refusal, Store, SYNCED};
 
 pub use error::PaymentError;
 pub use reconcile::ReconcileReport;
@@ -395,13 +395,21 @@ impl Payments {
         let record = self.store().begin_refund(&order.id, amount.minor(), reason.map(|r| r.as_str()), key.as_str(), &request.to_json())?;
         let refund = match self.stripe.create_refund(&request.to_params(), &key, self.policy).await {
             Ok(refund) => refund,
+            Err(error) if error.outcome_unknown() => return Err(error.into()),
             Err(error) => {
-                if !error.outcome_unknown() {
-                    let mut store = self.store();
-                    store.record_refund(record.id, None, "failed")?;
-                    store.refund_told(record.id)?;
+                if self.store().fail_unanswered_refund(record.id, refusal_of(&error))? {
+                    return Err(error.into());
                 }
-                return Err(error.into());
+                // Another till re-sent this refund under its key while this send was on its way:
+                // that send decides, and this press tells only what is known.
+                tracing::warn!(order = %order.id, code = error.code(), "refund request refused, but another till sent it too; its outcome decides");
+                let now = self.store().refund_record(record.id)?;
+                match (now.refund_id, now.status.as_str()) {
+                    (Some(id), _) => self.stripe.retrieve_refund(&id, self.policy).await?,
+                    (None, "creating") => return Err(StripeError::OutcomeUnknown { tries: 1, last: Box::new(error) }.into()),
+                    // The other till learnt that it never happened.
+                    (None, _) => return Err(error.into()),
+                }
             }
         };
         self.store().record_refund(record.id, Some(&refund.id), &refund.status)?;
@@ -581,12 +589,26 @@ impl Payments {
         let recent = sent_elapsed(&attempt.created_at, self.store().clock_now()).is_some_and(|seconds| seconds < KEY_REPLAY_HOURS * 3600);
         if !recent {
             // The search was complete: it never reached Stripe. A day-old charge is not made now.
-            self.store().fail_attempt(attempt.id, "never reached Stripe: no intent carries this attempt's key")?;
-            return Ok(None);
+            self.store().fail_unanswered_attempt(attempt.id, "never reached Stripe: no intent carries this attempt's key", Refusal::OfEverySend)?;
+            return self.attempt_intent_now(attempt.id).await;
+        }
+        if !self.store().claim_attempt_resend(attempt.id)? {
+            // Answered (or failed) by another till since it was read.
+            return self.attempt_intent_now(attempt.id).await;
         }
         tracing::info!(order = %order.id, attempt = attempt.attempt, "no intent carries this attempt's key: re-sending it under the same key");
         let key = IdempotencyKey::from_persisted(attempt.idempotency_key.clone());
         self.send_attempt(order, attempt, &request, &key, Sending::Again).await.map(Some)
+    }
+
+    /// The intent an attempt holds as the database has it now, read from Stripe; `None` if it
+    /// failed without one.
+    async fn attempt_intent_now(&self, attempt_id: i64) -> Result<Option<PaymentIntent>, PaymentError> {
+        let intent_id = self.store().payment_attempt(attempt_id)?.payment_intent_id;
+        match intent_id {
+            Some(id) => Ok(Some(self.stripe.retrieve_payment_intent(&id, self.policy).await?)),
+            None => Ok(None),
+        }
     }
 
     /// Every intent created since the attempt could have reached Stripe, newest first, with
@@ -637,6 +659,10 @@ impl Payments {
                 _ => break,
             }
         }
+        if !self.store().claim_refund_resend(record.id)? {
+            // Answered (or failed) by another till since it was read.
+            return self.refund_now(record.id).await;
+        }
         let key = IdempotencyKey::from_persisted(record.idempotency_key.clone());
         match self.stripe.create_refund(&request.to_params(), &key, self.policy).await {
             Ok(refund) => {
@@ -646,9 +672,20 @@ impl Payments {
             Err(error) if error.outcome_unknown() || !settles_earlier_sends(&error) => Err(error.into()),
             Err(error) => {
                 tracing::info!(order = %record.order_id, code = error.code(), "an unanswered refund never happened; Stripe refused it on re-sending");
-                self.store().record_refund(record.id, None, "failed")?;
-                Ok(None)
+                if self.store().fail_unanswered_refund(record.id, Refusal::OfEverySend)? {
+                    return Ok(None);
+                }
+                self.refund_now(record.id).await
             }
+        }
+    }
+
+    /// A refund as the database has it now, read from Stripe; `None` if it failed unmade.
+    async fn refund_now(&self, id: i64) -> Result<Option<Refund>, PaymentError> {
+        let refund_id = self.store().refund_record(id)?.refund_id;
+        match refund_id {
+            Some(refund_id) => Ok(Some(self.stripe.retrieve_refund(&refund_id, self.policy).await?)),
+            None => Ok(None),
         }
     }
 
@@ -683,8 +720,17 @@ impl Payments {
                 Err(error.into())
             }
             Err(error) => {
-                self.store().fail_attempt(attempt.id, &error.to_string())?;
-                Err(error.into())
+                if self.store().fail_unanswered_attempt(attempt.id, &error.to_string(), refusal_of(&error))? {
+                    return Err(error.into());
+                }
+                // Another till re-sent this request under its key while this send was on its
+                // way (or answered it): this refusal says nothing about that send.
+                tracing::warn!(order = %order.id, attempt = attempt.attempt, code = error.code(), "payment request refused, but another till sent it too; its outcome decides");
+                let answered = self.store().payment_attempt(attempt.id)?.payment_intent_id;
+                match answered {
+                    Some(id) => Ok(self.stripe.retrieve_payment_intent(&id, self.policy).await?),
+                    None => Err(StripeError::OutcomeUnknown { tries: 1, last: Box::new(error) }.into()),
+                }
             }
         }
     }
@@ -833,6 +879,15 @@ enum Sending {
 /// Stripe would have replayed its result instead of a 400, 402 or 404.
 fn settles_earlier_sends(error: &StripeError) -> bool {
     matches!(error, StripeError::InvalidRequest { .. } | StripeError::Card { .. } | StripeError::NotFound { .. })
+}
+
+/// What a refusal of this till's request proves about other sends under its key.
+fn refusal_of(error: &StripeError) -> Refusal {
+    if settles_earlier_sends(error) {
+        Refusal::OfEverySend
+    } else {
+        Refusal::OfOwnTries
+    }
 }
 
 /// Seconds since a record was written, by the till's clock; `None` when its timestamp is

@@ -191,6 +191,14 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE refunds ADD COLUMN told INTEGER NOT NULL DEFAULT 0 CHECK (told IN (0, 1));
     UPDATE refunds SET told = 1 WHERE status <> 'creating';
     "#,
+    // 7: how many times an unanswered payment or refund request was sent under its key. Another
+    // till may re-send a request that is still on its way from the first; then the first's own
+    // refusal (a 429 before anything ran) no longer proves the request never ran, so only the
+    // request's one and only sender may conclude that. Requests already recorded were sent once.
+    r#"
+    ALTER TABLE payment_attempts ADD COLUMN sends INTEGER NOT NULL DEFAULT 1 CHECK (sends >= 1);
+    ALTER TABLE refunds ADD COLUMN sends INTEGER NOT NULL DEFAULT 1 CHECK (sends >= 1);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -17,7 +17,7 @@ use rusqlite::{Connection, OptionalExtension};
 pub use migrations::SCHEMA_VERSION;
 pub(crate) use orders::{parse_currency, parse_status};
 pub use orders::{Order, OrderEvent, OrderId, OrderPage, OrderQuery, OrderSummary, MAX_PAGE, MAX_SEARCH_CHARS};
-pub use payments::{NewAttempt, OrderPayment, PaymentAttempt, PaymentFacts, RefundRecord, SYNCED};
+pub use payments::{NewAttempt, OrderPayment, PaymentAttempt, PaymentFacts, RefundRecord, Refusal, SYNCED};
 
 use crate::mode::AppMode;
 use crate::order::{IllegalTransition, InvalidOrder, PricingError};

@@ -79,6 +79,17 @@ pub struct RefundRecord {
     pub created_at: String,
 }
 
+/// What Stripe's refusal of a request proves about the request's other sends under its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The answer passed Stripe's idempotency layer (400, 402, 404): had any send run, its
+    /// result would have been replayed.
+    OfEverySend,
+    /// The answer came before that layer (429, 401, 403): it proves only that these tries did
+    /// not run.
+    OfOwnTries,
+}
+
 /// Attempt statuses that no longer hold the order's payment; any other is the one open attempt.
 const CLOSED_ATTEMPTS: &str = "('failed', 'canceled', 'superseded')";
 
@@ -192,22 +203,51 @@ impl Store {
         self.close_or_move_attempt(attempt_id, status, None)
     }
 
-    /// Marks an attempt as failed before any intent existed (Stripe refused the request).
-    pub fn fail_attempt(&mut self, attempt_id: i64, error: &str) -> Result<(), StoreError> {
-        self.close_or_move_attempt(attempt_id, "failed", Some(error))
+    /// Marks an unanswered attempt as failed because Stripe refused the sender's request, and
+    /// says whether it did. `proof` is what the refusal proves: an answer that passed Stripe's
+    /// idempotency layer proves no send under the key ran; one that came before it (a 429)
+    /// proves only that this try did not run, which is enough only if nobody else sent the
+    /// key. Nothing changes when the attempt was answered meanwhile, or re-sent by another till.
+    pub fn fail_unanswered_attempt(&mut self, attempt_id: i64, error: &str, proof: Refusal) -> Result<bool, StoreError> {
+        let unanswered = match proof {
+            Refusal::OfEverySend => "status = 'creating' AND payment_intent_id IS NULL",
+            Refusal::OfOwnTries => "status = 'creating' AND payment_intent_id IS NULL AND sends = 1",
+        };
+        self.close_or_move_attempt_if(attempt_id, "failed", Some(error), unanswered)
+    }
+
+    /// Counts a re-send of an unanswered attempt before it leaves, and says whether it may: not
+    /// once the attempt has its answer or has failed.
+    pub fn claim_attempt_resend(&mut self, attempt_id: i64) -> Result<bool, StoreError> {
+        let (now, _) = self.now();
+        let claimed = self.conn.execute(
+            "UPDATE payment_attempts SET sends = sends + 1, updated_at = ?1
+              WHERE id = ?2 AND status = 'creating' AND payment_intent_id IS NULL",
+            params![now, attempt_id],
+        )?;
+        Ok(claimed == 1)
     }
 
     /// One transaction: the attempt's new status and, when that leaves the order with no
     /// intent at all (failed or replaced), the order's way back from "3-D Secure under way":
     /// with no intent waiting for the customer's bank, it waits for a card again.
     fn close_or_move_attempt(&mut self, attempt_id: i64, status: &str, error: Option<&str>) -> Result<(), StoreError> {
+        self.close_or_move_attempt_if(attempt_id, status, error, "1").map(drop)
+    }
+
+    /// As [`Store::close_or_move_attempt`], only while the attempt's row meets `condition`
+    /// (SQL over its columns), checked in the same transaction; says whether it did.
+    fn close_or_move_attempt_if(&mut self, attempt_id: i64, status: &str, error: Option<&str>, condition: &str) -> Result<bool, StoreError> {
         let (now, _) = self.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let order_id: String = tx.query_row("SELECT order_id FROM payment_attempts WHERE id = ?1", [attempt_id], |row| row.get(0))?;
-        tx.execute(
-            "UPDATE payment_attempts SET status = ?1, last_error = COALESCE(?2, last_error), updated_at = ?3 WHERE id = ?4",
+        let moved = tx.execute(
+            &format!("UPDATE payment_attempts SET status = ?1, last_error = COALESCE(?2, last_error), updated_at = ?3 WHERE id = ?4 AND ({condition})"),
             params![status, error, now, attempt_id],
         )?;
+        if moved == 0 {
+            return Ok(false);
+        }
         let order_id = OrderId::from_stored(order_id);
         if matches!(status, "failed" | "superseded") && order_status(&tx, &order_id)? == OrderStatus::ActionRequired {
             let has_open: bool = tx.query_row(
@@ -226,7 +266,7 @@ impl Store {
             }
         }
         tx.commit()?;
-        Ok(())
+        Ok(true)
     }
 
     /// The intent whose news may change the order: that of its latest attempt, unless that
@@ -387,6 +427,39 @@ impl Store {
     pub fn refund_told(&mut self, id: i64) -> Result<(), StoreError> {
         self.conn.execute("UPDATE refunds SET told = 1 WHERE id = ?1", [id])?;
         Ok(())
+    }
+
+    /// Marks an unanswered refund as failed because Stripe refused the request, and says
+    /// whether it did; `proof` as for [`Store::fail_unanswered_attempt`]. A refund whose press is
+    /// settled this way has told the cashier.
+    pub fn fail_unanswered_refund(&mut self, id: i64, proof: Refusal) -> Result<bool, StoreError> {
+        let (now, _) = self.now();
+        let only_sender = match proof {
+            Refusal::OfEverySend => "",
+            Refusal::OfOwnTries => "AND sends = 1",
+        };
+        let failed = self.conn.execute(
+            &format!(
+                "UPDATE refunds SET status = 'failed', told = 1, updated_at = ?1
+                  WHERE id = ?2 AND status = 'creating' AND refund_id IS NULL {only_sender}"
+            ),
+            params![now, id],
+        )?;
+        Ok(failed == 1)
+    }
+
+    /// Counts a re-send of an unanswered refund before it leaves, and says whether it may.
+    pub fn claim_refund_resend(&mut self, id: i64) -> Result<bool, StoreError> {
+        let (now, _) = self.now();
+        let claimed = self.conn.execute(
+            "UPDATE refunds SET sends = sends + 1, updated_at = ?1 WHERE id = ?2 AND status = 'creating' AND refund_id IS NULL",
+            params![now, id],
+        )?;
+        Ok(claimed == 1)
+    }
+
+    pub fn refund_record(&self, id: i64) -> Result<RefundRecord, StoreError> {
+        Ok(self.conn.query_row(&format!("SELECT {REFUND_COLUMNS} FROM refunds WHERE id = ?1"), [id], read_refund)?)
     }
 
     pub fn record_refund(&mut self, id: i64, refund_id: Option<&str>, status: &str) -> Result<(), StoreError> {
