@@ -552,9 +552,11 @@ fn restore_brings_back_paid_refunded_and_voided_orders_and_keeps_the_replaced_da
     unclosed
         .execute_batch("PRAGMA wal_autocheckpoint = 0; INSERT INTO settings (key, value, updated_at) VALUES ('business_name', 'Corner Café', 'now')")
         .unwrap();
-    std::mem::forget(unclosed);
-    assert!(std::fs::metadata(till.data.join("paydesk.sqlite3-wal")).unwrap().len() > 0);
     let before_restore = dump(&database(&till.data));
+    let file_alone = dir.path().join("file-alone.sqlite3");
+    std::fs::copy(database(&till.data), &file_alone).unwrap();
+    assert!(!dump(&file_alone).contains("Corner Café"), "the setting is in the WAL only");
+    std::mem::forget(unclosed);
 
     let run = till.run(&["restore", backup.to_str().unwrap(), "--json"]);
     assert_eq!(run.status, 0, "{}", run.stderr);
