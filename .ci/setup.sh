@@ -9,7 +9,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # Plain logs: CI reads the test runners' closing lines.
 export NO_COLOR="${NO_COLOR:-1}"
 
-MIN_RUST="1.85"
+MIN_RUST="1.89"
 MIN_NODE="20.19"
 
 APT_PACKAGES=(

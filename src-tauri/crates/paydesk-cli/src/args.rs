@@ -39,6 +39,12 @@ pub enum Command {
         /// The backup file to create; it must not exist yet
         destination: PathBuf,
     },
+    /// Replace the database with a backup, keeping the replaced one aside (refused while
+    /// Paydesk is running on it)
+    Restore {
+        /// A backup made by `paydesk backup`
+        backup: PathBuf,
+    },
     /// Set, show or remove the shop's Stripe keys
     #[command(subcommand)]
     Keys(KeysCommand),

@@ -11,7 +11,7 @@ use paydesk_core::local_tls::LocalTls;
 use paydesk_core::order::{Completeness, DiscountInput, LineInput, OrderInput, TaxInput};
 use paydesk_core::paths::Paths;
 use paydesk_core::settings::Settings;
-use paydesk_core::store::{OrderQuery, Store};
+use paydesk_core::store::{Fault, OrderQuery, Store};
 use paydesk_core::view::{OrderPageView, OrderView};
 use serde::Serialize;
 
@@ -21,16 +21,32 @@ use crate::payments::{self as pay, Operation};
 pub(crate) struct CliError {
     pub code: &'static str,
     pub message: String,
+    /// A fault of the disk or another process whose message does not name the database yet.
+    pub fault: Option<(Fault, String)>,
+}
+
+impl CliError {
+    pub fn new(code: &'static str, message: String) -> CliError {
+        CliError { code, message, fault: None }
+    }
+
+    /// The message, naming the database for a fault that did not.
+    pub fn message_at(&self, database: &Path) -> String {
+        match &self.fault {
+            Some((fault, detail)) => fault.explain(database, detail),
+            None => self.message.clone(),
+        }
+    }
 }
 
 impl<E: ErrorCode + std::fmt::Display> From<E> for CliError {
     fn from(error: E) -> Self {
-        CliError { code: error.code(), message: error.to_string() }
+        CliError { code: error.code(), message: error.to_string(), fault: error.unnamed_fault() }
     }
 }
 
 fn usage(message: String) -> CliError {
-    CliError { code: "usage", message }
+    CliError::new("usage", message)
 }
 
 
@@ -87,17 +103,24 @@ pub(crate) fn dispatch(cli: &Cli, paths: &Paths, out: &mut dyn Write) -> Result<
             let summary = serde_json::json!({ "backup": destination });
             print(out, cli.json, &summary, || format!("backed up {} to {}", store.path().display(), destination.display()))
         }
+        Command::Restore { backup } => {
+            let restored = paydesk_core::store::restore(&paths.data_dir, backup)?;
+            print(out, cli.json, &restored, || {
+                let aside = restored.set_aside.as_ref().map(|p| format!("; the database it replaced is kept as {}", p.display())).unwrap_or_default();
+                format!("restored {} ({} orders) into {}{aside}", backup.display(), restored.orders, restored.database.display())
+            })
+        }
     }
 }
 
 /// Serves until Ctrl-C (or SIGTERM). The URL is printed, and flushed, as soon as the
 /// simulator listens, so a script can read it and start.
 fn run_simulator(port: u16, tls_dir: Option<&Path>, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| CliError { code: "runtime", message: e.to_string() })?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| CliError::new("runtime", e.to_string()))?;
     let tls = tls_dir
         .map(LocalTls::load_or_create_in)
         .transpose()
-        .map_err(|e| CliError { code: "simulator_tls", message: e.to_string() })?;
+        .map_err(|e| CliError::new("simulator_tls", e.to_string()))?;
     let config = stripe_sim::SimConfig { port, tls: tls.map(|tls| tls.identity().clone()), ..stripe_sim::SimConfig::default() };
     let mut printed = Ok(());
     let served = runtime.block_on(stripe_sim::serve(
@@ -113,12 +136,12 @@ fn run_simulator(port: u16, tls_dir: Option<&Path>, json: bool, out: &mut dyn Wr
             };
             printed = writeln!(out, "{announcement}")
                 .and_then(|()| out.flush())
-                .map_err(|e| CliError { code: "output", message: e.to_string() });
+                .map_err(|e| CliError::new("output", e.to_string()));
             tracing::info!(url, tls_url, "simulator listening");
         },
         shutdown_signal(),
     ));
-    served.map_err(|e| CliError { code: "simulator", message: format!("cannot start the simulator on port {port}: {e}") })?;
+    served.map_err(|e| CliError::new("simulator", format!("cannot start the simulator on port {port}: {e}")))?;
     printed
 }
 
@@ -150,7 +173,7 @@ pub(crate) fn print<T: Serialize>(out: &mut dyn Write, json: bool, value: &T, te
     } else {
         text()
     };
-    writeln!(out, "{rendered}").map_err(|e| CliError { code: "output", message: e.to_string() })
+    writeln!(out, "{rendered}").map_err(|e| CliError::new("output", e.to_string()))
 }
 
 /// Writes to a file that must not exist yet; on failure the partial file is removed.
@@ -158,13 +181,14 @@ fn write_new_file<T>(
     path: &std::path::Path,
     write: impl FnOnce(&mut dyn Write) -> Result<T, CliError>,
 ) -> Result<T, CliError> {
-    let file = File::options().write(true).create_new(true).open(path).map_err(|e| CliError {
-        code: "export_write",
-        message: format!("cannot create {}: {e}", path.display()),
-    })?;
+    let file = File::options()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| CliError::new("export_write", format!("cannot create {}: {e}", path.display())))?;
     let mut writer = BufWriter::new(file);
     let result = write(&mut writer).and_then(|value| {
-        writer.flush().map_err(|e| CliError { code: "export_write", message: e.to_string() })?;
+        writer.flush().map_err(|e| CliError::new("export_write", e.to_string()))?;
         Ok(value)
     });
     if result.is_err() {

@@ -80,8 +80,9 @@ pub fn run_with(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 
     match commands::dispatch(&cli, &paths, stdout) {
         Ok(()) => 0,
         Err(error) => {
-            tracing::warn!(code = error.code, message = %error.message, "command failed");
-            report(stdout, stderr, json, error.code, &error.message)
+            let message = error.message_at(&paths.data_dir.join(paydesk_core::store::DATABASE_FILE));
+            tracing::warn!(code = error.code, %message, "command failed");
+            report(stdout, stderr, json, error.code, &message)
         }
     }
 }

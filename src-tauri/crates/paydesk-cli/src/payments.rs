@@ -23,7 +23,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| CliError { code: "runtime", message: e.to_string() })
+        .map_err(|e| CliError::new("runtime", e.to_string()))
 }
 
 pub(crate) fn keys(command: &KeysCommand, paths: &Paths, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
@@ -59,7 +59,7 @@ fn status_text(status: &KeyStatus) -> String {
 /// process list: its first line from a file or a pipe, or typed at a terminal with the echo
 /// off, so it is never on the screen or in the terminal's scrollback either.
 fn read_secret() -> Result<String, CliError> {
-    let unreadable = |e: std::io::Error| CliError { code: "usage", message: format!("cannot read the secret key from standard input: {e}") };
+    let unreadable = |e: std::io::Error| CliError::new("usage", format!("cannot read the secret key from standard input: {e}"));
     let secret = if std::io::stdin().is_terminal() {
         rpassword::prompt_password("Stripe secret key (typing is hidden): ").map_err(unreadable)?
     } else {
@@ -69,7 +69,7 @@ fn read_secret() -> Result<String, CliError> {
     };
     let secret = secret.trim().to_owned();
     if secret.is_empty() {
-        return Err(CliError { code: "usage", message: "give the secret key on standard input, e.g. `paydesk keys set --publishable-key pk_test_… < secret.txt`".into() });
+        return Err(CliError::new("usage", "give the secret key on standard input, e.g. `paydesk keys set --publishable-key pk_test_… < secret.txt`".into()));
     }
     Ok(secret)
 }
@@ -87,7 +87,7 @@ pub(crate) fn on_order(order: &str, operation: Operation<'_>, paths: &Paths, jso
     let target = store.find_order(order)?;
     let currency = target.quote.total.currency();
     let amount = |text: Option<&str>| {
-        text.map(|t| Money::parse(t, currency, Sign::NonNegative).map_err(|e| CliError { code: "invalid_amount", message: format!("--amount: {e}") }))
+        text.map(|t| Money::parse(t, currency, Sign::NonNegative).map_err(|e| CliError::new("invalid_amount", format!("--amount: {e}"))))
             .transpose()
     };
     let payments = payments(store, paths, RetryPolicy::Interactive)?;
@@ -101,7 +101,7 @@ pub(crate) fn on_order(order: &str, operation: Operation<'_>, paths: &Paths, jso
     };
     if settlement.outcome == Outcome::Declined {
         let message = settlement.message.clone().unwrap_or_else(|| "The card was declined.".into());
-        return Err(CliError { code: "card_declined", message: format!("order #{}: {message}", settlement.order_number) });
+        return Err(CliError::new("card_declined", format!("order #{}: {message}", settlement.order_number)));
     }
     print(out, json, &settlement, || settlement_text(&settlement))
 }

@@ -62,6 +62,13 @@ impl ErrorCode for KeysError {
             KeysError::Endpoint(_) => "stripe_endpoint",
         }
     }
+
+    fn unnamed_fault(&self) -> Option<(crate::store::Fault, String)> {
+        match self {
+            KeysError::Store(error) => error.unnamed_fault(),
+            _ => None,
+        }
+    }
 }
 
 /// Where configured keys are sent: Stripe itself, unless this is a test build and

@@ -70,4 +70,11 @@ impl ErrorCode for PaymentError {
             PaymentError::Declined(_) => "card_declined",
         }
     }
+
+    fn unnamed_fault(&self) -> Option<(crate::store::Fault, String)> {
+        match self {
+            PaymentError::Store(error) => error.unnamed_fault(),
+            _ => None,
+        }
+    }
 }

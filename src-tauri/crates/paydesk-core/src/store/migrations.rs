@@ -212,7 +212,8 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
 fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32, StoreError> {
     let current: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if current > SCHEMA_VERSION {
-        return Err(StoreError::TooNew { found: current, known: SCHEMA_VERSION });
+        // The file is named by `Store::open`, which knows it.
+        return Err(StoreError::TooNew { found: current, known: SCHEMA_VERSION, path: std::path::PathBuf::new() });
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().take(target as usize).skip(current as usize) {
         let version = index as u32 + 1;

@@ -7,6 +7,7 @@
 mod migrations;
 mod orders;
 mod payments;
+mod restore;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,6 +19,7 @@ pub use migrations::SCHEMA_VERSION;
 pub(crate) use orders::{parse_currency, parse_status};
 pub use orders::{Order, OrderEvent, OrderId, OrderPage, OrderQuery, OrderSummary, MAX_PAGE, MAX_SEARCH_CHARS};
 pub use payments::{NewAttempt, OrderPayment, PaymentAttempt, PaymentFacts, RefundRecord, Refusal, SYNCED};
+pub use restore::{restore, Restored};
 
 use crate::mode::AppMode;
 use crate::order::{IllegalTransition, InvalidOrder, PricingError};
@@ -30,8 +32,19 @@ pub enum StoreError {
     DataDir { path: PathBuf, source: std::io::Error },
     #[error("the database failed its integrity check ({0}); restore a backup")]
     Corrupt(String),
-    #[error("the database was written by a newer Paydesk (schema {found}; this version knows {known})")]
-    TooNew { found: u32, known: u32 },
+    #[error("the database {} was written by a newer Paydesk (schema {found}; this version knows {known}) and was left as it is: install that newer Paydesk, or restore an older backup with `paydesk restore FILE`", path.display())]
+    TooNew { found: u32, known: u32, path: PathBuf },
+    /// The disk or another process, not the order: each names the file and what to do.
+    #[error("{}", fault.explain(path, detail))]
+    Storage { path: PathBuf, fault: Fault, detail: String },
+    #[error("the database {} is open in Paydesk (the window or another paydesk command); close it, then try again. Nothing was changed", path.display())]
+    InUse { path: PathBuf },
+    #[error("a backup is being restored into {}; try again when it has finished", path.display())]
+    Restoring { path: PathBuf },
+    #[error("{} cannot be restored: {reason}. Nothing was changed", path.display())]
+    NotABackup { path: PathBuf, reason: String },
+    #[error("cannot restore {}: {message}. The database was left as it was", path.display())]
+    Restore { path: PathBuf, message: String },
     #[error("order {0} not found")]
     OrderNotFound(String),
     #[error("{0}")]
@@ -78,10 +91,116 @@ impl Clock for SystemClock {
     }
 }
 
+/// What went wrong with the database file rather than with what was asked of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    ReadOnly,
+    Full,
+    Busy,
+    Corrupt,
+    Io,
+}
+
+impl Fault {
+    /// The fault behind a SQLite error, if it is one of the disk's or another process's.
+    pub fn of(error: &rusqlite::Error) -> Option<Fault> {
+        use rusqlite::ErrorCode as Code;
+        let rusqlite::Error::SqliteFailure(failure, _) = error else { return None };
+        // Growing the shared-memory index fails only when the disk has no room for it.
+        if failure.extended_code == rusqlite::ffi::SQLITE_IOERR_SHMSIZE {
+            return Some(Fault::Full);
+        }
+        match failure.code {
+            Code::ReadOnly => Some(Fault::ReadOnly),
+            Code::DiskFull => Some(Fault::Full),
+            Code::DatabaseBusy | Code::DatabaseLocked => Some(Fault::Busy),
+            Code::DatabaseCorrupt | Code::NotADatabase => Some(Fault::Corrupt),
+            Code::SystemIoFailure | Code::CannotOpen => Some(Fault::Io),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Fault::ReadOnly => "database_read_only",
+            Fault::Full => "disk_full",
+            Fault::Busy => "database_busy",
+            Fault::Corrupt => "database_corrupt",
+            Fault::Io => "database_io",
+        }
+    }
+
+    pub fn explain(self, path: &Path, detail: &str) -> String {
+        let path = path.display();
+        match self {
+            Fault::ReadOnly => format!(
+                "cannot write to {path}: the file or its folder is read-only ({detail}). Make both writable (or use another --data-dir), then try again. Nothing was changed"
+            ),
+            Fault::Full => format!("cannot write to {path}: the disk is full ({detail}). Free some space on that disk, then try again. Nothing was saved"),
+            Fault::Busy => format!("the database {path} is busy: another Paydesk may be writing ({detail}). Try again in a moment. Nothing was changed"),
+            Fault::Corrupt => format!(
+                "the database {path} is damaged ({detail}) and Paydesk will not use it; it was left as it is. Restore a backup with `paydesk restore FILE`, which keeps the damaged file aside"
+            ),
+            Fault::Io => format!("cannot read or write {path} ({detail}). Check the disk and that the folder is writable, then try again"),
+        }
+    }
+}
+
+impl StoreError {
+    /// Names the database file in a fault of the disk's or another process's; any other
+    /// error is returned as it was.
+    pub fn at(self, path: &Path) -> StoreError {
+        match self {
+            StoreError::Sqlite(error) => match Fault::of(&error) {
+                Some(fault) => StoreError::Storage { path: path.to_owned(), fault, detail: error.to_string() },
+                None => StoreError::Sqlite(error),
+            },
+            StoreError::Corrupt(problems) => StoreError::Storage { path: path.to_owned(), fault: Fault::Corrupt, detail: problems },
+            StoreError::TooNew { found, known, .. } => StoreError::TooNew { found, known, path: path.to_owned() },
+            other => other,
+        }
+    }
+
+    /// The fault behind this error, for callers that know the database file and can name it.
+    pub fn fault(&self) -> Option<Fault> {
+        match self {
+            StoreError::Storage { fault, .. } => Some(*fault),
+            StoreError::Sqlite(error) => Fault::of(error),
+            StoreError::Corrupt(_) => Some(Fault::Corrupt),
+            _ => None,
+        }
+    }
+}
+
 pub struct Store {
     conn: Connection,
     path: PathBuf,
     clock: Arc<dyn Clock>,
+    /// Held shared for as long as the store is open, so `paydesk restore` (which takes it
+    /// exclusive) cannot replace the file under a running Paydesk.
+    _lock: std::fs::File,
+}
+
+/// The lock file beside a database: `paydesk.sqlite3.lock`.
+pub fn lock_path(database: &Path) -> PathBuf {
+    let mut name = database.file_name().unwrap_or_default().to_owned();
+    name.push(".lock");
+    database.with_file_name(name)
+}
+
+/// Opens (creating if needed) the lock file. SQLite must create its WAL beside the
+/// database at every open anyway, so a folder where the lock file cannot be written is
+/// refused here, by name, before SQLite fails with "unable to open database file".
+fn open_lock(database: &Path) -> Result<std::fs::File, StoreError> {
+    let path = lock_path(database);
+    std::fs::File::options().read(true).write(true).create(true).truncate(false).open(&path).map_err(|source| {
+        let fault = match source.kind() {
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => Fault::ReadOnly,
+            std::io::ErrorKind::StorageFull => Fault::Full,
+            _ => Fault::Io,
+        };
+        StoreError::Storage { path: database.to_owned(), fault, detail: format!("cannot write {}: {source}", path.display()) }
+    })
 }
 
 impl Store {
@@ -97,14 +216,31 @@ impl Store {
     }
 
     pub fn open_with_clock(path: &Path, clock: Arc<dyn Clock>) -> Result<Store, StoreError> {
+        let lock = open_lock(path)?;
+        match lock.try_lock_shared() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(StoreError::Restoring { path: path.to_owned() }),
+            Err(std::fs::TryLockError::Error(error)) => {
+                return Err(StoreError::Storage { path: path.to_owned(), fault: Fault::Io, detail: format!("cannot lock {}: {error}", lock_path(path).display()) })
+            }
+        }
+        Store::open_locked(path, clock, lock).map_err(|error| error.at(path))
+    }
+
+    fn open_locked(path: &Path, clock: Arc<dyn Clock>, lock: std::fs::File) -> Result<Store, StoreError> {
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // SQLite quietly opens a file it cannot write read-only; say so now rather than at
+        // the first sale.
+        if conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(StoreError::Storage { path: path.to_owned(), fault: Fault::ReadOnly, detail: "the file cannot be opened for writing".into() });
+        }
         let journal: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")?;
         check_integrity(&conn)?;
         let version = migrations::migrate(&mut conn)?;
         tracing::info!(path = %path.display(), journal, version, "database open");
-        Ok(Store { conn, path: path.to_owned(), clock })
+        Ok(Store { conn, path: path.to_owned(), clock, _lock: lock })
     }
 
     pub fn path(&self) -> &Path {
