@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "payment_refund",
     "payment_void",
     "keys_status",
+    "keys_storage",
     "keys_set",
     "keys_remove",
     "settings_get",

@@ -41,6 +41,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::payments::payment_refund,
         commands::payments::payment_void,
         commands::keys::keys_status,
+        commands::keys::keys_storage,
         commands::keys::keys_set,
         commands::keys::keys_remove,
         commands::settings::settings_get,

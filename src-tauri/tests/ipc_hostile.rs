@@ -785,7 +785,7 @@ fn app_cases(corpus: &mut Corpus) {
         corpus.harmless("app_log_problem", format!("detail with {label}"), json!({ "problem": with(&problem, "/detail", json!(detail)) }));
     }
     // No arguments to spoil: whatever is sent is ignored, and nothing changes.
-    for command in ["app_info", "keys_status", "settings_get"] {
+    for command in ["app_info", "keys_status", "keys_storage", "settings_get"] {
         let extras = json!({ "mode": "live", "secretKey": format!("sk_live_{MARK}0123456789"), "__proto__": {} });
         corpus.push(command, "with extra arguments", extras, Expect::SameAs(json!({})));
     }

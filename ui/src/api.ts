@@ -212,6 +212,9 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 }
 
 /** What the Settings screen shows of the Stripe keys: never a secret, only mode and last four. */
+/** Whether this system can keep a Stripe secret key (an OS keyring answers). */
+export type KeyStorage = { available: boolean; problem: string | null };
+
 export type KeyStatus = {
   mode: "test" | "live";
   secretLast4: string;
@@ -292,6 +295,7 @@ export const api = {
   paymentRefund: (orderId: string, amount?: string, reason?: "requested_by_customer" | "duplicate" | "fraudulent") =>
     call<Settlement>("payment_refund", { orderId, amount: amount ?? null, reason: reason ?? null }),
   keysStatus: () => call<KeyStatus | null>("keys_status"),
+  keysStorage: () => call<KeyStorage>("keys_storage"),
   /** Verifies the secret with Stripe, then keeps it in the OS keyring. Rejects with {code, message}. */
   keysSet: (secretKey: string, publishableKey: string) => call<KeyStatus>("keys_set", { secretKey, publishableKey }),
   keysRemove: () => call<null>("keys_remove"),

@@ -23,17 +23,20 @@ const stored: ShopSettings = {
 };
 
 let keys: KeyStatus | null;
+let storage: { available: boolean; problem: string | null };
 let saveReply: (s: ShopSettings) => Promise<ShopSettings>;
 let keysSetReply: () => Promise<KeyStatus>;
 
 beforeEach(() => {
   keys = null;
+  storage = { available: true, problem: null };
   saveReply = async (s) => s;
   keysSetReply = async () => keyStatus();
   invokeMock.mockReset();
   invokeMock.mockImplementation(async (cmd: string, args?: unknown) => {
     if (cmd === "settings_get") return stored;
     if (cmd === "keys_status") return keys;
+    if (cmd === "keys_storage") return storage;
     if (cmd === "settings_save") return saveReply((args as { settings: ShopSettings }).settings);
     if (cmd === "keys_set") return keysSetReply();
     if (cmd === "keys_remove") return null;
@@ -229,5 +232,23 @@ describe("Settings: Stripe keys", () => {
     expect(screen.getByTestId("keys-save")).toHaveProperty("disabled", true);
     await user.type(screen.getByTestId("keys-publishable"), "pk_test_y{Enter}");
     await waitFor(() => expect(calls("keys_set")).toHaveLength(1));
+  });
+});
+
+describe("Settings: no keyring", () => {
+  it("says up front that keys cannot be saved here, and the till stays in demo mode", async () => {
+    storage = { available: false, problem: "no OS keyring is available (no credential store on this system or session)" };
+    renderSettings();
+    const notice = await screen.findByTestId("keyring-unavailable");
+    expect(notice.textContent).toContain("cannot be saved");
+    expect(notice.textContent).toContain("demo mode");
+    expect(notice.textContent).toContain("no credential store");
+  });
+
+  it("says nothing when the keyring answers", async () => {
+    renderSettings();
+    await screen.findByTestId("settings-business-name");
+    await waitFor(() => expect(calls("keys_storage")).toHaveLength(1));
+    expect(screen.queryByTestId("keyring-unavailable")).toBeNull();
   });
 });

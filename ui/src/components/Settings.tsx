@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { api, ApiError, type AppInfo, type KeyStatus, type Settings as ShopSettings } from "../api";
+import { api, ApiError, type AppInfo, type KeyStatus, type KeyStorage, type Settings as ShopSettings } from "../api";
 import "../settings.css";
 import { TestCards } from "./CheckoutTestCards";
 import { SettingsKeys } from "./SettingsKeys";
@@ -25,6 +25,7 @@ export function Settings({ info, onSettingsSaved, onKeysChanged, keysNotice }: P
   const [settings, setSettings] = useState<ShopSettings | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [loads, reload] = useState(0);
+  const [storage, setStorage] = useState<KeyStorage | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -36,6 +37,11 @@ export function Settings({ info, onSettingsSaved, onKeysChanged, keysNotice }: P
     api.keysStatus().then(
       (k) => !cancelled && setKeys(k),
       (e: unknown) => !cancelled && setKeysError(ApiError.from(e)),
+    );
+    // Only a notice: if the check itself fails, setting the keys says what is wrong.
+    api.keysStorage().then(
+      (s) => !cancelled && setStorage(s),
+      () => {},
     );
     return () => {
       cancelled = true;
@@ -61,6 +67,16 @@ export function Settings({ info, onSettingsSaved, onKeysChanged, keysNotice }: P
             <p className="muted-text small">
               Test keys (sk_test_…) take no real money; live keys (sk_live_…) charge real cards.
             </p>
+          </section>
+        )}
+        {storage && !storage.available && (
+          <section className="card" role="status" data-testid="keyring-unavailable" aria-label="Keys cannot be saved">
+            <h2>Stripe keys cannot be saved on this computer</h2>
+            <p>
+              Paydesk keeps the secret key only in the system keyring, and none is available here, so the keys
+              cannot be saved. Paydesk keeps working in demo mode.
+            </p>
+            {storage.problem && <p className="muted-text small">{storage.problem}</p>}
           </section>
         )}
         {keysError ? (

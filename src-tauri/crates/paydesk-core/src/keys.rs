@@ -90,6 +90,8 @@ pub async fn set_keys(store: &std::sync::Mutex<Store>, keyring: &Keyring, secret
     if secret.mode() != publishable.mode() {
         return Err(KeysError::ModeMismatch { secret: secret.mode(), publishable: publishable.mode() });
     }
+    // Before Stripe is asked: with no keyring the key could not be kept anyway.
+    keyring.check_available()?;
     let client = StripeClient::new(secret.clone(), endpoint).map_err(|e| KeysError::Endpoint(e.to_string()))?;
     let (account_id, account_name) = match client.retrieve_account(RetryPolicy::Interactive).await {
         Ok(account) => (Some(account.id), account.display_name),

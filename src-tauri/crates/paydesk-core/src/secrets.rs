@@ -43,6 +43,15 @@ impl Keyring {
         keyring::Entry::new(SERVICE, &self.account).map_err(map_error)
     }
 
+    /// Whether a key could be stored now: the keyring answers (with or without an entry).
+    /// Reads only; nothing is written.
+    pub fn check_available(&self) -> Result<(), VaultError> {
+        match self.entry()?.get_password() {
+            Ok(_) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(error) => Err(map_error(error)),
+        }
+    }
+
     pub fn store(&self, key: &SecretKey) -> Result<(), VaultError> {
         self.entry()?.set_password(key.expose()).map_err(map_error)?;
         tracing::info!(key = %key, "secret key stored in the OS keyring");
