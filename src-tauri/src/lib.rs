@@ -69,6 +69,7 @@ pub fn run_app(options: WindowOptions) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    error::name_database(store.path());
     let tls = match LocalTls::load_or_create(&paths.data_dir) {
         Ok(tls) => tls,
         Err(error) => {

@@ -301,3 +301,21 @@ fn keys_set_in_the_window_are_kept_in_the_keyring_and_never_sent_back() {
     assert_eq!(back["stripeJsUrl"], demo_stripe_js);
     assert!(!common::everything_written(dir.path()).contains(SECRET));
 }
+
+/// Another process holds the database past the busy timeout while the window saves a sale:
+/// the window gets the fault's own code and words that say what is going on and what to do,
+/// not SQLite's, and nothing is written.
+#[test]
+fn a_database_held_by_another_process_is_a_clear_busy_error_in_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    let main = window(&app, "main");
+    let holder = rusqlite::Connection::open(dir.path().join(paydesk_core::store::DATABASE_FILE)).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let refused = invoke(&main, "order_create", json!({ "input": coffee_order() })).unwrap_err();
+    holder.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(refused["code"], "database_busy", "{refused}");
+    let message = refused["message"].as_str().unwrap();
+    assert!(message.contains("another Paydesk may be writing") && message.contains("Try again"), "{message}");
+    assert_eq!(invoke(&main, "order_list", json!({ "query": {} })).unwrap()["orders"], json!([]));
+}
