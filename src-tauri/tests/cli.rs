@@ -289,3 +289,50 @@ fn logs_are_coloured_at_a_terminal_only() {
     assert_eq!(status, 0, "{shown}");
     assert!(shown.contains("INFO") && shown.contains("\u{1b}["), "no colour at a terminal: {shown:?}");
 }
+
+/// `paydesk customer`: add, list and search, show by number, edit, remove; bad details are a
+/// specific error naming the field and change nothing.
+#[test]
+fn customers_are_added_found_edited_and_removed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let added = paydesk(dir.path(), &["customer", "new", "--json", "--name", "Ana Díaz", "--email", "ana@example.com", "--phone", "+1 555 010 9999"]);
+    assert_eq!(added.status, 0, "{}", added.stderr);
+    let ana = added.json();
+    assert_eq!((ana["number"].as_i64(), ana["name"].as_str(), ana["mode"].as_str()), (Some(1), Some("Ana Díaz"), Some("demo")));
+    assert_eq!(paydesk(dir.path(), &["customer", "new", "--name", "Bo Chen"]).status, 0);
+
+    let cases: &[(&[&str], &str, &str)] = &[
+        (&["--name", " "], "invalid_customer", "name: give the customer's name"),
+        (&["--name", "Cy", "--email", "cy@"], "invalid_customer", "email: \"cy@\" is not an email address"),
+        (&["--name", "Cy", "--phone", "call me"], "invalid_customer", "phone: \"call me\" is not a phone number"),
+        (&["--name", "Cy\u{202E}"], "invalid_customer", "reorder text"),
+    ];
+    for (extra, code, message) in cases {
+        let mut args = vec!["customer", "new", "--json"];
+        args.extend_from_slice(extra);
+        let run = paydesk(dir.path(), &args);
+        assert_eq!(run.status, 1, "{extra:?}: {}", run.stderr);
+        let error = &run.json()["error"];
+        assert_eq!(error["code"], *code, "{extra:?}");
+        assert!(error["message"].as_str().unwrap().contains(message), "{extra:?}: {error}");
+    }
+
+    let names = |args: &[&str]| -> Vec<String> {
+        let run = paydesk(dir.path(), args);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        run.json()["customers"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(names(&["customer", "list", "--json"]), ["Ana Díaz", "Bo Chen"], "the refused ones are not there");
+    assert_eq!(names(&["customer", "list", "--json", "--search", "example.COM"]), ["Ana Díaz"]);
+
+    let shown = paydesk(dir.path(), &["customer", "show", "C1"]);
+    assert_eq!(shown.status, 0, "{}", shown.stderr);
+    assert!(shown.stdout.contains("Ana Díaz") && shown.stdout.contains("ana@example.com"), "{}", shown.stdout);
+    let edited = paydesk(dir.path(), &["customer", "edit", "2", "--json", "--name", "Bo Chen", "--phone", "555-0142"]).json();
+    assert_eq!(edited["phone"], "555-0142");
+    assert_eq!(paydesk(dir.path(), &["customer", "remove", "1"]).status, 0);
+    assert_eq!(names(&["customer", "list", "--json"]), ["Bo Chen"]);
+    let gone = paydesk(dir.path(), &["customer", "show", "--json", "1"]);
+    assert_eq!(gone.status, 1);
+    assert_eq!(gone.json()["error"]["code"], "customer_not_found");
+}

@@ -31,6 +31,9 @@ pub enum Command {
     /// Create, show and list orders
     #[command(subcommand)]
     Order(OrderCommand),
+    /// Add, find, change and remove the shop's customers
+    #[command(subcommand)]
+    Customer(CustomerCommand),
     /// Export the order history
     #[command(subcommand)]
     Export(ExportCommand),
@@ -138,6 +141,44 @@ pub struct NewOrder {
     /// The customer's email, for the receipt
     #[arg(long)]
     pub email: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CustomerCommand {
+    /// Add a customer to the directory
+    New(CustomerArgs),
+    /// List the directory by name, or the customers whose name, email or phone contains SEARCH
+    List {
+        #[arg(long)]
+        search: Option<String>,
+        /// How many customers (1-200)
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=200))]
+        limit: u32,
+    },
+    /// Show one customer, by number (12 or C12) or id
+    Show { reference: String },
+    /// Replace a customer's details (every field: one left out is cleared)
+    Edit {
+        reference: String,
+        #[command(flatten)]
+        details: CustomerArgs,
+    },
+    /// Take a customer out of the directory (their orders keep their name)
+    Remove { reference: String },
+}
+
+#[derive(Debug, Args)]
+pub struct CustomerArgs {
+    /// The customer's name
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// A note kept with the customer
+    #[arg(long)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ use paydesk_core::view::{OrderPageView, OrderView};
 use serde::Serialize;
 
 use crate::args::{Cli, Command, ExportCommand, ListOrders, NewOrder, OrderCommand};
+use crate::customers;
 use crate::payments::{self as pay, Operation};
 
 pub(crate) struct CliError {
@@ -88,6 +89,7 @@ pub(crate) fn dispatch(cli: &Cli, paths: &Paths, out: &mut dyn Write) -> Result<
                 None => store.export_csv(mode, range, out).map(|_| ()).map_err(CliError::from),
             }
         }
+        Command::Customer(command) => customers::run(command, paths, cli.json, out),
         Command::Simulator { port, tls_dir } => run_simulator(*port, tls_dir.as_deref(), cli.json, out),
         Command::Keys(command) => pay::keys(command, paths, cli.json, out),
         Command::Charge { order, payment_method } => pay::on_order(order, Operation::Charge { payment_method }, paths, cli.json, out),

@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod customers;
 pub mod logging;
 mod payments;
 

@@ -27,6 +27,8 @@ impl ErrorCode for StoreError {
             StoreError::NotABackup { .. } => "restore_invalid",
             StoreError::Restore { .. } => "restore_failed",
             StoreError::OrderNotFound(_) => "order_not_found",
+            StoreError::CustomerNotFound(_) => "customer_not_found",
+            StoreError::InvalidCustomer(_) => "invalid_customer",
             StoreError::InvalidQuery(_) => "invalid_query",
             StoreError::InvalidOrder(_) => "invalid_order",
             StoreError::Pricing(_) => "pricing",
@@ -56,6 +58,12 @@ impl ErrorCode for StoreError {
 impl ErrorCode for crate::order::InvalidOrder {
     fn code(&self) -> &'static str {
         "invalid_order"
+    }
+}
+
+impl ErrorCode for crate::customer::InvalidCustomer {
+    fn code(&self) -> &'static str {
+        "invalid_customer"
     }
 }
 

@@ -2,6 +2,7 @@
 //! or a window, so all of it builds and is tested headless.
 
 pub mod connection;
+pub mod customer;
 pub mod error;
 pub mod export;
 pub mod keys;

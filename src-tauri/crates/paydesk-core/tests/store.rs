@@ -662,3 +662,52 @@ fn news_about_an_intent_that_is_not_the_orders_changes_nothing() {
     let current = PaymentFacts { payment_intent_id: Some("pi_new".into()), ..PaymentFacts::default() };
     assert_eq!(store.apply_payment_facts(&order.id, OrderStatus::ActionRequired, &current, "synced", "3ds").unwrap(), OrderStatus::ActionRequired);
 }
+
+fn customer(name: &str, email: Option<&str>, phone: Option<&str>) -> paydesk_core::customer::CustomerSpec {
+    paydesk_core::customer::CustomerInput { name: name.into(), email: email.map(Into::into), phone: phone.map(Into::into), note: None }
+        .validate()
+        .unwrap()
+}
+
+/// The directory: customers found by any part of their name, email or phone, in name order;
+/// edited; removed from the directory but still readable for the orders that name them; one
+/// mode's directory never shows another's.
+#[test]
+fn customers_are_found_by_name_email_or_phone_and_kept_per_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    let ana = store.create_customer(MODE, &customer("Ana Díaz", Some("ana@example.com"), Some("+1 555 010 9999"))).unwrap();
+    let bo = store.create_customer(MODE, &customer("bo Chen", None, Some("555-0142"))).unwrap();
+    let demo = store.create_customer(AppMode::Demo, &customer("Ana Demo", None, None)).unwrap();
+    assert_eq!((ana.number, bo.number, demo.number), (1, 2, 3));
+
+    fn names_in(store: &Store, search: Option<&str>) -> Vec<String> {
+        store.list_customers(MODE, search, 50).unwrap().into_iter().map(|c| c.name).collect()
+    }
+    let names = |search: Option<&str>| names_in(&store, search);
+    assert_eq!(names(None), ["Ana Díaz", "bo Chen"], "by name, any case; no other mode's");
+    assert_eq!(names(Some("ANA")), ["Ana Díaz"]);
+    assert_eq!(names(Some("example.com")), ["Ana Díaz"]);
+    assert_eq!(names(Some("0142")), ["bo Chen"]);
+    assert!(names(Some("%")).is_empty(), "LIKE wildcards are literal");
+    assert!(names(Some("' OR 1=1 --")).is_empty());
+    assert_eq!(store.list_customers(MODE, Some("a\u{202E}"), 50).unwrap_err().to_string(), "search: contains characters that reorder text (right-to-left overrides)");
+
+    assert_eq!(store.find_customer(MODE, "C2").unwrap().id, bo.id);
+    assert_eq!(store.find_customer(MODE, " 1 ").unwrap().id, ana.id);
+    assert_eq!(store.find_customer(MODE, ana.id.as_str()).unwrap().id, ana.id);
+    assert!(matches!(store.find_customer(MODE, "3"), Err(StoreError::CustomerNotFound(_))), "another mode's customer");
+    assert!(matches!(store.find_customer(MODE, "C-x"), Err(StoreError::CustomerNotFound(_))));
+
+    let edited = store.edit_customer(MODE, &bo.id, &customer("Bo Chen", Some("bo@example.com"), None)).unwrap();
+    assert_eq!((edited.name.as_str(), edited.email.as_deref(), edited.phone.as_deref()), ("Bo Chen", Some("bo@example.com"), None));
+    assert!(store.edit_customer(AppMode::Demo, &bo.id, &customer("X", None, None)).is_err(), "edited only in its own mode");
+
+    let removed = store.remove_customer(MODE, &ana.id).unwrap();
+    assert!(removed.removed);
+    assert_eq!(names_in(&store, None), ["Bo Chen"]);
+    assert!(store.find_customer(MODE, "1").is_err());
+    assert_eq!(store.customer(&ana.id).unwrap().name, "Ana Díaz", "still readable for its orders");
+    assert!(matches!(store.remove_customer(MODE, &ana.id), Err(StoreError::CustomerNotFound(_))));
+    store.integrity_check().unwrap();
+}

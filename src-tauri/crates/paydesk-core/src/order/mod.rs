@@ -8,5 +8,6 @@ pub use spec::{
     Completeness, Discount, DiscountInput, InvalidOrder, Line, LineInput, OrderInput, OrderSpec, TaxInput, TaxRate,
     MAX_DESCRIPTION_CHARS, MAX_LINES, MAX_QUANTITY,
 };
+pub(crate) use spec::validate_email;
 pub use status::{IllegalTransition, OrderStatus, UnknownStatus};
 pub use totals::{LineQuote, PricingError, Quote, TaxQuote};

@@ -172,7 +172,7 @@ impl OrderInput {
         if let Some(note) = &note {
             check_text("note", note, MAX_NOTE_CHARS, Lines::Several)?;
         }
-        let customer_email = optional_text(&self.customer_email).map(validate_email).transpose()?;
+        let customer_email = optional_text(&self.customer_email).map(|email| validate_email("customerEmail", email)).transpose()?;
         Ok(OrderSpec { currency, lines, discount, taxes, tip, note, customer_email })
     }
 }
@@ -247,8 +247,8 @@ fn check_text(field: &str, text: &str, max_chars: usize, lines: Lines) -> Result
 
 /// A deliberately plain check: one `@`, something before it, a dotted domain after it, no
 /// spaces. The receipt mailer is the real test of an address.
-fn validate_email(email: &str) -> Result<String, InvalidOrder> {
-    let invalid = || InvalidOrder::new("customerEmail", format!("{} is not an email address", text::quoted(email)));
+pub(crate) fn validate_email(field: &str, email: &str) -> Result<String, InvalidOrder> {
+    let invalid = || InvalidOrder::new(field, format!("{} is not an email address", text::quoted(email)));
     if email.len() > MAX_EMAIL_CHARS || email.chars().any(|c| c.is_whitespace() || c.is_control() || text::is_invisible_format(c)) {
         return Err(invalid());
     }

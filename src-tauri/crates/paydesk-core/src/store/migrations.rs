@@ -199,6 +199,27 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE payment_attempts ADD COLUMN sends INTEGER NOT NULL DEFAULT 1 CHECK (sends >= 1);
     ALTER TABLE refunds ADD COLUMN sends INTEGER NOT NULL DEFAULT 1 CHECK (sends >= 1);
     "#,
+    // 8: the shop's customers, per mode (a Stripe Customer belongs to one account's mode), with
+    // the Stripe Customer made for them once a card is saved. A removed customer leaves the
+    // directory but stays readable: their orders still name them. Orders may name a customer.
+    r#"
+    CREATE TABLE customers (
+        id                  TEXT PRIMARY KEY,
+        number              INTEGER NOT NULL UNIQUE CHECK (number > 0),
+        mode                TEXT NOT NULL CHECK (mode IN ('demo', 'test', 'live')),
+        name                TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 120),
+        email               TEXT CHECK (email IS NULL OR length(email) BETWEEN 3 AND 254),
+        phone               TEXT CHECK (phone IS NULL OR length(phone) BETWEEN 3 AND 30),
+        note                TEXT CHECK (note IS NULL OR length(note) <= 1000),
+        stripe_customer_id  TEXT UNIQUE,
+        created_at          TEXT NOT NULL,
+        updated_at          TEXT NOT NULL,
+        removed_at          TEXT
+    ) STRICT;
+    CREATE INDEX customers_by_mode_name ON customers (mode, name COLLATE NOCASE) WHERE removed_at IS NULL;
+    ALTER TABLE orders ADD COLUMN customer_id TEXT REFERENCES customers (id);
+    CREATE INDEX orders_by_customer ON orders (customer_id, number DESC) WHERE customer_id IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this build writes.

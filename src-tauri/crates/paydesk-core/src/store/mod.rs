@@ -4,6 +4,7 @@
 //! reported must survive a power cut), `PRAGMA integrity_check` at open, and one transaction
 //! per state change, with its event written inside it.
 
+mod customers;
 mod migrations;
 mod orders;
 mod payments;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Local, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
+pub use customers::{Customer, CustomerId, MAX_CUSTOMER_PAGE};
 pub use migrations::SCHEMA_VERSION;
 pub(crate) use orders::{parse_currency, parse_status};
 pub use orders::{Order, OrderEvent, OrderId, OrderPage, OrderQuery, OrderSummary, MAX_PAGE, MAX_SEARCH_CHARS};
@@ -47,6 +49,10 @@ pub enum StoreError {
     Restore { path: PathBuf, message: String },
     #[error("order {0} not found")]
     OrderNotFound(String),
+    #[error("customer {0} not found")]
+    CustomerNotFound(String),
+    #[error(transparent)]
+    InvalidCustomer(#[from] crate::customer::InvalidCustomer),
     #[error("{0}")]
     InvalidQuery(String),
     #[error(transparent)]

@@ -584,7 +584,7 @@ fn summarize(spec: &OrderSpec) -> String {
         .join(", ")
 }
 
-fn escape_like(text: &str) -> String {
+pub(super) fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
