@@ -330,7 +330,13 @@ fn customers_are_added_found_edited_and_removed_from_the_command_line() {
     assert!(shown.stdout.contains("Ana Díaz") && shown.stdout.contains("ana@example.com"), "{}", shown.stdout);
     let edited = paydesk(dir.path(), &["customer", "edit", "2", "--json", "--name", "Bo Chen", "--phone", "555-0142"]).json();
     assert_eq!(edited["phone"], "555-0142");
+    let sold = paydesk(dir.path(), &["order", "new", "--json", "--line", "Beans @ 12", "--customer", "C1"]);
+    assert_eq!(sold.status, 0, "{}", sold.stderr);
+    assert_eq!((sold.json()["customer"]["name"].as_str(), sold.json()["customerEmail"].as_str()), (Some("Ana Díaz"), Some("ana@example.com")));
     assert_eq!(paydesk(dir.path(), &["customer", "remove", "1"]).status, 0);
+    let refused = paydesk(dir.path(), &["order", "new", "--json", "--line", "Beans @ 12", "--customer", "C1"]);
+    assert_eq!(refused.json()["error"]["code"], "customer_not_found");
+    assert_eq!(order_count(dir.path()), 1);
     assert_eq!(names(&["customer", "list", "--json"]), ["Bo Chen"]);
     let gone = paydesk(dir.path(), &["customer", "show", "--json", "1"]);
     assert_eq!(gone.status, 1);

@@ -138,9 +138,13 @@ pub struct NewOrder {
     #[arg(long)]
     pub note: Option<String>,
 
-    /// The customer's email, for the receipt
+    /// The customer's email, for the receipt [default: the customer's]
     #[arg(long)]
     pub email: Option<String>,
+
+    /// The customer the order is for, by number (12 or C12) or id
+    #[arg(long)]
+    pub customer: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -58,9 +58,12 @@ pub(crate) fn dispatch(cli: &Cli, paths: &Paths, out: &mut dyn Write) -> Result<
             // Parse every flag before the database is touched: bad input changes nothing.
             let input = order_input(args)?;
             let mut store = Store::open_in(&paths.data_dir)?;
-            let input = with_default_currency(input, &store)?;
-            let spec = input.validate(Completeness::RequireLines)?;
+            let mut input = with_default_currency(input, &store)?;
             let mode = keys::current_mode(&store)?;
+            if let Some(reference) = &args.customer {
+                input.customer_id = Some(store.find_customer(mode, reference)?.id.to_string());
+            }
+            let spec = input.validate(Completeness::RequireLines)?;
             let order = store.create_order(mode, &spec, "created from the command line")?;
             let view = OrderView::read(&store, &order.id, mode)?;
             print(out, cli.json, &view, || order_text(&view))
@@ -221,6 +224,7 @@ fn order_input(args: &NewOrder) -> Result<OrderInput, CliError> {
         tip: args.tip.clone(),
         note: args.note.clone(),
         customer_email: args.email.clone(),
+        customer_id: None,
     })
 }
 

@@ -12,6 +12,36 @@ pub const MAX_CUSTOMER_NOTE_CHARS: usize = 1_000;
 const MAX_PHONE_CHARS: usize = 30;
 const MIN_PHONE_DIGITS: usize = 3;
 
+/// A stable, time-ordered id (UUID v7), distinct from the number the cashier reads out.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CustomerId(String);
+
+impl CustomerId {
+    pub(crate) fn new() -> Self {
+        CustomerId(uuid::Uuid::now_v7().to_string())
+    }
+
+    pub fn parse(text: &str) -> Option<CustomerId> {
+        uuid::Uuid::parse_str(text.trim()).ok().map(|uuid| CustomerId(uuid.hyphenated().to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// An id read back from the database, which only ever holds ids this type wrote.
+    pub(crate) fn from_stored(id: String) -> CustomerId {
+        CustomerId(id)
+    }
+}
+
+impl std::fmt::Display for CustomerId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A customer as the cashier typed them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

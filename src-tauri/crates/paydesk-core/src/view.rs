@@ -150,6 +150,14 @@ impl From<&OrderPage> for OrderPageView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+pub struct OrderCustomerView {
+    pub id: String,
+    pub number: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OrderView {
     #[serde(flatten)]
     pub summary: OrderSummaryView,
@@ -158,6 +166,9 @@ pub struct OrderView {
     pub quote: QuoteView,
     pub note: Option<String>,
     pub customer_email: Option<String>,
+    /// Who the order is for, from the directory (as they are now: a renamed customer shows
+    /// the new name).
+    pub customer: Option<OrderCustomerView>,
     pub updated_at: String,
     pub events: Vec<OrderEvent>,
     pub payment: PaymentView,
@@ -226,6 +237,10 @@ impl OrderView {
     pub fn read(store: &Store, id: &OrderId, current: AppMode) -> Result<OrderView, StoreError> {
         let order = store.order(id)?;
         let mut view = OrderView::new(&order, store.events(id)?, &store.order_payment(id)?, &store.refunds(id)?);
+        if let Some(customer) = &order.spec.customer_id {
+            let customer = store.customer(customer)?;
+            view.customer = Some(OrderCustomerView { id: customer.id.to_string(), number: customer.number, name: customer.name });
+        }
         if order.mode != current {
             view.actions = OrderActions::NONE;
         }
@@ -255,6 +270,7 @@ impl OrderView {
             quote: QuoteView::new(&order.spec, &order.quote),
             note: order.spec.note.clone(),
             customer_email: order.spec.customer_email.clone(),
+            customer: None,
             updated_at: order.updated_at.clone(),
             events,
             payment: PaymentView {

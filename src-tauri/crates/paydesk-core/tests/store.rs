@@ -711,3 +711,44 @@ fn customers_are_found_by_name_email_or_phone_and_kept_per_mode() {
     assert!(matches!(store.remove_customer(MODE, &ana.id), Err(StoreError::CustomerNotFound(_))));
     store.integrity_check().unwrap();
 }
+
+/// An order for a customer of the directory: their email is the receipt's unless another was
+/// typed, the order's view names them; a customer of another mode, a removed one or an id that
+/// is none is refused and nothing is written.
+#[test]
+fn an_order_for_a_customer_takes_their_email_and_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    let ana = store.create_customer(MODE, &customer("Ana Díaz", Some("ana@example.com"), None)).unwrap();
+    let other_mode = store.create_customer(AppMode::Demo, &customer("Demo Dan", None, None)).unwrap();
+    let with_customer = |id: &str, email: Option<&str>| {
+        let mut input = OrderInput {
+            currency: "USD".into(),
+            lines: vec![LineInput { description: "Beans".into(), quantity: 1, unit_price: "12.00".into() }],
+            ..OrderInput::default()
+        };
+        input.customer_id = Some(id.into());
+        input.customer_email = email.map(Into::into);
+        input
+    };
+    let spec = with_customer(ana.id.as_str(), None).validate(Completeness::RequireLines).unwrap();
+    let order = store.create_order(MODE, &spec, "test").unwrap();
+    assert_eq!(order.spec.customer_email.as_deref(), Some("ana@example.com"));
+    let view = OrderView::read(&store, &order.id, MODE).unwrap();
+    assert_eq!(view.customer.as_ref().map(|c| (c.number, c.name.as_str())), Some((ana.number, "Ana Díaz")));
+    let typed = with_customer(ana.id.as_str(), Some("gift@example.com")).validate(Completeness::RequireLines).unwrap();
+    assert_eq!(store.create_order(MODE, &typed, "test").unwrap().spec.customer_email.as_deref(), Some("gift@example.com"));
+
+    let count = |store: &Store| store.list_orders(MODE, &OrderQuery::default()).unwrap().orders.len();
+    let before = count(&store);
+    let foreign = with_customer(other_mode.id.as_str(), None).validate(Completeness::RequireLines).unwrap();
+    assert!(matches!(store.create_order(MODE, &foreign, "test"), Err(StoreError::CustomerNotFound(_))));
+    store.remove_customer(MODE, &ana.id).unwrap();
+    assert!(matches!(store.create_order(MODE, &spec, "test"), Err(StoreError::CustomerNotFound(_))), "a removed customer");
+    assert!(matches!(store.edit_order(MODE, &order.id, &spec, "test"), Err(StoreError::CustomerNotFound(_))));
+    assert_eq!(count(&store), before);
+    let malformed = with_customer("C1; DROP TABLE customers", None).validate(Completeness::RequireLines).unwrap_err();
+    assert_eq!(malformed.field, "customerId");
+    // The old order still names its customer, removed or not.
+    assert_eq!(OrderView::read(&store, &order.id, MODE).unwrap().customer.unwrap().name, "Ana Díaz");
+}

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::customer::CustomerId;
 use crate::money::{Currency, Money, Rate, Sign};
 use crate::text::{self, Lines};
 
@@ -33,6 +34,9 @@ pub struct OrderInput {
     pub note: Option<String>,
     #[serde(default)]
     pub customer_email: Option<String>,
+    /// The customer from the directory the order is for.
+    #[serde(default)]
+    pub customer_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +74,7 @@ pub struct OrderSpec {
     pub tip: Option<Money>,
     pub note: Option<String>,
     pub customer_email: Option<String>,
+    pub customer_id: Option<CustomerId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,6 +126,7 @@ impl From<&OrderSpec> for OrderInput {
             tip: spec.tip.map(Money::to_decimal_string),
             note: spec.note.clone(),
             customer_email: spec.customer_email.clone(),
+            customer_id: spec.customer_id.as_ref().map(|id| id.to_string()),
         }
     }
 }
@@ -173,7 +179,10 @@ impl OrderInput {
             check_text("note", note, MAX_NOTE_CHARS, Lines::Several)?;
         }
         let customer_email = optional_text(&self.customer_email).map(|email| validate_email("customerEmail", email)).transpose()?;
-        Ok(OrderSpec { currency, lines, discount, taxes, tip, note, customer_email })
+        let customer_id = optional_text(&self.customer_id)
+            .map(|id| CustomerId::parse(id).ok_or_else(|| InvalidOrder::new("customerId", format!("{} is not a customer", text::quoted(id)))))
+            .transpose()?;
+        Ok(OrderSpec { currency, lines, discount, taxes, tip, note, customer_email, customer_id })
     }
 }
 
@@ -368,6 +377,7 @@ mod tests {
             tip: Some("0.250".into()),
             note: Some("gift wrap".into()),
             customer_email: Some("a@example.com".into()),
+            customer_id: Some("01a23ab1-3f58-7493-b541-897831a701bc".into()),
         };
         let spec = typed.validate(Completeness::RequireLines).unwrap();
         let again = OrderInput::from(&spec);

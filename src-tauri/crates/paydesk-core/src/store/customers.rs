@@ -1,41 +1,16 @@
 //! The customer directory: written by the cashier, searched at the counter.
 
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::orders::escape_like;
 use super::{Store, StoreError};
-use crate::customer::CustomerSpec;
+use crate::customer::{CustomerId, CustomerSpec};
 use crate::mode::AppMode;
 
 /// The most customers one search returns: a type-ahead shows a handful, a list a page.
 pub const MAX_CUSTOMER_PAGE: usize = 200;
 const FIRST_CUSTOMER_NUMBER: i64 = 1;
-
-/// A stable, time-ordered id (UUID v7), distinct from the number the cashier reads out.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct CustomerId(String);
-
-impl CustomerId {
-    fn new() -> Self {
-        CustomerId(uuid::Uuid::now_v7().to_string())
-    }
-
-    pub fn parse(text: &str) -> Option<CustomerId> {
-        uuid::Uuid::parse_str(text.trim()).ok().map(|uuid| CustomerId(uuid.hyphenated().to_string()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for CustomerId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -59,7 +34,7 @@ const COLUMNS: &str = "id, number, mode, name, email, phone, note, stripe_custom
 fn read_customer(row: &rusqlite::Row<'_>) -> rusqlite::Result<Customer> {
     let mode: String = row.get(2)?;
     Ok(Customer {
-        id: CustomerId(row.get(0)?),
+        id: CustomerId::from_stored(row.get(0)?),
         number: row.get(1)?,
         mode: mode.parse().map_err(|_| rusqlite::Error::InvalidColumnType(2, "mode".into(), rusqlite::types::Type::Text))?,
         name: row.get(3)?,

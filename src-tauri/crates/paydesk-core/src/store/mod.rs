@@ -16,7 +16,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Local, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
-pub use customers::{Customer, CustomerId, MAX_CUSTOMER_PAGE};
+pub use customers::{Customer, MAX_CUSTOMER_PAGE};
 pub use migrations::SCHEMA_VERSION;
 pub(crate) use orders::{parse_currency, parse_status};
 pub use orders::{Order, OrderEvent, OrderId, OrderPage, OrderQuery, OrderSummary, MAX_PAGE, MAX_SEARCH_CHARS};

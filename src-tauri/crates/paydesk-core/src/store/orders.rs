@@ -7,6 +7,7 @@ use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior}
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError};
+use crate::customer::CustomerId;
 use crate::mode::AppMode;
 use crate::money::{Currency, Money, Rate, Sign};
 use crate::order::{Discount, Line, OrderSpec, OrderStatus, Quote, TaxRate};
@@ -140,6 +141,7 @@ impl Store {
         let (discount_kind, discount_value) = discount_columns(spec);
 
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let customer_email = customer_email(&tx, mode, spec)?;
         let number: i64 = tx.query_row(
             "SELECT COALESCE(MAX(number) + 1, ?1) FROM orders",
             [FIRST_ORDER_NUMBER],
@@ -148,8 +150,8 @@ impl Store {
         tx.execute(
             "INSERT INTO orders (id, number, status, currency, discount_kind, discount_value, tip, note,
                  customer_email, summary, subtotal, discount, tax_exclusive, tax_inclusive, rounding, total,
-                 business_date, created_at, updated_at, mode)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19)",
+                 business_date, created_at, updated_at, mode, customer_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19, ?20)",
             params![
                 id.as_str(),
                 number,
@@ -159,7 +161,7 @@ impl Store {
                 discount_value,
                 quote.tip.minor(),
                 spec.note,
-                spec.customer_email,
+                customer_email,
                 summary,
                 quote.subtotal.minor(),
                 quote.discount.minor(),
@@ -170,6 +172,7 @@ impl Store {
                 business_date,
                 now,
                 mode.as_str(),
+                spec.customer_id.as_ref().map(CustomerId::as_str),
             ],
         )?;
         write_lines_and_taxes(&tx, &id, spec, &quote)?;
@@ -218,12 +221,13 @@ impl Store {
             return Err(crate::order::InvalidOrder::new("currency", "the currency cannot change once payment has started; void the sale and start again").into());
         }
         let quote = spec.quote()?;
+        let customer_email = customer_email(&tx, current, spec)?;
         tx.execute("DELETE FROM order_lines WHERE order_id = ?1", [id.as_str()])?;
         tx.execute("DELETE FROM order_taxes WHERE order_id = ?1", [id.as_str()])?;
         tx.execute(
             "UPDATE orders SET currency = ?1, discount_kind = ?2, discount_value = ?3, tip = ?4, note = ?5, customer_email = ?6,
                  summary = ?7, subtotal = ?8, discount = ?9, tax_exclusive = ?10, tax_inclusive = ?11, rounding = ?12,
-                 total = ?13, updated_at = ?14
+                 total = ?13, updated_at = ?14, customer_id = ?16
              WHERE id = ?15",
             params![
                 spec.currency.code(),
@@ -231,7 +235,7 @@ impl Store {
                 discount_value,
                 quote.tip.minor(),
                 spec.note,
-                spec.customer_email,
+                customer_email,
                 summarize(spec),
                 quote.subtotal.minor(),
                 quote.discount.minor(),
@@ -241,6 +245,7 @@ impl Store {
                 quote.total.minor(),
                 now,
                 id.as_str(),
+                spec.customer_id.as_ref().map(CustomerId::as_str),
             ],
         )?;
         write_lines_and_taxes(&tx, id, spec, &quote)?;
@@ -478,6 +483,7 @@ impl Store {
             tip: (row.tip > 0).then(|| Money::new(row.tip, currency)),
             note: row.note,
             customer_email: row.customer_email,
+            customer_id: row.customer_id.map(CustomerId::from_stored),
         };
         let quote = spec.quote()?;
         if quote.total.minor() != row.total || quote.subtotal.minor() != row.subtotal {
@@ -500,7 +506,7 @@ impl Store {
 }
 
 const ORDER_COLUMNS: &str = "id, number, status, currency, discount_kind, discount_value, tip, note, customer_email,
-    summary, subtotal, total, business_date, created_at, updated_at, mode";
+    summary, subtotal, total, business_date, created_at, updated_at, mode, customer_id";
 
 pub(super) const DISTINCT_CURRENCIES: &str = "SELECT DISTINCT currency FROM orders WHERE mode = ?1";
 
@@ -521,6 +527,7 @@ struct OrderRow {
     created_at: String,
     updated_at: String,
     mode: String,
+    customer_id: Option<String>,
 }
 
 fn read_order_row(row: &Row<'_>) -> rusqlite::Result<OrderRow> {
@@ -541,6 +548,7 @@ fn read_order_row(row: &Row<'_>) -> rusqlite::Result<OrderRow> {
         created_at: row.get(13)?,
         updated_at: row.get(14)?,
         mode: row.get(15)?,
+        customer_id: row.get(16)?,
     })
 }
 
@@ -582,6 +590,22 @@ fn summarize(spec: &OrderSpec) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The email the order keeps: the one typed for it, else its customer's. The customer must be
+/// in `mode`'s directory (checked in the order's own transaction, so a removal cannot slip in
+/// between).
+fn customer_email(tx: &Transaction<'_>, mode: AppMode, spec: &OrderSpec) -> Result<Option<String>, StoreError> {
+    let Some(customer) = &spec.customer_id else { return Ok(spec.customer_email.clone()) };
+    let email: Option<Option<String>> = tx
+        .query_row(
+            "SELECT email FROM customers WHERE id = ?1 AND mode = ?2 AND removed_at IS NULL",
+            params![customer.as_str(), mode.as_str()],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let email = email.ok_or_else(|| StoreError::CustomerNotFound(customer.to_string()))?;
+    Ok(spec.customer_email.clone().or(email))
 }
 
 pub(super) fn escape_like(text: &str) -> String {
