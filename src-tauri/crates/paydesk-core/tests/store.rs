@@ -191,6 +191,61 @@ fn a_file_that_is_not_a_database_is_a_clear_error() {
     assert!(error.to_string().contains("not a database"), "{error}");
 }
 
+/// Overwrites one page in the middle of the file with garbage, leaving the header and the
+/// schema (page 1) intact, and says whether SQLite's quick_check now finds it.
+fn damage_a_middle_page(path: &std::path::Path) -> bool {
+    let mut bytes = std::fs::read(path).unwrap();
+    let page = 4096;
+    let middle = (bytes.len() / page / 2).max(2) * page;
+    for (i, byte) in bytes[middle..middle + page].iter_mut().enumerate() {
+        *byte = (i * 7 + 3) as u8;
+    }
+    std::fs::write(path, bytes).unwrap();
+    let conn = Connection::open(path).unwrap();
+    let answer: rusqlite::Result<Vec<String>> = conn.prepare("PRAGMA quick_check").unwrap().query_map([], |r| r.get(0)).unwrap().collect();
+    answer.map_or(true, |lines| lines != ["ok"])
+}
+
+// Fails with the check at open removed (Store::open_with_clock): the open then succeeds.
+#[test]
+fn a_damaged_page_is_refused_at_open() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open_in(dir.path()).unwrap();
+        let note = "n".repeat(900);
+        for _ in 0..300 {
+            let mut order = spec(&[("Flat white", 2, "3.50"), ("Croissant", 1, "2.25")]);
+            order.note = Some(note.clone());
+            store.create_order(MODE, &order, "cashier").unwrap();
+        }
+    }
+    let path = dir.path().join(DATABASE_FILE);
+    assert!(damage_a_middle_page(&path), "quick_check did not see the damage");
+    let error = Store::open_in(dir.path()).err().expect("a damaged database was opened");
+    assert!(matches!(error, StoreError::Corrupt(_)), "{error}");
+    assert!(error.to_string().contains("restore a backup"), "{error}");
+}
+
+// Fails with the schedule removed: checked at every open, the second open is refused too
+// (and with no check at all, the third is not).
+#[test]
+fn a_large_database_is_checked_at_open_once_a_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DATABASE_FILE);
+    let clock = TestClock::starting("2026-11-22");
+    drop(Store::open_with_clock(&path, clock.clone()).unwrap());
+    // Over the size checked at every open (8 MiB), in a row no open reads.
+    raw(&dir).execute("INSERT INTO settings (key, value, updated_at) VALUES ('padding', hex(randomblob(10000000)), 'then')", []).unwrap();
+    drop(Store::open_with_clock(&path, clock.clone()).unwrap());
+    assert!(std::fs::metadata(&path).unwrap().len() > 8 << 20);
+    assert!(damage_a_middle_page(&path), "quick_check did not see the damage");
+    clock.0.fetch_add(23 * 3600, Ordering::SeqCst);
+    Store::open_with_clock(&path, clock.clone()).expect("checked less than a day ago: not checked again");
+    clock.0.fetch_add(3600, Ordering::SeqCst);
+    let error = Store::open_with_clock(&path, clock.clone()).err().expect("a day later the damage is found");
+    assert!(matches!(error, StoreError::Corrupt(_)), "{error}");
+}
+
 #[test]
 fn history_pages_newest_first_and_filters() {
     let dir = tempfile::tempdir().unwrap();
