@@ -502,7 +502,15 @@ impl Store {
 const ORDER_COLUMNS: &str = "id, number, status, currency, discount_kind, discount_value, tip, note, customer_email,
     summary, subtotal, total, business_date, created_at, updated_at, mode";
 
-pub(super) const DISTINCT_CURRENCIES: &str = "SELECT DISTINCT currency FROM orders WHERE mode = ?1";
+/// The currencies a mode has taken. A plain DISTINCT reads every entry of the mode's index
+/// (a million orders: tens of milliseconds for each amount search); this seeks from one
+/// currency to the next in (mode, currency, ...), a handful of lookups.
+pub(super) const DISTINCT_CURRENCIES: &str = "WITH RECURSIVE taken (code) AS (
+        SELECT MIN(currency) FROM orders WHERE mode = ?1
+        UNION ALL
+        SELECT (SELECT MIN(currency) FROM orders WHERE mode = ?1 AND currency > taken.code) FROM taken WHERE taken.code IS NOT NULL
+    )
+    SELECT code FROM taken WHERE code IS NOT NULL";
 
 struct OrderRow {
     id: String,
