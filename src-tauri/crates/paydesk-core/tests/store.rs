@@ -191,6 +191,104 @@ fn a_file_that_is_not_a_database_is_a_clear_error() {
     assert!(error.to_string().contains("not a database"), "{error}");
 }
 
+/// Overwrites one page in the middle of the file with garbage, leaving the header and the
+/// schema (page 1) intact, and says whether SQLite's quick_check now finds it.
+fn damage_a_middle_page(path: &std::path::Path) -> bool {
+    let mut bytes = std::fs::read(path).unwrap();
+    let page = 4096;
+    let middle = (bytes.len() / page / 2).max(2) * page;
+    for (i, byte) in bytes[middle..middle + page].iter_mut().enumerate() {
+        *byte = (i * 7 + 3) as u8;
+    }
+    std::fs::write(path, bytes).unwrap();
+    let conn = Connection::open(path).unwrap();
+    let answer: rusqlite::Result<Vec<String>> = conn.prepare("PRAGMA quick_check").unwrap().query_map([], |r| r.get(0)).unwrap().collect();
+    answer.map_or(true, |lines| lines != ["ok"])
+}
+
+// Fails with the check at open removed (Store::open_with_clock): the open then succeeds.
+#[test]
+fn a_damaged_page_is_refused_at_open() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open_in(dir.path()).unwrap();
+        let note = "n".repeat(900);
+        for _ in 0..300 {
+            let mut order = spec(&[("Flat white", 2, "3.50"), ("Croissant", 1, "2.25")]);
+            order.note = Some(note.clone());
+            store.create_order(MODE, &order, "cashier").unwrap();
+        }
+    }
+    let path = dir.path().join(DATABASE_FILE);
+    assert!(damage_a_middle_page(&path), "quick_check did not see the damage");
+    let error = Store::open_in(dir.path()).err().expect("a damaged database was opened");
+    assert_eq!(error.fault(), Some(paydesk_core::store::Fault::Corrupt), "{error}");
+    assert!(error.to_string().contains("paydesk restore"), "{error}");
+}
+
+// Fails with the schedule removed: checked at every open, the second open is refused too
+// (and with no check at all, the third is not).
+#[test]
+fn a_large_database_is_checked_at_open_once_a_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DATABASE_FILE);
+    let clock = TestClock::starting("2026-11-22");
+    drop(Store::open_with_clock(&path, clock.clone()).unwrap());
+    // Over the size checked at every open (8 MiB), in a row no open reads.
+    raw(&dir).execute("INSERT INTO settings (key, value, updated_at) VALUES ('padding', hex(randomblob(10000000)), 'then')", []).unwrap();
+    drop(Store::open_with_clock(&path, clock.clone()).unwrap());
+    assert!(std::fs::metadata(&path).unwrap().len() > 8 << 20);
+    assert!(damage_a_middle_page(&path), "quick_check did not see the damage");
+    clock.0.fetch_add(23 * 3600, Ordering::SeqCst);
+    Store::open_with_clock(&path, clock.clone()).expect("checked less than a day ago: not checked again");
+    clock.0.fetch_add(3600, Ordering::SeqCst);
+    let error = Store::open_with_clock(&path, clock.clone()).err().expect("a day later the damage is found");
+    assert_eq!(error.fault(), Some(paydesk_core::store::Fault::Corrupt), "{error}");
+}
+
+// Fails with the day-by-day pages not merged in number order, or the range's last day left
+// out (orders.rs, day_by_day_statement): checked against every order, by hand.
+#[test]
+fn a_date_range_pages_in_number_order_even_when_the_clock_went_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::starting("2026-11-01");
+    let mut store = Store::open_with_clock(&dir.path().join(DATABASE_FILE), clock.clone()).unwrap();
+    // Days go 0, 3, 1, 4, 2, 0, ... so later numbers often carry earlier days.
+    let mut all = Vec::new();
+    for i in 0..60i64 {
+        let day = [0, 3, 1, 4, 2][(i % 5) as usize];
+        clock.0.store(TestClock::starting("2026-11-01").0.load(Ordering::SeqCst) + day * 86_400, Ordering::SeqCst);
+        let order = store.create_order(MODE, &spec(&[("Tea", 1, "2.00")]), "cashier").unwrap();
+        let paid = i % 3 != 0;
+        if paid {
+            store.transition(&order.id, OrderStatus::AwaitingPayment, "test").unwrap();
+            store.transition(&order.id, OrderStatus::Paid, "test").unwrap();
+        }
+        all.push((order.number, day, paid));
+    }
+    let from = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+    let to = NaiveDate::from_ymd_opt(2026, 11, 4).unwrap();
+    for status in [None, Some(OrderStatus::Paid)] {
+        let expected: Vec<i64> = all
+            .iter()
+            .rev()
+            .filter(|(_, day, paid)| (1..=3).contains(day) && (status.is_none() || *paid))
+            .map(|(number, _, _)| *number)
+            .collect();
+        let (mut seen, mut before) = (Vec::new(), None);
+        loop {
+            let query = OrderQuery { status, from: Some(from), to: Some(to), before_number: before, limit: Some(7), ..OrderQuery::default() };
+            let page = store.list_orders(MODE, &query).unwrap();
+            seen.extend(page.orders.iter().map(|order| order.number));
+            match page.next_before_number {
+                Some(next) => before = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(seen, expected, "{status:?}");
+    }
+}
+
 #[test]
 fn history_pages_newest_first_and_filters() {
     let dir = tempfile::tempdir().unwrap();

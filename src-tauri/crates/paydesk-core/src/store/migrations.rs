@@ -220,6 +220,11 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE orders ADD COLUMN customer_id TEXT REFERENCES customers (id);
     CREATE INDEX orders_by_customer ON orders (customer_id, number DESC) WHERE customer_id IS NOT NULL;
     "#,
+    // 9: history filtered by status and dates, read a day at a time (orders.rs,
+    // day_by_day_statement): each day's orders of a status, newest first, from the index alone.
+    r#"
+    CREATE INDEX orders_by_mode_status_date ON orders (mode, status, business_date, number DESC);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -1,8 +1,8 @@
 //! The local SQLite database: orders, their event log, payment attempts, refunds, settings.
 //!
 //! One connection, WAL, foreign keys on, `synchronous=FULL` (a payment state change that was
-//! reported must survive a power cut), `PRAGMA integrity_check` at open, and one transaction
-//! per state change, with its event written inside it.
+//! reported must survive a power cut), `PRAGMA quick_check` at open (see [`check_due`]), and
+//! one transaction per state change, with its event written inside it.
 
 mod customers;
 mod migrations;
@@ -243,9 +243,21 @@ impl Store {
         }
         let journal: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")?;
-        check_integrity(&conn)?;
+        let (now, _) = clock.now();
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        let every_open = size <= CHECK_EVERY_OPEN_BYTES;
+        let due = every_open || check_due(last_checked(&conn), now);
+        if due {
+            quick_check(&conn)?;
+        }
         let version = migrations::migrate(&mut conn)?;
-        tracing::info!(path = %path.display(), journal, version, "database open");
+        if due && !every_open {
+            // Only a record: a database that cannot take it (read-only, busy) is checked again next time.
+            if let Err(error) = record_checked(&conn, now) {
+                tracing::warn!(%error, "cannot record the integrity check");
+            }
+        }
+        tracing::info!(path = %path.display(), journal, version, checked = due, "database open");
         Ok(Store { conn, path: path.to_owned(), clock, _lock: lock })
     }
 
@@ -328,9 +340,55 @@ fn timestamp(instant: DateTime<Utc>) -> String {
     instant.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// A file up to this size (a few thousand orders) is checked at every open: `quick_check`
+/// reads every page, at about 400 MB/s on the 2-core build machine, so this costs at most
+/// about 20 ms (BENCHMARKS.md).
+const CHECK_EVERY_OPEN_BYTES: u64 = 8 << 20;
+/// A larger one at most once this often: at a million orders (about 1 GB) a check takes
+/// about a second, which every command and every start of the app would otherwise pay.
+const CHECK_EVERY_HOURS: i64 = 24;
+const CHECKED_AT: &str = "integrity_checked_at";
+
+/// Whether opening a large file last checked at `last` checks it now. A time that cannot be
+/// read, or lies in the future (the clock was moved back), is no excuse.
+fn check_due(last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    last.is_none_or(|last| last > now || now - last >= chrono::Duration::hours(CHECK_EVERY_HOURS))
+}
+
+/// When the file was last found sound. Any failure to read it (no settings table yet, or
+/// a file too damaged to read) means never: the check then says what is wrong.
+fn last_checked(conn: &Connection) -> Option<DateTime<Utc>> {
+    let text: String = conn.query_row("SELECT value FROM settings WHERE key = ?1", [CHECKED_AT], |row| row.get(0)).ok()?;
+    DateTime::parse_from_rfc3339(&text).ok().map(|at| at.with_timezone(&Utc))
+}
+
+fn record_checked(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<usize> {
+    let now = timestamp(now);
+    conn.execute(
+        "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        (CHECKED_AT, &now),
+    )
+}
+
+/// Every page read and each b-tree's structure checked, without matching indexes to their
+/// tables (which is most of `integrity_check`'s time).
+fn quick_check(conn: &Connection) -> Result<(), StoreError> {
+    run_check(conn, "PRAGMA quick_check")
+}
+
 fn check_integrity(conn: &Connection) -> Result<(), StoreError> {
-    let mut statement = conn.prepare("PRAGMA integrity_check")?;
-    let problems: Vec<String> = statement.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+    run_check(conn, "PRAGMA integrity_check")
+}
+
+fn run_check(conn: &Connection, pragma: &str) -> Result<(), StoreError> {
+    // Some damage stops the check itself rather than being listed by it.
+    let damaged = |error: rusqlite::Error| match error.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => StoreError::Corrupt(error.to_string()),
+        _ => StoreError::Sqlite(error),
+    };
+    let mut statement = conn.prepare(pragma).map_err(damaged)?;
+    let problems: Vec<String> = statement.query_map([], |row| row.get(0)).map_err(damaged)?.collect::<Result<_, _>>().map_err(damaged)?;
     if problems == ["ok"] {
         Ok(())
     } else {
@@ -347,3 +405,20 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 #[cfg(test)]
 mod query_plans;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Fails with the schedule removed (always due, or never).
+    #[test]
+    fn a_large_file_is_checked_when_a_day_has_passed_or_the_clock_went_back() {
+        let now = DateTime::parse_from_rfc3339("2026-11-22T09:00:00Z").unwrap().with_timezone(&Utc);
+        let hours = |h: i64| Some(now - chrono::Duration::hours(h));
+        assert!(check_due(None, now));
+        assert!(!check_due(hours(0), now));
+        assert!(!check_due(hours(23), now));
+        assert!(check_due(hours(24), now));
+        assert!(check_due(hours(-1), now), "a check recorded in the future");
+    }
+}
