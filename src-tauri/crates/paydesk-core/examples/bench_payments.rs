@@ -205,7 +205,7 @@ async fn reconcile(n: u64, limit: u32) {
     // as its cursor (one request).
     h.sim.faults().set_rate_limit(Some(limit));
     let client = StripeClient::new(SecretKey::parse(SECRET).unwrap(), Endpoint::loopback(h.sim.base_url()).unwrap()).unwrap();
-    let payments = Payments::new(h.store.clone(), client, PublishableKey::parse(PUBLISHABLE).unwrap(), MODE).with_policy(RetryPolicy::Background);
+    let payments = Payments::new(h.store.clone(), client, PublishableKey::parse(PUBLISHABLE).unwrap(), MODE).with_policy(RetryPolicy::Background).with_rate_limit(limit);
     eprintln!("bench_payments: reconciling at a simulator limit of {limit} requests/s");
     let requests_before = STRIPE_REQUESTS.load(Ordering::SeqCst);
     let started = Instant::now();

@@ -850,3 +850,27 @@ fn an_order_for_a_customer_takes_their_email_and_names_them() {
     // The old order still names its customer, removed or not.
     assert_eq!(OrderView::read(&store, &order.id, MODE).unwrap().customer.unwrap().name, "Ana Díaz");
 }
+
+/// One reconciler at a time holds the lease: another process is refused while it is held,
+/// takes it once it lapses or is given back, and its holder renews it.
+#[test]
+fn a_lease_is_held_by_one_process_until_it_lapses_or_is_given_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DATABASE_FILE);
+    let clock = TestClock::starting("2026-12-03");
+    let mut window = Store::open_with_clock(&path, clock.clone()).unwrap();
+    let mut cli = Store::open_with_clock(&path, clock.clone()).unwrap();
+    let ttl = chrono::Duration::seconds(30);
+    assert!(window.take_lease("reconcile", "window", ttl).unwrap());
+    assert!(!cli.take_lease("reconcile", "cli", ttl).unwrap(), "held by the window");
+    clock.0.fetch_add(20, Ordering::SeqCst);
+    assert!(window.take_lease("reconcile", "window", ttl).unwrap(), "renewed by its holder");
+    clock.0.fetch_add(20, Ordering::SeqCst);
+    assert!(!cli.take_lease("reconcile", "cli", ttl).unwrap(), "the renewal counts from when it was made");
+    clock.0.fetch_add(11, Ordering::SeqCst);
+    assert!(cli.take_lease("reconcile", "cli", ttl).unwrap(), "lapsed: a dead holder blocks nobody for long");
+    window.release_lease("reconcile", "window").unwrap();
+    assert!(!window.take_lease("reconcile", "window", ttl).unwrap(), "giving back a lease one no longer holds changes nothing");
+    cli.release_lease("reconcile", "cli").unwrap();
+    assert!(window.take_lease("reconcile", "window", ttl).unwrap());
+}

@@ -123,17 +123,26 @@ pub struct Payments {
     /// The mode `stripe` belongs to: only orders taken in it are acted on or reconciled.
     mode: AppMode,
     policy: RetryPolicy,
+    /// The account's request limit per second, when Stripe raised it above the mode's default.
+    rate_limit: Option<u32>,
 }
 
 impl Payments {
     /// `mode` says which orders are this client's: demo and test both use test keys, so it
     /// cannot be told from the key.
     pub fn new(store: Arc<Mutex<Store>>, stripe: StripeClient, publishable_key: PublishableKey, mode: AppMode) -> Self {
-        Payments { store, stripe, publishable_key, mode, policy: RetryPolicy::Interactive }
+        Payments { store, stripe, publishable_key, mode, policy: RetryPolicy::Interactive, rate_limit: None }
     }
 
     pub fn mode(&self) -> AppMode {
         self.mode
+    }
+
+    /// The account's request limit, for an account Stripe has raised it for (the default is
+    /// 25 a second in test mode, 100 in live); reconciliation paces itself from it.
+    pub fn with_rate_limit(mut self, per_second: u32) -> Self {
+        self.rate_limit = Some(per_second.max(1));
+        self
     }
 
     /// Background work (reconciliation) waits longer between retries than a cashier can.

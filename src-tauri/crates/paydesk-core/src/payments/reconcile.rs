@@ -3,7 +3,8 @@
 //! never stored is re-sent under its idempotency key, and Stripe's event list is followed
 //! from a saved cursor so refunds and disputes made in the Dashboard reach the order.
 
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use futures_util::stream::{self, StreamExt};
 use paydesk_stripe::{Event, ListParams, Mode, StripeError};
@@ -16,7 +17,8 @@ use crate::store::{OrderId, PaymentFacts, RefundRecord, SYNCED};
 /// One cursor per mode (`stripe_events_cursor:test`, …): each mode's events come from its
 /// own Stripe account or simulator, and one's event id means nothing to another.
 const EVENTS_CURSOR: &str = "stripe_events_cursor";
-const CONCURRENCY: usize = 4;
+/// Requests in flight at most: enough to keep the pace when each takes a few hundred ms.
+const MAX_CONCURRENCY: usize = 16;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -31,37 +33,93 @@ pub struct ReconcileReport {
     pub errors: Vec<String>,
 }
 
-/// Spaces requests evenly so a reconciliation never trips Stripe's rate limiter (25
-/// requests a second in test mode, 100 in live; this stays under both).
-struct RateLimit {
-    interval: AsyncMutex<tokio::time::Interval>,
+/// The lease one reconciler at a time holds (the window's, or a `paydesk reconcile`).
+const RECONCILE_LEASE: &str = "reconcile";
+/// Long enough to outlast a slow page of Stripe's answers; a dead holder blocks no longer.
+const LEASE_SECONDS: i64 = 30;
+const RENEW_EVERY: Duration = Duration::from_secs(10);
+
+/// Spaces requests evenly so a reconciliation never trips Stripe's rate limiter. The holder
+/// of the reconcile lease paces at [`lease_rate`]; a reconciler that finds the lease taken
+/// (another process is reconciling) at [`shared_rate`]. The lease is renewed as requests go;
+/// if it is lost (this one stalled past it), the pace drops to the shared rate.
+struct RateLimit<'a> {
+    interval: AsyncMutex<(tokio::time::Interval, Instant)>,
+    payments: &'a Payments,
+    holder: String,
+    limit: u32,
+    leased: AtomicBool,
 }
 
-impl RateLimit {
-    fn per_second(rate: u32) -> Self {
-        let mut interval = tokio::time::interval(Duration::from_secs(1) / rate.max(1));
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        RateLimit { interval: AsyncMutex::new(interval) }
+impl<'a> RateLimit<'a> {
+    fn start(payments: &'a Payments) -> Self {
+        let holder = uuid::Uuid::new_v4().to_string();
+        let limit = payments.rate_limit.unwrap_or_else(|| stripe_limit(payments.stripe.mode()));
+        let leased = payments.take_lease(&holder);
+        let limit = RateLimit { interval: AsyncMutex::new((pacing(limit, leased), Instant::now())), payments, holder, limit, leased: AtomicBool::new(leased) };
+        tracing::info!(leased, per_second = limit.rate(), "reconciliation paced");
+        limit
+    }
+
+    fn rate(&self) -> u32 {
+        if self.leased.load(Ordering::Relaxed) { lease_rate(self.limit) } else { shared_rate(self.limit) }
     }
 
     async fn wait(&self) {
-        self.interval.lock().await.tick().await;
+        let mut guard = self.interval.lock().await;
+        let (interval, renewed) = &mut *guard;
+        interval.tick().await;
+        if self.leased.load(Ordering::Relaxed) && renewed.elapsed() >= RENEW_EVERY {
+            *renewed = Instant::now();
+            if !self.payments.take_lease(&self.holder) {
+                tracing::warn!("the reconcile lease was lost; pacing at the shared rate");
+                self.leased.store(false, Ordering::Relaxed);
+                *interval = pacing(self.limit, false);
+            }
+        }
     }
 }
 
-/// Requests per second for background work. The window's reconciler and a `paydesk
-/// reconcile` from the command line may run at once: together, and with a cashier's own
-/// requests, they stay under Stripe's limits (25 a second in test mode, 100 in live).
-pub fn background_rate(mode: Mode) -> u32 {
-    match mode {
-        Mode::Test => 10,
-        Mode::Live => 40,
+impl Drop for RateLimit<'_> {
+    fn drop(&mut self) {
+        if self.leased.load(Ordering::Relaxed) {
+            if let Err(error) = self.payments.store().release_lease(RECONCILE_LEASE, &self.holder) {
+                tracing::warn!(%error, "could not give the reconcile lease back; it lapses on its own");
+            }
+        }
     }
+}
+
+fn pacing(limit: u32, leased: bool) -> tokio::time::Interval {
+    let rate = if leased { lease_rate(limit) } else { shared_rate(limit) };
+    let mut interval = tokio::time::interval(Duration::from_secs(1) / rate.max(1));
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    interval
+}
+
+/// Stripe's default request limit per second: 25 in test mode, 100 in live.
+pub fn stripe_limit(mode: Mode) -> u32 {
+    match mode {
+        Mode::Test => 25,
+        Mode::Live => 100,
+    }
+}
+
+/// Requests per second for the one reconciler holding the lease: 90 % of the limit, the rest
+/// left for the cashier's own requests (a 429 among those is retried).
+pub fn lease_rate(limit: u32) -> u32 {
+    (limit * 9 / 10).max(1)
+}
+
+/// Requests per second for a reconciler that found another one at work: the two together,
+/// and the cashier, stay under the limit.
+pub fn shared_rate(limit: u32) -> u32 {
+    (limit * 2 / 5).max(1)
 }
 
 impl Payments {
     pub async fn reconcile(&self) -> Result<ReconcileReport, PaymentError> {
-        let limit = RateLimit::per_second(background_rate(self.stripe.mode()));
+        let limit = RateLimit::start(self);
         let mut report = ReconcileReport::default();
 
         let in_flight = self.store().orders_in_flight(self.mode)?;
@@ -84,7 +142,7 @@ impl Payments {
                     (order_id, result)
                 }
             })
-            .buffer_unordered(CONCURRENCY)
+            .buffer_unordered((limit.rate() as usize / 2).clamp(2, MAX_CONCURRENCY))
             .collect()
             .await;
         for (order_id, result) in results {
@@ -141,7 +199,7 @@ impl Payments {
     /// (`ending_before` walks toward the newest), moving the cursor past each one: nothing
     /// is skipped however many there are, and a failure resumes where it stopped. Returns
     /// how many were about this till's orders and how many orders changed status.
-    async fn follow_events(&self, limit: &RateLimit) -> Result<(usize, usize), PaymentError> {
+    async fn follow_events(&self, limit: &RateLimit<'_>) -> Result<(usize, usize), PaymentError> {
         let cursor_key = self.events_cursor_key();
         let saved = self.store().setting(&cursor_key)?;
         let Some(mut cursor) = saved.filter(|c| !c.is_empty()) else {
@@ -186,13 +244,22 @@ impl Payments {
         }
     }
 
-    async fn follow_from_newest(&self, limit: &RateLimit) -> Result<(), PaymentError> {
+    async fn follow_from_newest(&self, limit: &RateLimit<'_>) -> Result<(), PaymentError> {
         limit.wait().await;
         let newest = self.stripe.list_events(&ListParams { limit: Some(1), ..ListParams::default() }, self.policy).await?;
         if let Some(event) = newest.data.first() {
             self.store().set_setting(&self.events_cursor_key(), &event.id)?;
         }
         Ok(())
+    }
+
+    /// Whether `holder` holds (or now took) the reconcile lease; a database that cannot say is
+    /// taken as "no": the shared pace is always safe.
+    fn take_lease(&self, holder: &str) -> bool {
+        self.store().take_lease(RECONCILE_LEASE, holder, chrono::Duration::seconds(LEASE_SECONDS)).unwrap_or_else(|error| {
+            tracing::warn!(%error, "could not take the reconcile lease; pacing at the shared rate");
+            false
+        })
     }
 
     fn events_cursor_key(&self) -> String {

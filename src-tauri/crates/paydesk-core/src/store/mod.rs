@@ -5,6 +5,7 @@
 //! one transaction per state change, with its event written inside it.
 
 mod customers;
+mod leases;
 mod migrations;
 mod orders;
 mod payments;
