@@ -54,6 +54,7 @@
 mod api;
 mod cards;
 mod currency;
+mod customers;
 mod errors;
 mod faults;
 mod form;
