@@ -158,5 +158,78 @@ def events():
     assert not {e.id for e in nxt.data} & {e.id for e in page.data}
 
 
+@test
+def customers():
+    """customers: create, update, list by email, search, delete"""
+    c = stripe.Customer.create(name="Ada Lovelace", email="ada.sdk@example.com", phone="5550100", metadata={"till": "1"})
+    assert c.id.startswith("cus_") and c.email == "ada.sdk@example.com"
+    c = stripe.Customer.modify(c.id, description="regular")
+    assert c.description == "regular" and c.name == "Ada Lovelace"
+    assert [x.id for x in stripe.Customer.list(email="ada.sdk@example.com").data] == [c.id]
+    found = stripe.Customer.search(query="email:'ada.sdk@example.com'")
+    assert found.object == "search_result" and [x.id for x in found.data] == [c.id], found
+    assert [x.id for x in stripe.Customer.search(query="name~'lovel'").auto_paging_iter()] == [c.id]
+    gone = stripe.Customer.delete(c.id)
+    assert gone.deleted is True and gone.id == c.id
+    assert stripe.Customer.retrieve(c.id).deleted is True
+
+
+@test
+def saved_cards():
+    """attach, list, charge off-session, detach; authentication_required off-session"""
+    c = stripe.Customer.create(name="Grace")
+    pm = stripe.PaymentMethod.attach("pm_card_visa", customer=c.id)
+    assert pm.customer == c.id and pm.id != "pm_card_visa"
+    assert [m.id for m in stripe.Customer.list_payment_methods(c.id, type="card").data] == [pm.id]
+    assert [m.id for m in stripe.PaymentMethod.list(customer=c.id, type="card").data] == [pm.id]
+    pi = stripe.PaymentIntent.create(amount=1500, currency="usd", customer=c.id, payment_method=pm.id, off_session=True, confirm=True)
+    assert pi.status == "succeeded" and pi.customer == c.id
+    asks = stripe.PaymentMethod.attach("pm_card_authenticationRequired", customer=c.id)
+    try:
+        stripe.PaymentIntent.create(amount=1500, currency="usd", customer=c.id, payment_method=asks.id, off_session=True, confirm=True)
+        raise AssertionError("expected a CardError")
+    except stripe.CardError as e:
+        assert e.code == "authentication_required", e.code
+        assert e.error.payment_intent.status == "requires_payment_method"
+    pm = stripe.PaymentMethod.detach(pm.id)
+    assert pm.customer is None
+
+
+@test
+def setup_intents_and_sessions():
+    """SetupIntent confirm saves the card; CustomerSession for the Payment Element"""
+    c = stripe.Customer.create()
+    si = stripe.SetupIntent.create(customer=c.id, payment_method_types=["card"])
+    assert si.status == "requires_payment_method" and si.usage == "off_session"
+    si = stripe.SetupIntent.confirm(si.id, payment_method="pm_card_mastercard")
+    assert si.status == "succeeded"
+    assert stripe.PaymentMethod.retrieve(si.payment_method).customer == c.id
+    other = stripe.SetupIntent.cancel(stripe.SetupIntent.create().id, cancellation_reason="abandoned")
+    assert other.status == "canceled"
+    cs = stripe.CustomerSession.create(
+        customer=c.id,
+        components={"payment_element": {"enabled": True, "features": {"payment_method_save": "enabled", "payment_method_redisplay": "enabled"}}},
+    )
+    assert cs.client_secret.startswith("cuss_secret_") and cs.expires_at == cs.created + 1800
+    assert cs.components.payment_element.features.payment_method_save == "enabled"
+
+
+@test
+def card_checks_and_moto():
+    """card checks on the charge; MOTO refused with setup_future_usage=on_session"""
+    pi = stripe.PaymentIntent.create(amount=2000, currency="usd", payment_method="pm_card_avsZipFail", confirm=True, expand=["latest_charge"])
+    assert pi.status == "succeeded"
+    assert pi.latest_charge.payment_method_details.card.checks.address_postal_code_check == "fail"
+    c = stripe.Customer.create()
+    try:
+        stripe.PaymentIntent.create(
+            amount=2000, currency="usd", customer=c.id, payment_method="pm_card_visa", confirm=True,
+            setup_future_usage="on_session", payment_method_options={"card": {"moto": True}},
+        )
+        raise AssertionError("expected an InvalidRequestError")
+    except stripe.InvalidRequestError as e:
+        assert e.param == "payment_method_options[card][moto]", e.param
+
+
 print(f"sdk: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

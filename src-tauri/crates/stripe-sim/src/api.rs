@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::cards::{self, Behaviour};
+use crate::cards::{self, Behaviour, CheckRule};
 use crate::currency;
 use crate::errors::ApiError;
 use crate::form::{parse_bool, path_str, Param, Params, Spec};
@@ -26,9 +26,9 @@ pub struct ApiRequest<'a> {
     pub ctx: Ctx,
 }
 
-const EXPAND: (&str, Spec) = ("expand", Spec::List(&Spec::Scalar));
-const METADATA: (&str, Spec) = ("metadata", Spec::AnyMap);
-const ADDRESS: Spec = Spec::Map(&[
+pub(crate) const EXPAND: (&str, Spec) = ("expand", Spec::List(&Spec::Scalar));
+pub(crate) const METADATA: (&str, Spec) = ("metadata", Spec::AnyMap);
+pub(crate) const ADDRESS: Spec = Spec::Map(&[
     ("city", Spec::Scalar), ("country", Spec::Scalar), ("line1", Spec::Scalar),
     ("line2", Spec::Scalar), ("postal_code", Spec::Scalar), ("state", Spec::Scalar),
 ]);
@@ -42,10 +42,10 @@ const PM_OPTIONS: (&str, Spec) = ("payment_method_options", Spec::Map(&[(
     Spec::Map(&[("moto", Spec::Scalar), ("capture_method", Spec::Scalar), ("request_three_d_secure", Spec::Scalar), ("setup_future_usage", Spec::Scalar)]),
 )]));
 const SHIPPING: (&str, Spec) = ("shipping", Spec::Map(&[("name", Spec::Scalar), ("phone", Spec::Scalar), ("address", ADDRESS)]));
-const CREATED: (&str, Spec) = ("created", Spec::Range);
-const LIMIT: (&str, Spec) = ("limit", Spec::Scalar);
-const AFTER: (&str, Spec) = ("starting_after", Spec::Scalar);
-const BEFORE: (&str, Spec) = ("ending_before", Spec::Scalar);
+pub(crate) const CREATED: (&str, Spec) = ("created", Spec::Range);
+pub(crate) const LIMIT: (&str, Spec) = ("limit", Spec::Scalar);
+pub(crate) const AFTER: (&str, Spec) = ("starting_after", Spec::Scalar);
+pub(crate) const BEFORE: (&str, Spec) = ("ending_before", Spec::Scalar);
 
 static PI_CREATE: &[(&str, Spec)] = &[
     ("amount", Spec::Scalar), ("currency", Spec::Scalar),
@@ -55,18 +55,19 @@ static PI_CREATE: &[(&str, Spec)] = &[
     ("confirmation_token", Spec::Scalar), METADATA, ("description", Spec::Scalar),
     ("statement_descriptor", Spec::Scalar), ("statement_descriptor_suffix", Spec::Scalar),
     ("receipt_email", Spec::Scalar), PM_OPTIONS, PM_DATA, ("return_url", Spec::Scalar),
-    ("setup_future_usage", Spec::Scalar), ("use_stripe_sdk", Spec::Scalar), EXPAND,
+    ("setup_future_usage", Spec::Scalar), ("use_stripe_sdk", Spec::Scalar), ("customer", Spec::Scalar),
+    ("off_session", Spec::Scalar), EXPAND,
 ];
 static PI_UPDATE: &[(&str, Spec)] = &[
     ("amount", Spec::Scalar), ("currency", Spec::Scalar), METADATA, ("description", Spec::Scalar),
     ("receipt_email", Spec::Scalar), ("payment_method", Spec::Scalar), ("payment_method_types", Spec::List(&Spec::Scalar)),
     ("statement_descriptor", Spec::Scalar), ("statement_descriptor_suffix", Spec::Scalar),
-    ("capture_method", Spec::Scalar), PM_OPTIONS, ("setup_future_usage", Spec::Scalar), EXPAND,
+    ("capture_method", Spec::Scalar), PM_OPTIONS, ("setup_future_usage", Spec::Scalar), ("customer", Spec::Scalar), EXPAND,
 ];
 static PI_CONFIRM: &[(&str, Spec)] = &[
     ("payment_method", Spec::Scalar), PM_DATA, ("confirmation_token", Spec::Scalar), ("return_url", Spec::Scalar),
     PM_OPTIONS, ("receipt_email", Spec::Scalar), ("capture_method", Spec::Scalar), ("client_secret", Spec::Scalar),
-    ("setup_future_usage", Spec::Scalar), ("use_stripe_sdk", Spec::Scalar), EXPAND,
+    ("setup_future_usage", Spec::Scalar), ("use_stripe_sdk", Spec::Scalar), ("off_session", Spec::Scalar), EXPAND,
 ];
 static PI_CAPTURE: &[(&str, Spec)] = &[("amount_to_capture", Spec::Scalar), METADATA, ("statement_descriptor_suffix", Spec::Scalar), EXPAND];
 static PI_CANCEL: &[(&str, Spec)] = &[("cancellation_reason", Spec::Scalar), EXPAND];
@@ -100,7 +101,11 @@ fn dispatch_tree(store: &mut Store, req: &ApiRequest) -> Outcome<Value> {
     let secret = matches!(req.key, Key::Secret(_));
     let publishable_ok = matches!(
         (req.method, segs.as_slice()),
-        ("GET", ["v1", "payment_intents", _]) | ("POST", ["v1", "payment_intents", _, "confirm"]) | ("POST", ["v1", "confirmation_tokens"])
+        ("GET", ["v1", "payment_intents", _])
+            | ("POST", ["v1", "payment_intents", _, "confirm"])
+            | ("POST", ["v1", "confirmation_tokens"])
+            | ("GET", ["v1", "setup_intents", _])
+            | ("POST", ["v1", "setup_intents", _, "confirm"])
     );
     if !secret && !publishable_ok {
         return Err(ApiError::authentication(
@@ -211,11 +216,6 @@ fn dispatch_tree(store: &mut Store, req: &ApiRequest) -> Outcome<Value> {
             let d = store.disputes.get(id).ok_or_else(|| ApiError::no_such("dispute", id, "id", 404))?;
             expand(store, d.clone(), p, false)
         }
-        ("GET", ["v1", "payment_methods", id]) => {
-            p.check(ONLY_EXPAND)?;
-            let pm = store.payment_methods.get(id).ok_or_else(|| ApiError::no_such("PaymentMethod", id, "id", 404))?;
-            expand(store, objects::payment_method(pm), p, false)
-        }
         ("POST", ["v1", "confirmation_tokens"]) => {
             if secret {
                 return Err(ApiError::invalid_request(
@@ -231,7 +231,7 @@ fn dispatch_tree(store: &mut Store, req: &ApiRequest) -> Outcome<Value> {
             let t = store.tokens.get(id).ok_or_else(|| ApiError::no_such("confirmation_token", id, "id", 404))?;
             expand(store, objects::confirmation_token(t, store), p, false)
         }
-        _ => Err(ApiError::unrecognized_url(req.method, req.path)),
+        _ => crate::customers::dispatch(store, req, &segs),
     }
 }
 
@@ -242,7 +242,7 @@ fn event_type_matches(pattern: &str, kind: &str) -> bool {
     }
 }
 
-fn enum_param<'a>(p: &'a Params, key: &str, allowed: &[&str]) -> Outcome<Option<&'a str>> {
+pub(crate) fn enum_param<'a>(p: &'a Params, key: &str, allowed: &[&str]) -> Outcome<Option<&'a str>> {
     match p.str(key) {
         None | Some("") => Ok(None),
         Some(v) if allowed.contains(&v) => Ok(Some(v)),
@@ -254,7 +254,7 @@ fn enum_param<'a>(p: &'a Params, key: &str, allowed: &[&str]) -> Outcome<Option<
 }
 
 /// Applies `metadata[...]` to `current`: an empty value removes a key, `metadata=` clears all.
-fn metadata(p: &Params, mut current: BTreeMap<String, String>) -> Outcome<BTreeMap<String, String>> {
+pub(crate) fn metadata(p: &Params, mut current: BTreeMap<String, String>) -> Outcome<BTreeMap<String, String>> {
     match p.get("metadata") {
         None => {}
         Some(Param::Str(_)) => current.clear(),
@@ -316,7 +316,7 @@ fn payment_method_options(p: &Params, current: Value) -> Outcome<Value> {
 }
 
 /// `payment_method_types` and `automatic_payment_methods`, which exclude each other.
-fn payment_method_config(p: &Params) -> Outcome<(Vec<String>, Option<Value>)> {
+pub(crate) fn payment_method_config(p: &Params) -> Outcome<(Vec<String>, Option<Value>)> {
     let types = p.strings("payment_method_types");
     let apm = p.map("automatic_payment_methods");
     if !types.is_empty() && apm.is_some() {
@@ -418,6 +418,8 @@ fn card_from_data(store: &mut Store, data: &BTreeMap<String, Param>, key: &Key) 
     if cvc.len() != cvc_len || !cvc.bytes().all(|b| b.is_ascii_digit()) {
         return Err(card_param_error("invalid_cvc", "Your card's security code is invalid.", "cvc"));
     }
+    let billing = billing_details(data.get("billing_details"));
+    let given = |f: &str| billing["address"][f].as_str().is_some_and(|v| !v.is_empty());
     let card = CardDetails {
         brand: brand.into(),
         last4: number[number.len() - 4..].into(),
@@ -427,8 +429,8 @@ fn card_from_data(store: &mut Store, data: &BTreeMap<String, Param>, key: &Key) 
         country: known.map(|c| c.country).unwrap_or("US").into(),
         fingerprint: fingerprint(&number),
         behaviour: known.map(|c| c.behaviour).unwrap_or(Behaviour::Decline(cards::LIVE_CARD_IN_TEST_MODE)),
+        checks: cards::check_results(known.map(|c| c.checks).unwrap_or(CheckRule::Pass), true, given("postal_code"), given("line1")),
     };
-    let billing = billing_details(data.get("billing_details"));
     Ok(store.add_payment_method(card, billing))
 }
 
@@ -456,7 +458,7 @@ fn current_year_month() -> (u32, u32) {
     (year as u32, month as u32)
 }
 
-fn billing_details(p: Option<&Param>) -> Value {
+pub(crate) fn billing_details(p: Option<&Param>) -> Value {
     let mut v = objects::empty_billing_details();
     if let Some(Param::Map(m)) = p {
         for f in ["email", "name", "phone"] {
@@ -473,7 +475,7 @@ fn billing_details(p: Option<&Param>) -> Value {
     v
 }
 
-fn test_card_method(store: &mut Store, alias: &str) -> Option<String> {
+pub(crate) fn test_card_method(store: &mut Store, alias: &str) -> Option<String> {
     let c = cards::by_alias(alias)?;
     let card = CardDetails {
         brand: c.brand.into(),
@@ -484,17 +486,25 @@ fn test_card_method(store: &mut Store, alias: &str) -> Option<String> {
         country: c.country.into(),
         fingerprint: fingerprint(c.number),
         behaviour: c.behaviour,
+        // A test PaymentMethod stands for a card given with its CVC, and with the address
+        // fields its check concerns.
+        checks: cards::check_results(
+            c.checks,
+            true,
+            matches!(c.checks, CheckRule::PostalFail | CheckRule::AddressFail | CheckRule::AddressUnavailable),
+            matches!(c.checks, CheckRule::Line1Fail | CheckRule::AddressFail | CheckRule::AddressUnavailable),
+        ),
     };
     Some(store.add_payment_method(card, objects::empty_billing_details()))
 }
 
 /// The payment method a create/confirm names, and the ConfirmationToken it came from.
-struct Chosen {
-    pm: String,
-    token: Option<String>,
+pub(crate) struct Chosen {
+    pub pm: String,
+    pub token: Option<String>,
 }
 
-fn choose_payment_method(store: &mut Store, p: &Params, key: &Key) -> Outcome<Option<Chosen>> {
+pub(crate) fn choose_payment_method(store: &mut Store, p: &Params, key: &Key) -> Outcome<Option<Chosen>> {
     let given = ["payment_method", "payment_method_data", "confirmation_token"].iter().filter(|k| p.has(k)).count();
     if given > 1 {
         return Err(ApiError::invalid_request(
@@ -530,6 +540,41 @@ fn choose_payment_method(store: &mut Store, p: &Params, key: &Key) -> Outcome<Op
     Ok(None)
 }
 
+/// Stripe refuses MOTO with a card saved for on-session use: a phone order may save the
+/// card for off-session payments only.
+fn check_moto_usage(options: &Value, sfu: Option<&str>) -> Outcome<()> {
+    let moto = options.pointer("/card/moto") == Some(&Value::Bool(true));
+    let card_sfu = options.pointer("/card/setup_future_usage").and_then(Value::as_str);
+    if moto && (sfu == Some("on_session") || card_sfu == Some("on_session")) {
+        return Err(ApiError::invalid_request(
+            "payment_method_options[card][moto] can be set to true only when setup_future_usage is either off_session or null.",
+            Some("payment_method_options[card][moto]".into()),
+        ));
+    }
+    Ok(())
+}
+
+/// A customer that exists and was not deleted (a deleted one is "No such customer").
+pub(crate) fn live_customer<'a>(store: &'a Store, id: &str, param: &str) -> Outcome<&'a crate::state::Customer> {
+    store.customers.get(id).filter(|c| !c.deleted).ok_or_else(|| ApiError::no_such("customer", id, param, 400))
+}
+
+/// A payment method saved on a customer is charged only for that customer.
+fn check_pm_customer(store: &Store, pm_id: &str, customer: Option<&str>) -> Outcome<()> {
+    let owner = store.payment_methods.get(pm_id).and_then(|pm| pm.customer.as_deref());
+    match (owner, customer) {
+        (Some(owner), Some(c)) if owner != c => Err(ApiError::invalid_request(
+            format!("The customer does not have a payment method with the ID {pm_id}. The payment method must be attached to the customer."),
+            Some("payment_method".into()),
+        )),
+        (Some(owner), None) => Err(ApiError::invalid_request(
+            format!("The provided PaymentMethod {pm_id} is attached to the customer {owner}; give that customer in the `customer` parameter of the PaymentIntent."),
+            Some("customer".into()),
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn missing_payment_method(store: &Store, pi_id: &str) -> ApiError {
     ApiError::unexpected_state(
         "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method or ConfirmationToken.",
@@ -553,6 +598,11 @@ fn new_intent(p: &Params) -> Outcome<(Intent, bool)> {
     let suffix = statement_descriptor_suffix(p)?;
     let options = payment_method_options(p, json!({}))?;
     let confirm = p.bool("confirm")?.unwrap_or(false);
+    let off_session = p.bool("off_session")?.unwrap_or(false);
+    if off_session && !confirm {
+        return Err(ApiError::invalid_request("off_session can only be used when confirm is true.", Some("off_session".into())));
+    }
+    check_moto_usage(&options, setup_future_usage.as_deref())?;
     if p.has("confirmation_token") && !confirm {
         return Err(ApiError::invalid_request(
             "confirmation_token can only be used when confirm is true.",
@@ -593,6 +643,8 @@ fn new_intent(p: &Params) -> Outcome<(Intent, bool)> {
         cancellation_reason: None,
         three_ds_source: None,
         three_ds_done: false,
+        customer: p.opt_str("customer"),
+        off_session,
     };
     Ok((intent, confirm))
 }
@@ -600,7 +652,13 @@ fn new_intent(p: &Params) -> Outcome<(Intent, bool)> {
 fn create_intent(store: &mut Store, req: &ApiRequest) -> Outcome<Reply> {
     let p = &req.params;
     let (mut intent, confirm) = new_intent(p)?;
+    if let Some(c) = &intent.customer {
+        live_customer(store, c, "customer")?;
+    }
     let chosen = choose_payment_method(store, p, req.key)?;
+    if let Some(c) = &chosen {
+        check_pm_customer(store, &c.pm, intent.customer.as_deref())?;
+    }
     if confirm && chosen.is_none() {
         return Err(ApiError::invalid_request(
             "You cannot confirm this PaymentIntent because it's missing a payment method. Provide payment_method or confirmation_token.",
@@ -639,7 +697,7 @@ pub fn prepare(req: &ApiRequest) -> Option<Prepared> {
     if req.method != "POST" || req.path.trim_start_matches('/') != "v1/payment_intents" || !matches!(req.key, Key::Secret(_)) {
         return None;
     }
-    if ["payment_method", "payment_method_data", "confirmation_token"].iter().any(|k| p.has(k)) || !p.strings("expand").is_empty() {
+    if ["payment_method", "payment_method_data", "confirmation_token", "customer"].iter().any(|k| p.has(k)) || !p.strings("expand").is_empty() {
         return None;
     }
     let (intent, confirm) = new_intent(p).ok()?;
@@ -743,8 +801,23 @@ fn update_intent(store: &mut Store, req: &ApiRequest, id: &str) -> Outcome<Value
     let suffix = statement_descriptor_suffix(p)?;
     let options = payment_method_options(p, pi.payment_method_options.clone())?;
     let types = if p.has("payment_method_types") { Some(payment_method_config(p)?) } else { None };
+    let sfu = if p.has("setup_future_usage") {
+        enum_param(p, "setup_future_usage", &["on_session", "off_session"])?.map(str::to_string)
+    } else {
+        pi.setup_future_usage.clone()
+    };
+    check_moto_usage(&options, sfu.as_deref())?;
+    let customer = if p.has("customer") { p.opt_str("customer") } else { pi.customer.clone() };
+    if let Some(c) = p.opt_str("customer") {
+        live_customer(store, &c, "customer")?;
+    }
     let chosen = choose_payment_method(store, p, req.key)?;
+    if let Some(c) = &chosen {
+        check_pm_customer(store, &c.pm, customer.as_deref())?;
+    }
     let pi = store.intents.get_mut(id).expect("intent exists");
+    pi.customer = customer;
+    pi.setup_future_usage = sfu;
     pi.amount = amount;
     pi.currency = cur.code;
     pi.metadata = md;
@@ -767,9 +840,6 @@ fn update_intent(store: &mut Store, req: &ApiRequest, id: &str) -> Outcome<Value
     }
     if p.has("receipt_email") {
         pi.receipt_email = p.opt_str("receipt_email");
-    }
-    if p.has("setup_future_usage") {
-        pi.setup_future_usage = p.opt_str("setup_future_usage");
     }
     if let Some(c) = chosen {
         pi.payment_method = Some(c.pm);
@@ -802,6 +872,14 @@ fn confirm_intent(store: &mut Store, req: &ApiRequest, id: &str) -> Outcome<Valu
     let existing = pi.payment_method.clone();
     let capture_method = enum_param(p, "capture_method", &["automatic", "automatic_async", "manual"])?.map(str::to_string);
     let options = payment_method_options(p, pi.payment_method_options.clone())?;
+    let sfu = if p.has("setup_future_usage") {
+        enum_param(p, "setup_future_usage", &["on_session", "off_session"])?.map(str::to_string)
+    } else {
+        pi.setup_future_usage.clone()
+    };
+    check_moto_usage(&options, sfu.as_deref())?;
+    let off_session = p.bool("off_session")?.unwrap_or(false);
+    let customer = pi.customer.clone();
     let chosen = match choose_payment_method(store, p, req.key) {
         Ok(c) => c,
         Err(mut e) => {
@@ -816,8 +894,11 @@ fn confirm_intent(store: &mut Store, req: &ApiRequest, id: &str) -> Outcome<Valu
         (None, Some(pm)) => Chosen { pm, token: None },
         (None, None) => return Err(missing_payment_method(store, id)),
     };
+    check_pm_customer(store, &chosen.pm, customer.as_deref())?;
     let pi = store.intents.get_mut(id).expect("intent exists");
     pi.payment_method_options = options;
+    pi.setup_future_usage = sfu;
+    pi.off_session = off_session;
     if let Some(c) = capture_method {
         pi.capture_method = c;
     }
@@ -927,7 +1008,7 @@ fn created_bounds(p: &Params) -> Outcome<[Option<i64>; 4]> {
 }
 
 /// A Stripe list page over `items` (newest first), honouring limit, cursors and `created`.
-fn list<'a>(items: impl Iterator<Item = (&'a str, i64, Value)>, p: &Params, url: &str) -> Outcome<Value> {
+pub(crate) fn list<'a>(items: impl Iterator<Item = (&'a str, i64, Value)>, p: &Params, url: &str) -> Outcome<Value> {
     let limit = p.int("limit")?.unwrap_or(10);
     if !(1..=100).contains(&limit) {
         return Err(ApiError::invalid_request(
@@ -965,12 +1046,14 @@ fn lookup_object(store: &Store, id: &str) -> Option<Value> {
         "pi" => store.intents.get(id).map(objects::intent),
         "pm" => store.payment_methods.get(id).map(objects::payment_method),
         "re" => store.refunds.get(id).map(objects::refund),
+        "cus" => store.customers.get(id).map(objects::customer),
+        "seti" => store.setup_intents.get(id).map(objects::setup_intent),
         _ => None,
     }
 }
 
 /// Applies `expand[]`; for lists, paths start with `data.` as in Stripe.
-fn expand(store: &Store, mut v: Value, p: &Params, is_list: bool) -> Outcome<Value> {
+pub(crate) fn expand(store: &Store, mut v: Value, p: &Params, is_list: bool) -> Outcome<Value> {
     for path in p.strings("expand") {
         let parts: Vec<&str> = path.split('.').collect();
         if is_list && (parts.first() != Some(&"data") || parts.len() < 2) {

@@ -11,6 +11,7 @@ pub struct ApiError {
     pub param: Option<String>,
     pub message: String,
     pub payment_intent: Option<Value>,
+    pub setup_intent: Option<Value>,
     pub payment_method: Option<Value>,
     pub charge: Option<String>,
     /// Value of the `Stripe-Should-Retry` header, when Stripe would send one.
@@ -27,6 +28,7 @@ impl ApiError {
             param: None,
             message: message.into(),
             payment_intent: None,
+            setup_intent: None,
             payment_method: None,
             charge: None,
             should_retry: None,
@@ -95,6 +97,9 @@ impl ApiError {
         }
         if let Some(pi) = &self.payment_intent {
             e.insert("payment_intent".into(), pi.clone());
+        }
+        if let Some(si) = &self.setup_intent {
+            e.insert("setup_intent".into(), si.clone());
         }
         if let Some(pm) = &self.payment_method {
             e.insert("payment_method".into(), pm.clone());

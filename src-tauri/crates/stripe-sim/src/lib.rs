@@ -38,7 +38,12 @@
 //! `POST /v1/payment_intents/:id/{confirm,capture,cancel}`; `GET /v1/charges[/:id]`;
 //! `POST|GET /v1/refunds`, `GET|POST /v1/refunds/:id`; `GET /v1/events[/:id]`;
 //! `GET /v1/disputes/:id`; `GET /v1/payment_methods/:id`; `POST /v1/confirmation_tokens` (publishable key),
-//! `POST /v1/test_helpers/confirmation_tokens`, `GET /v1/confirmation_tokens/:id`.
+//! `POST /v1/test_helpers/confirmation_tokens`, `GET /v1/confirmation_tokens/:id`;
+//! `POST|GET /v1/customers`, `GET /v1/customers/search`, `GET|POST|DELETE /v1/customers/:id`,
+//! `GET /v1/customers/:id/payment_methods[/:pm]`; `GET /v1/payment_methods?customer=`,
+//! `POST /v1/payment_methods/:id/{attach,detach}`; `POST|GET /v1/setup_intents`,
+//! `GET|POST /v1/setup_intents/:id`, `POST /v1/setup_intents/:id/{confirm,cancel}`;
+//! `POST /v1/customer_sessions`.
 //! The app's Content-Security-Policy must allow the simulator's origin in `script-src`
 //! (the script), `frame-src` (card frame and 3-D Secure page) and `connect-src` (the
 //! stand-in's calls from the page), exactly as it allows `js.stripe.com` / `api.stripe.com`.
@@ -54,6 +59,7 @@
 mod api;
 mod cards;
 mod currency;
+mod customers;
 mod errors;
 mod faults;
 mod form;

@@ -3,7 +3,7 @@
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Map, Value};
 
-use crate::state::{Charge, ConfirmationToken, Event, Intent, PaymentMethod, Refund, Store};
+use crate::state::{CardDetails, Charge, ConfirmationToken, Customer, CustomerSession, Event, Intent, PaymentMethod, Refund, SetupIntent, Store};
 
 fn null_address() -> Value {
     json!({"city": null, "country": null, "line1": null, "line2": null, "postal_code": null, "state": null})
@@ -13,8 +13,9 @@ pub fn empty_billing_details() -> Value {
     json!({"address": null_address(), "email": null, "name": null, "phone": null, "tax_id": null})
 }
 
-fn card_checks() -> Value {
-    json!({"address_line1_check": null, "address_postal_code_check": null, "cvc_check": "pass"})
+fn card_checks(c: &CardDetails) -> Value {
+    let [cvc, postal, line1] = c.checks;
+    json!({"address_line1_check": line1, "address_postal_code_check": postal, "cvc_check": cvc})
 }
 
 pub fn payment_method(pm: &PaymentMethod) -> Value {
@@ -26,7 +27,7 @@ pub fn payment_method(pm: &PaymentMethod) -> Value {
         "billing_details": pm.billing_details,
         "card": {
             "brand": c.brand,
-            "checks": card_checks(),
+            "checks": card_checks(c),
             "country": c.country,
             "display_brand": c.brand,
             "exp_month": c.exp_month,
@@ -41,7 +42,7 @@ pub fn payment_method(pm: &PaymentMethod) -> Value {
             "wallet": null,
         },
         "created": pm.created,
-        "customer": null,
+        "customer": pm.customer,
         "customer_account": null,
         "livemode": false,
         "metadata": {},
@@ -67,7 +68,7 @@ pub fn intent(pi: &Intent) -> Value {
         "confirmation_method": pi.confirmation_method,
         "created": pi.created,
         "currency": pi.currency,
-        "customer": null,
+        "customer": pi.customer,
         "customer_account": null,
         "description": pi.description,
         "excluded_payment_method_types": null,
@@ -139,7 +140,7 @@ impl Serialize for IntentJson<'_> {
         m.serialize_entry("confirmation_method", &pi.confirmation_method)?;
         m.serialize_entry("created", &pi.created)?;
         m.serialize_entry("currency", pi.currency)?;
-        m.serialize_entry("customer", &null)?;
+        m.serialize_entry("customer", &pi.customer)?;
         m.serialize_entry("customer_account", &null)?;
         m.serialize_entry("description", &pi.description)?;
         m.serialize_entry("excluded_payment_method_types", &null)?;
@@ -244,7 +245,7 @@ pub fn charge(ch: &Charge, store: &Store) -> Value {
         "captured": ch.captured,
         "created": ch.created,
         "currency": ch.currency,
-        "customer": null,
+        "customer": ch.customer,
         "description": ch.description,
         "disputed": ch.disputed,
         "failure_balance_transaction": null,
@@ -263,7 +264,7 @@ pub fn charge(ch: &Charge, store: &Store) -> Value {
                 "amount_authorized": if ch.failure.is_none() { json!(ch.amount) } else { Value::Null },
                 "authorization_code": null,
                 "brand": c.brand,
-                "checks": card_checks(),
+                "checks": card_checks(c),
                 "country": c.country,
                 "exp_month": c.exp_month,
                 "exp_year": c.exp_year,
@@ -355,16 +356,112 @@ pub fn confirmation_token(t: &ConfirmationToken, store: &Store) -> Value {
     })
 }
 
+pub fn customer(c: &Customer) -> Value {
+    if c.deleted {
+        return json!({"id": c.id, "object": "customer", "deleted": true});
+    }
+    json!({
+        "id": c.id,
+        "object": "customer",
+        "address": c.address,
+        "balance": 0,
+        "created": c.created,
+        "currency": null,
+        "default_source": null,
+        "delinquent": false,
+        "description": c.description,
+        "discount": null,
+        "email": c.email,
+        "invoice_prefix": c.invoice_prefix,
+        "invoice_settings": {"custom_fields": null, "default_payment_method": c.default_payment_method, "footer": null, "rendering_options": null},
+        "livemode": false,
+        "metadata": c.metadata,
+        "name": c.name,
+        "next_invoice_sequence": 1,
+        "phone": c.phone,
+        "preferred_locales": [],
+        "shipping": null,
+        "tax_exempt": "none",
+        "test_clock": null,
+    })
+}
+
+pub fn setup_intent(si: &SetupIntent) -> Value {
+    json!({
+        "id": si.id,
+        "object": "setup_intent",
+        "application": null,
+        "automatic_payment_methods": si.automatic_payment_methods,
+        "cancellation_reason": si.cancellation_reason,
+        "client_secret": si.client_secret,
+        "created": si.created,
+        "customer": si.customer,
+        "customer_account": null,
+        "description": si.description,
+        "excluded_payment_method_types": null,
+        "flow_directions": null,
+        "last_setup_error": si.last_setup_error,
+        "latest_attempt": null,
+        "livemode": false,
+        "mandate": null,
+        "metadata": si.metadata,
+        "next_action": si.next_action,
+        "on_behalf_of": null,
+        "payment_method": si.payment_method,
+        "payment_method_configuration_details": null,
+        "payment_method_options": {"card": {"mandate_options": null, "network": null, "request_three_d_secure": "automatic"}},
+        "payment_method_types": si.payment_method_types,
+        "single_use_mandate": null,
+        "status": si.status.as_str(),
+        "usage": si.usage,
+    })
+}
+
+/// What a publishable key may read of a SetupIntent, as Stripe.js receives it.
+pub fn setup_intent_for_client(full: &Value) -> Value {
+    const VISIBLE: &[&str] = &[
+        "id", "object", "automatic_payment_methods", "cancellation_reason", "client_secret", "created",
+        "description", "last_setup_error", "livemode", "next_action", "payment_method", "payment_method_types",
+        "status", "usage",
+    ];
+    let mut out = Map::new();
+    if let Value::Object(m) = full {
+        for k in VISIBLE {
+            if let Some(v) = m.get(*k) {
+                out.insert((*k).to_string(), v.clone());
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+pub fn customer_session(s: &CustomerSession) -> Value {
+    json!({
+        "object": "customer_session",
+        "client_secret": s.client_secret,
+        "components": s.components,
+        "created": s.created,
+        "customer": s.customer,
+        "customer_account": null,
+        "expires_at": s.created + 30 * 60,
+        "livemode": false,
+    })
+}
+
 pub fn event(e: &Event, api_version: &str) -> Value {
     // Written by `Store::emit` from a Value, so it parses back to the same Value (the
     // snapshots hold integers, strings, booleans and nulls only: no float to round).
     let object: Value = serde_json::from_str(&e.object).expect("event snapshots are JSON");
+    let mut data = json!({"object": object});
+    if let Some(previous) = &e.previous {
+        data["previous_attributes"] = serde_json::from_str(previous).expect("event snapshots are JSON");
+    }
     json!({
         "id": e.id,
         "object": "event",
         "api_version": api_version,
         "created": e.created,
-        "data": {"object": object},
+        "data": data,
         "livemode": false,
         "pending_webhooks": 0,
         "request": {"id": e.request_id, "idempotency_key": e.idempotency_key},
@@ -403,7 +500,9 @@ pub fn account(store: &Store) -> Value {
         "payouts_enabled": true,
         "requirements": {"alternatives": [], "current_deadline": null, "currently_due": [], "disabled_reason": null, "errors": [], "eventually_due": [], "past_due": [], "pending_verification": []},
         "settings": {
-            "card_payments": {"decline_on": {"avs_failure": false, "cvc_failure": true}, "statement_descriptor_prefix": "PAYDESK", "statement_descriptor_prefix_kana": null, "statement_descriptor_prefix_kanji": null},
+            // Off, so that the card checks' test cards (4000000000000101) are charged and their
+            // failed check is reported on the charge.
+            "card_payments": {"decline_on": {"avs_failure": false, "cvc_failure": false}, "statement_descriptor_prefix": "PAYDESK", "statement_descriptor_prefix_kana": null, "statement_descriptor_prefix_kanji": null},
             "dashboard": {"display_name": "Paydesk Simulator", "timezone": "Etc/UTC"},
             "payments": {"statement_descriptor": "PAYDESK SIMULATOR", "statement_descriptor_kana": null, "statement_descriptor_kanji": null, "statement_descriptor_prefix_kana": null, "statement_descriptor_prefix_kanji": null},
             "payouts": {"debit_negative_balances": true, "schedule": {"delay_days": 2, "interval": "daily"}, "statement_descriptor": null},
@@ -448,6 +547,8 @@ mod tests {
             cancellation_reason: None,
             three_ds_source: None,
             three_ds_done: false,
+            customer: None,
+            off_session: false,
         }
     }
 
@@ -484,6 +585,7 @@ mod tests {
         pi.canceled_at = Some(1_700_000_100);
         pi.cancellation_reason = Some("duplicate".into());
         pi.currency = "jpy";
+        pi.customer = Some("cus_1".into());
         assert_same(&pi);
         for status in [
             Status::RequiresConfirmation,

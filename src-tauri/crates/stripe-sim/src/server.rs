@@ -243,8 +243,8 @@ fn authenticate(shared: &Shared, body: &[u8], request_id: &str) -> Resp {
             _ => return Err(ApiError::invalid_request("result must be complete or fail.", Some("result".into()))),
         };
         let mut store = shared.store.lock().expect("store lock");
-        let pi = store.authenticate(&source, success)?;
-        Ok(json!({"payment_intent": pi, "status": store.intents.get(&pi).map(|i| i.status.as_str())}))
+        let (kind, id, status) = store.authenticate(&source, success)?;
+        Ok(json!({kind: id, "status": status}))
     });
     match outcome {
         Ok(v) => json_response(200, &v),
@@ -410,7 +410,7 @@ async fn api_inner(
             None,
         ));
     }
-    let params = match parse_form(if method == "GET" { query.as_bytes() } else { body }) {
+    let params = match parse_form(if method == "GET" || (method == "DELETE" && body.is_empty()) { query.as_bytes() } else { body }) {
         Ok(p) => p,
         Err(e) => return fail(e),
     };

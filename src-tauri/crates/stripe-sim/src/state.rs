@@ -6,7 +6,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rand::RngCore;
 use serde_json::{json, Value};
 
-use crate::cards::{Behaviour, Decline};
+use crate::cards::{Behaviour, Decline, AUTHENTICATION_REQUIRED};
 use crate::errors::ApiError;
 use crate::objects;
 
@@ -33,6 +33,18 @@ pub fn push_random_chars(out: &mut String, n: usize) {
             left -= 1;
         }
     }
+}
+
+/// The `next_action` of an intent waiting for the 3-D Secure test page.
+pub fn challenge(base_url: &str, source: &str) -> Value {
+    json!({
+        "type": "use_stripe_sdk",
+        "use_stripe_sdk": {
+            "type": "three_d_secure_redirect",
+            "source": source,
+            "stripe_js": format!("{base_url}/v3/3ds-challenge.html?source={source}"),
+        }
+    })
 }
 
 pub fn now() -> i64 {
@@ -77,6 +89,8 @@ pub struct CardDetails {
     pub country: String,
     pub fingerprint: String,
     pub behaviour: Behaviour,
+    /// `[cvc_check, address_postal_code_check, address_line1_check]`, as reported on charges.
+    pub checks: [Option<&'static str>; 3],
 }
 
 #[derive(Debug, Clone)]
@@ -85,6 +99,10 @@ pub struct PaymentMethod {
     pub created: i64,
     pub card: CardDetails,
     pub billing_details: Value,
+    pub customer: Option<String>,
+    /// Set up for later payments without the customer (a SetupIntent, or a payment with
+    /// `setup_future_usage=off_session`): the card 4000002500003155 then asks no more challenges.
+    pub set_up: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -118,6 +136,10 @@ pub struct Intent {
     /// The id the 3-D Secure challenge page presents to complete or fail authentication.
     pub three_ds_source: Option<String>,
     pub three_ds_done: bool,
+    pub customer: Option<String>,
+    /// `off_session=true` on the confirmation under way: a card that asks for
+    /// authentication is declined instead of challenged.
+    pub off_session: bool,
 }
 
 impl Intent {
@@ -143,6 +165,7 @@ pub struct Charge {
     pub failure: Option<Decline>,
     pub payment_intent: String,
     pub payment_method: String,
+    pub customer: Option<String>,
     pub card: CardDetails,
     pub three_d_secure: bool,
     pub description: Option<String>,
@@ -167,6 +190,49 @@ pub struct Refund {
 }
 
 #[derive(Debug, Clone)]
+pub struct Customer {
+    pub id: String,
+    pub created: i64,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub description: Option<String>,
+    pub address: Option<Value>,
+    pub metadata: BTreeMap<String, String>,
+    pub invoice_prefix: String,
+    pub default_payment_method: Option<String>,
+    /// Stripe keeps a deleted customer's id: retrieving it answers `{id, object, deleted: true}`.
+    pub deleted: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct SetupIntent {
+    pub id: String,
+    pub created: i64,
+    pub client_secret: String,
+    pub customer: Option<String>,
+    pub description: Option<String>,
+    pub metadata: BTreeMap<String, String>,
+    pub payment_method: Option<String>,
+    pub payment_method_types: Vec<String>,
+    pub automatic_payment_methods: Option<Value>,
+    pub usage: String,
+    pub status: Status,
+    pub last_setup_error: Option<Value>,
+    pub next_action: Option<Value>,
+    pub cancellation_reason: Option<String>,
+    pub three_ds_source: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CustomerSession {
+    pub client_secret: String,
+    pub created: i64,
+    pub customer: String,
+    pub components: Value,
+}
+
+#[derive(Debug, Clone)]
 pub struct ConfirmationToken {
     pub id: String,
     pub created: i64,
@@ -186,6 +252,8 @@ pub struct Event {
     /// snapshot is written once and read rarely, and the text is a fraction of the size of
     /// a `Value` tree (which made every request grow the heap by kilobytes).
     pub object: Box<str>,
+    /// `data.previous_attributes`, compact JSON, for `*.updated` and `payment_method.detached`.
+    pub previous: Option<Box<str>>,
     pub request_id: Option<String>,
     pub idempotency_key: Option<String>,
 }
@@ -280,6 +348,9 @@ pub struct Store {
     pub tokens: Table<ConfirmationToken>,
     pub disputes: Table<Value>,
     pub events: Table<Event>,
+    pub customers: Table<Customer>,
+    pub setup_intents: Table<SetupIntent>,
+    pub customer_sessions: Table<CustomerSession>,
 }
 
 pub type Outcome<T> = Result<T, ApiError>;
@@ -298,6 +369,9 @@ impl Store {
             tokens: Table::default(),
             disputes: Table::default(),
             events: Table::default(),
+            customers: Table::default(),
+            setup_intents: Table::default(),
+            customer_sessions: Table::default(),
         }
     }
 
@@ -345,6 +419,7 @@ impl Store {
             created: now(),
             kind: kind.to_string(),
             object,
+            previous: None,
             request_id: ctx.request_id.clone(),
             idempotency_key: ctx.idempotency_key.clone(),
         }
@@ -357,36 +432,39 @@ impl Store {
 
     pub fn add_payment_method(&mut self, card: CardDetails, billing_details: Value) -> String {
         let id = new_id("pm");
-        self.payment_methods.insert(id.clone(), PaymentMethod { id: id.clone(), created: now(), card, billing_details });
+        let pm = PaymentMethod { id: id.clone(), created: now(), card, billing_details, customer: None, set_up: false };
+        self.payment_methods.insert(id.clone(), pm);
         id
     }
 
     /// Runs a confirmation with `pm_id`; a decline is returned as the 402 error.
     pub fn confirm(&mut self, ctx: &Ctx, pi_id: &str, pm_id: &str) -> Outcome<()> {
-        let behaviour = self.payment_methods.by_id[pm_id].card.behaviour;
+        let pm = &self.payment_methods.by_id[pm_id];
+        let (behaviour, set_up) = (pm.card.behaviour, pm.set_up);
         let base = self.base_url.clone();
         let pi = self.pi(pi_id);
         pi.payment_method = Some(pm_id.to_string());
         pi.last_payment_error = None;
         pi.next_action = None;
         pi.three_ds_done = false;
+        let (moto, off_session) = (pi.moto(), pi.off_session);
         match behaviour {
-            Behaviour::Authenticate { .. } if !pi.moto() => {
+            // MOTO payments are out of scope of SCA; a card set up earlier asks no more.
+            Behaviour::Authenticate { once_set_up, .. } if moto || (once_set_up && set_up) => {
+                self.authorize(ctx, pi_id, pm_id);
+                Ok(())
+            }
+            // Nobody is there to answer a challenge: Stripe declines instead.
+            Behaviour::Authenticate { .. } if off_session => Err(self.decline(ctx, pi_id, pm_id, AUTHENTICATION_REQUIRED)),
+            Behaviour::Authenticate { .. } => {
                 let source = new_id("src");
                 pi.status = Status::RequiresAction;
-                pi.next_action = Some(json!({
-                    "type": "use_stripe_sdk",
-                    "use_stripe_sdk": {
-                        "type": "three_d_secure_redirect",
-                        "source": source,
-                        "stripe_js": format!("{base}/v3/3ds-challenge.html?source={source}"),
-                    }
-                }));
+                pi.next_action = Some(challenge(&base, &source));
                 pi.three_ds_source = Some(source);
                 self.emit_intent(ctx, "payment_intent.requires_action", pi_id);
                 Ok(())
             }
-            Behaviour::Decline(d) => Err(self.decline(ctx, pi_id, pm_id, d)),
+            Behaviour::Decline(d) | Behaviour::DeclineCharges(d) => Err(self.decline(ctx, pi_id, pm_id, d)),
             _ => {
                 self.authorize(ctx, pi_id, pm_id);
                 Ok(())
@@ -412,6 +490,7 @@ impl Store {
             failure,
             payment_intent: pi_id.to_string(),
             payment_method: pm_id.to_string(),
+            customer: pi.customer.clone(),
             card,
             three_d_secure: pi.three_ds_done,
             description: pi.description.clone(),
@@ -517,6 +596,50 @@ impl Store {
             self.emit_intent(ctx, "payment_intent.succeeded", pi_id);
             self.maybe_dispute(&charge_id);
         }
+        self.save_for_future(ctx, pi_id);
+    }
+
+    /// `setup_future_usage` on a successful payment with a customer: the card is attached
+    /// to the customer (as Stripe does once the intent succeeds or is authorized).
+    fn save_for_future(&mut self, ctx: &Ctx, pi_id: &str) {
+        let pi = &self.intents.by_id[pi_id];
+        let usage = pi.setup_future_usage.clone().or_else(|| pi.payment_method_options.pointer("/card/setup_future_usage").and_then(Value::as_str).map(str::to_string));
+        let (Some(usage), Some(customer), Some(pm_id)) = (usage, pi.customer.clone(), pi.payment_method.clone()) else { return };
+        if usage == "off_session" {
+            self.payment_methods.get_mut(&pm_id).expect("payment method exists").set_up = true;
+        }
+        if self.payment_methods.by_id[&pm_id].customer.is_none() {
+            self.attach(ctx, &pm_id, &customer);
+        }
+    }
+
+    /// Attaches a payment method that has no customer yet, with its event.
+    pub fn attach(&mut self, ctx: &Ctx, pm_id: &str, customer: &str) {
+        let pm = self.payment_methods.get_mut(pm_id).expect("payment method looked up by the caller");
+        pm.customer = Some(customer.to_string());
+        let obj = objects::payment_method(pm);
+        self.emit(ctx, "payment_method.attached", obj);
+    }
+
+    /// Detaches a payment method from its customer, with its event (whose
+    /// `previous_attributes` names the customer, as Stripe's does).
+    pub fn detach(&mut self, ctx: &Ctx, pm_id: &str) {
+        let pm = self.payment_methods.get_mut(pm_id).expect("payment method looked up by the caller");
+        let previous = pm.customer.take();
+        if let Some(c) = self.customers.get_mut(previous.as_deref().unwrap_or("")) {
+            if c.default_payment_method.as_deref() == Some(pm_id) {
+                c.default_payment_method = None;
+            }
+        }
+        let obj = objects::payment_method(&self.payment_methods.by_id[pm_id]);
+        self.emit_with_previous(ctx, "payment_method.detached", &obj, &json!({"customer": previous}));
+    }
+
+    /// An event with `data.previous_attributes`.
+    pub fn emit_with_previous(&mut self, ctx: &Ctx, kind: &str, object: &Value, previous: &Value) {
+        let mut ev = Store::new_event(ctx, kind, serde_json::to_string(object).expect("serializable").into_boxed_str());
+        ev.previous = Some(serde_json::to_string(previous).expect("serializable").into_boxed_str());
+        self.events.insert(ev.id.clone(), ev);
     }
 
     /// The dispute card is charged back as soon as the money moves; the dispute is not
@@ -548,8 +671,14 @@ impl Store {
         self.emit(&Ctx::default(), "charge.dispute.created", dispute);
     }
 
-    /// Completes or fails the 3-D Secure challenge identified by `source`.
-    pub fn authenticate(&mut self, source: &str, success: bool) -> Outcome<String> {
+    /// Completes or fails the 3-D Secure challenge identified by `source`: returns the
+    /// intent's kind (`payment_intent` or `setup_intent`), id and status.
+    pub fn authenticate(&mut self, source: &str, success: bool) -> Outcome<(&'static str, String, &'static str)> {
+        let seti = self.setup_intents.by_id.values().find(|si| si.three_ds_source.as_deref() == Some(source)).map(|si| si.id.clone());
+        if let Some(id) = seti {
+            self.authenticate_setup(&id, success)?;
+            return Ok(("setup_intent", id.clone(), self.setup_intents.by_id[&id].status.as_str()));
+        }
         let pi_id = self
             .intents
             .by_id
@@ -570,7 +699,7 @@ impl Store {
         if success {
             pi.three_ds_done = true;
             let after = match self.payment_methods.by_id[&pm_id].card.behaviour {
-                Behaviour::Authenticate { after } => after,
+                Behaviour::Authenticate { after, .. } => after,
                 _ => None,
             };
             match after {
@@ -594,7 +723,8 @@ impl Store {
             }));
             self.emit_intent(&ctx, "payment_intent.payment_failed", &pi_id);
         }
-        Ok(pi_id)
+        let status = self.intents.by_id[&pi_id].status.as_str();
+        Ok(("payment_intent", pi_id, status))
     }
 
     pub fn capture(&mut self, ctx: &Ctx, pi_id: &str, amount_to_capture: Option<i64>) -> Outcome<()> {

@@ -97,9 +97,9 @@ async fn not_found_shapes() {
         assert_eq!(r.error()["code"], "resource_missing", "{path}");
         assert!(r.header("request-id").unwrap().starts_with("req_"));
     }
-    let url = api.get("/v1/customers", &[]).await;
+    let url = api.get("/v1/invoices", &[]).await;
     assert_eq!(url.status, 404);
-    assert!(url.error()["message"].as_str().unwrap().starts_with("Unrecognized request URL (GET: /v1/customers)"));
+    assert!(url.error()["message"].as_str().unwrap().starts_with("Unrecognized request URL (GET: /v1/invoices)"));
     let bad_expand = api.get("/v1/account", &[("expand[]", "nothing")]).await;
     assert_eq!(bad_expand.status, 400);
 }
