@@ -58,10 +58,48 @@ fn status_text(status: &KeyStatus) -> String {
 /// The secret key comes on standard input, so it never appears in the shell history or the
 /// process list: its first line from a file or a pipe, or typed at a terminal with the echo
 /// off, so it is never on the screen or in the terminal's scrollback either.
+/// Reads a line at the terminal with its echo off from before the prompt is shown: a key
+/// pasted (or typed by a password manager) the instant the prompt appears is never echoed.
+/// (rpassword shows the prompt first and turns the echo off after.)
+#[cfg(unix)]
+fn prompt_hidden(prompt: &str) -> std::io::Result<String> {
+    use std::io::{BufRead, BufReader, Write};
+    use std::os::fd::AsRawFd;
+    let tty = std::fs::OpenOptions::new().read(true).write(true).open("/dev/tty")?;
+    let fd = tty.as_raw_fd();
+    // SAFETY: termios is plain data, filled in by tcgetattr on a descriptor we own.
+    let mut saved: libc::termios = unsafe { std::mem::zeroed() };
+    if unsafe { libc::tcgetattr(fd, &mut saved) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let mut hidden = saved;
+    hidden.c_lflag &= !libc::ECHO;
+    hidden.c_lflag |= libc::ECHONL;
+    if unsafe { libc::tcsetattr(fd, libc::TCSANOW, &hidden) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let read = (|| {
+        let mut out = &tty;
+        out.write_all(prompt.as_bytes())?;
+        out.flush()?;
+        let mut line = String::new();
+        BufReader::new(&tty).read_line(&mut line)?;
+        Ok(line)
+    })();
+    // SAFETY: restores the settings read above on the same descriptor.
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &saved) };
+    read
+}
+
+#[cfg(not(unix))]
+fn prompt_hidden(prompt: &str) -> std::io::Result<String> {
+    rpassword::prompt_password(prompt)
+}
+
 fn read_secret() -> Result<String, CliError> {
     let unreadable = |e: std::io::Error| CliError::new("usage", format!("cannot read the secret key from standard input: {e}"));
     let secret = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password("Stripe secret key (typing is hidden): ").map_err(unreadable)?
+        prompt_hidden("Stripe secret key (typing is hidden): ").map_err(unreadable)?
     } else {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line).map_err(unreadable)?;
