@@ -86,7 +86,6 @@ fn trust_then_load(window: &tauri::WebviewWindow, tls: &LocalTls, url: Option<St
             tracing::error!("the webview has no context; the window's certificate cannot be trusted");
             return;
         };
-        lean_webview(&webview, &context);
         match webkit2gtk::gio::TlsCertificate::from_pem(&pem) {
             Ok(certificate) => {
                 // WebKit's policy for any other TLS error is "fail" (its default since 2.32).
@@ -99,26 +98,6 @@ fn trust_then_load(window: &tauri::WebviewWindow, tls: &LocalTls, url: Option<St
         }
     })?;
     Ok(())
-}
-
-/// WebKit as this window needs it, which is less than a browser (BENCHMARKS.md, "App"): one page of
-/// forms and text that is never navigated back to.
-/// - No GPU compositing: where there is no GPU (Xvfb, many a till) WebKit composites through
-///   Mesa's software GL, about 110 MB more in the web process for nothing a cashier sees.
-/// - The document-viewer cache model and no page cache: a browser's memory cache and its
-///   back/forward page cache (which wry turns on) keep pages for going back to, which this window
-///   never does.
-#[cfg(target_os = "linux")]
-fn lean_webview(webview: &webkit2gtk::WebView, context: &webkit2gtk::WebContext) {
-    use webkit2gtk::{CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt};
-    context.set_cache_model(CacheModel::DocumentViewer);
-    match WebViewExt::settings(webview) {
-        Some(settings) => {
-            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
-            settings.set_enable_page_cache(false);
-        }
-        None => tracing::warn!("the webview has no settings; WebKit keeps its browser-sized defaults"),
-    }
 }
 
 #[cfg(not(target_os = "linux"))]
