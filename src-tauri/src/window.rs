@@ -86,6 +86,7 @@ fn trust_then_load(window: &tauri::WebviewWindow, tls: &LocalTls, url: Option<St
             tracing::error!("the webview has no context; the window's certificate cannot be trusted");
             return;
         };
+        lean_webview(&webview, &context);
         match webkit2gtk::gio::TlsCertificate::from_pem(&pem) {
             Ok(certificate) => {
                 // WebKit's policy for any other TLS error is "fail" (its default since 2.32).
@@ -98,6 +99,20 @@ fn trust_then_load(window: &tauri::WebviewWindow, tls: &LocalTls, url: Option<St
         }
     })?;
     Ok(())
+}
+
+/// WebKit's caches as this window needs them (BENCHMARKS.md, "App"): one page that is never
+/// navigated back to needs neither a browser's memory cache nor the back/forward page cache wry
+/// turns on. (Compositing off would save more, but then the app does not exit when its window
+/// closes after History has been shown: BENCHMARKS.md.)
+#[cfg(target_os = "linux")]
+fn lean_webview(webview: &webkit2gtk::WebView, context: &webkit2gtk::WebContext) {
+    use webkit2gtk::{CacheModel, SettingsExt, WebContextExt, WebViewExt};
+    context.set_cache_model(CacheModel::DocumentViewer);
+    match WebViewExt::settings(webview) {
+        Some(settings) => settings.set_enable_page_cache(false),
+        None => tracing::warn!("the webview has no settings; WebKit keeps its page cache"),
+    }
 }
 
 #[cfg(not(target_os = "linux"))]

@@ -15,6 +15,7 @@
 #   4. screenshots go to tests/artifacts/e2e/ (git-ignored);
 #   5. after a whole run, scans everything the run left for secrets (lib/scan-secrets.mjs).
 # Env: PAYDESK_E2E_KEEP=1 keeps the temp dir (app data, logs) for a post-mortem.
+#      PAYDESK_E2E_SCRIPT=file.mjs runs that script (node file.mjs ARGS) instead of the tests.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -149,6 +150,11 @@ log "tauri-driver on :$port (WebKitWebDriver on :$native_port), display $DISPLAY
 
 cd "$repo"
 set +e
+# The app benchmark (tests/bench/run.sh app) runs its own script in this same harness.
+if [[ -n "${PAYDESK_E2E_SCRIPT:-}" ]]; then
+  node "$PAYDESK_E2E_SCRIPT" "$@"
+  exit $?
+fi
 node --test --test-reporter=spec --test-concurrency=1 --test-timeout=180000 "$@" tests/e2e/*.test.mjs
 rc=$?
 set -e

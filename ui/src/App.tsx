@@ -7,6 +7,7 @@ import { RecentOrders } from "./components/RecentOrders";
 import { Report } from "./components/Report";
 import { SaleResult } from "./components/SaleResult";
 import { Settings } from "./components/Settings";
+import { mark } from "./marks";
 import { watchPolicyViolations } from "./problems";
 import { reloadInto, takeAfterReload } from "./reload";
 
@@ -66,6 +67,11 @@ export function App() {
   }, [loadInfo]);
 
   useEffect(() => watchPolicyViolations(setPageProblem), []);
+
+  // The order screen takes a sale once the core has answered: the mode is shown, Charge works.
+  useEffect(() => {
+    if (info) mark("order-ready");
+  }, [info]);
 
   // New keys, new mode: a fresh page, so nothing of the old mode's Stripe.js stays loaded.
   const keysChanged = useCallback((notice: string) => reloadInto({ view: "settings", notice }), []);

@@ -45,15 +45,18 @@ export function newDataDir(name, { simulatorCertificate = false } = {}) {
 /**
  * The binary WebKitWebDriver starts: a small script that sets the test's environment (a test
  * build's switches), runs Paydesk with the same arguments, and keeps its stdout and stderr in
- * this run's temp dir, where the secrets scan (scan-secrets.mjs) reads them.
+ * this run's temp dir, where the secrets scan (scan-secrets.mjs) reads them. With `stampDir`
+ * (the app benchmark) it also writes there, just before it becomes Paydesk, its process id
+ * (`pid`, which Paydesk keeps: exec) and the wall-clock time in nanoseconds (`exec-ns`).
  */
-function application(env = {}) {
+function application(env = {}, stampDir = null) {
   mkdirSync(TMP, { recursive: true });
   const dir = mkdtempSync(join(TMP, "launcher-"));
   const script = join(dir, "paydesk");
   const quote = (v) => `'${String(v).replaceAll("'", "'\\''")}'`;
   const exports = Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}\n`).join("");
-  writeFileSync(script, `#!/bin/sh\n${exports}exec ${quote(PAYDESK_BIN())} "$@" >>${quote(join(dir, "output.log"))} 2>&1\n`, { mode: 0o755 });
+  const stamp = stampDir ? `echo $$ >${quote(join(stampDir, "pid"))}\ndate +%s%N >${quote(join(stampDir, "exec-ns"))}\n` : "";
+  writeFileSync(script, `#!/bin/sh\n${exports}${stamp}exec ${quote(PAYDESK_BIN())} "$@" >>${quote(join(dir, "output.log"))} 2>&1\n`, { mode: 0o755 });
   return script;
 }
 
@@ -94,11 +97,13 @@ export async function saveIpcReplies(session) {
 /**
  * Starts Paydesk on `dataDir` and waits until the UI has heard from the core
  * (the mode badge shows DEMO/TEST/LIVE). Throws with the UI's own error if the core is unreachable.
+ * `recordIpcReplies: false` (the app benchmark) keeps the page as it ships: the recorder holds
+ * every reply in the page's memory. `stampDir`: see `application`.
  */
-export async function launch({ dataDir, env }) {
+export async function launch({ dataDir, env, recordIpcReplies = true, stampDir = null }) {
   const session = await Session.create(DRIVER_URL(), {
     alwaysMatch: {
-      "tauri:options": { application: application(env), args: ["--data-dir", dataDir] },
+      "tauri:options": { application: application(env, stampDir), args: ["--data-dir", dataDir] },
     },
   });
   try {
@@ -117,6 +122,7 @@ export async function launch({ dataDir, env }) {
     await session.delete();
     throw e;
   }
+  if (!recordIpcReplies) return session;
   await recordIpc(session);
   const end = session.delete.bind(session);
   session.delete = async () => {

@@ -8,6 +8,7 @@ import type {
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { api, ApiError, type Checkout as CheckoutReply, type Mode, type OrderView, type Settings, type Settlement } from "../api";
 import { canPay, canVoid, checkoutReducer, initialCheckout } from "../checkout";
+import { mark } from "../marks";
 import { logProblem } from "../problems";
 import { stripeFor } from "../stripe";
 import { TestCards } from "./CheckoutTestCards";
@@ -99,6 +100,7 @@ export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided, onEdit, s
         const mounted = element;
         element.on("ready", () => {
           if (cancelled) return;
+          mark("element-ready");
           dispatch({ type: "elementReady" });
           // The cashier types the card number next: no click needed.
           mounted.focus();
@@ -149,6 +151,7 @@ export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided, onEdit, s
     const s = stripeRef.current;
     if (busy.current || !s || !canPay(state)) return;
     busy.current = true;
+    mark("pay");
     dispatch({ type: "pay" });
     try {
       const submitted = await s.elements.submit();

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent }
 import { api, ApiError, type OrderView, type QuickItem, type Settings } from "../api";
 import { parseFieldError } from "../errors";
 import { useQuote } from "../hooks/useQuote";
+import { mark } from "../marks";
 import {
   newKey,
   nextSale,
@@ -139,6 +140,7 @@ export function NewSale({ active = true, onSaved, onShowOrders, onCharge, deboun
   const canCharge = onCharge !== undefined && !saving && (hasLines ? canSave : saved !== null);
   const charge = async () => {
     if (!onCharge || !canCharge) return;
+    mark("charge");
     const order = hasLines ? await save() : saved;
     if (!order) return;
     setSaved(null);

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { api, ApiError, type Mode, type OrderView, type Settings, type Settlement } from "../api";
+import { mark } from "../marks";
 import { Receipt } from "./Receipt";
 
 type Props = {
@@ -41,6 +42,10 @@ export function SaleResult({ orderId, settlement, onNewSale, active = true, sett
   useEffect(() => {
     if (active) newSaleRef.current?.focus();
   }, [active, order]);
+
+  useEffect(() => {
+    if (order) mark("receipt");
+  }, [order]);
 
   // Enter anywhere on this screen starts the next sale (buttons handle their own Enter).
   useEffect(() => {
