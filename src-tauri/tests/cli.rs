@@ -22,6 +22,17 @@ fn new_coffee_order(dir: &Path) -> Value {
     run.json()
 }
 
+/// `command` with `extra` exits 1 with the error `code`, its message containing `message`.
+fn assert_refused(dir: &Path, command: &[&str], extra: &[&str], code: &str, message: &str) -> Run {
+    let args: Vec<&str> = command.iter().chain(extra).copied().collect();
+    let run = paydesk(dir, &args);
+    assert_eq!(run.status, 1, "{extra:?}: {}", run.stderr);
+    let error = &run.json()["error"];
+    assert_eq!(error["code"], code, "{extra:?}");
+    assert!(error["message"].as_str().unwrap().contains(message), "{extra:?}: {error}");
+    run
+}
+
 fn order_count(dir: &Path) -> usize {
     let run = paydesk(dir, &["order", "list", "--json"]);
     assert_eq!(run.status, 0, "{}", run.stderr);
@@ -87,13 +98,7 @@ fn bad_input_is_a_specific_error_and_changes_nothing() {
         (&["--line", "Yacht @ 1,000,000"], "pricing", "over Stripe's maximum"),
     ];
     for (extra, code, message) in cases {
-        let mut args = vec!["order", "new", "--json"];
-        args.extend_from_slice(extra);
-        let run = paydesk(dir.path(), &args);
-        assert_eq!(run.status, 1, "{extra:?}: {}", run.stderr);
-        let error = &run.json()["error"];
-        assert_eq!(error["code"], *code, "{extra:?}");
-        assert!(error["message"].as_str().unwrap().contains(message), "{extra:?}: {error}");
+        let run = assert_refused(dir.path(), &["order", "new", "--json"], extra, code, message);
         assert!(run.stderr.contains(message), "{extra:?}: {}", run.stderr);
     }
     assert_eq!(order_count(dir.path()), 1);
@@ -308,13 +313,7 @@ fn customers_are_added_found_edited_and_removed_from_the_command_line() {
         (&["--name", "Cy\u{202E}"], "invalid_customer", "reorder text"),
     ];
     for (extra, code, message) in cases {
-        let mut args = vec!["customer", "new", "--json"];
-        args.extend_from_slice(extra);
-        let run = paydesk(dir.path(), &args);
-        assert_eq!(run.status, 1, "{extra:?}: {}", run.stderr);
-        let error = &run.json()["error"];
-        assert_eq!(error["code"], *code, "{extra:?}");
-        assert!(error["message"].as_str().unwrap().contains(message), "{extra:?}: {error}");
+        assert_refused(dir.path(), &["customer", "new", "--json"], extra, code, message);
     }
 
     let names = |args: &[&str]| -> Vec<String> {

@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{everything_written, paydesk, KeyringSession, Run};
+use common::{everything_written, paydesk, simulator, KeyringSession, Run};
 use paydesk_core::payments::CaptureMode;
 use serde_json::Value;
 
@@ -41,22 +41,6 @@ impl Till<'_> {
     }
 }
 
-/// A simulator served by `paydesk simulator`, stopped when dropped.
-fn simulator(dir: &Path) -> (common::KillOnDrop, String) {
-    use std::io::BufRead;
-    let mut child = common::KillOnDrop(
-        Command::new(env!("CARGO_BIN_EXE_paydesk"))
-            .args(["--data-dir", dir.to_str().unwrap(), "simulator", "--port", "0", "--json"])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let mut line = String::new();
-    std::io::BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url: Value = serde_json::from_str(&line).unwrap();
-    (child, url["url"].as_str().unwrap().to_owned())
-}
 
 #[test]
 fn keys_live_in_the_keyring_only_and_orders_are_charged_refunded_and_voided() {

@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{KeyringSession, Run};
+use common::{simulator, KeyringSession, Run};
 use rusqlite::Connection;
 use serde_json::Value;
 
@@ -226,22 +226,6 @@ fn fill(disk: &Path) -> Vec<PathBuf> {
     unreachable!()
 }
 
-/// A Stripe simulator served by `paydesk simulator`, stopped when dropped.
-fn simulator(dir: &Path) -> (common::KillOnDrop, String) {
-    use std::io::BufRead;
-    let mut child = common::KillOnDrop(
-        Command::new(env!("CARGO_BIN_EXE_paydesk"))
-            .args(["--data-dir", dir.to_str().unwrap(), "simulator", "--port", "0", "--json"])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let mut line = String::new();
-    std::io::BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url: Value = serde_json::from_str(&line).unwrap();
-    (child, url["url"].as_str().unwrap().to_owned())
-}
 
 /// A till with test keys in a private keyring, paying at a simulator.
 struct Till<'a> {

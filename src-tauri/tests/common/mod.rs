@@ -215,3 +215,19 @@ pub fn everything_written(data_dir: &Path) -> String {
     walk(data_dir, &mut out);
     out
 }
+
+/// A Stripe simulator served by `paydesk simulator` in `dir`, stopped when dropped, and its URL.
+pub fn simulator(dir: &Path) -> (KillOnDrop, String) {
+    let mut child = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_paydesk"))
+            .args(["--data-dir", dir.to_str().unwrap(), "simulator", "--port", "0", "--json"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url: Value = serde_json::from_str(&line).unwrap();
+    (child, url["url"].as_str().unwrap().to_owned())
+}
