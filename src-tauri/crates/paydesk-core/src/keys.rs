@@ -34,7 +34,7 @@ pub enum KeysError {
     Format(#[from] paydesk_stripe::KeyFormatError),
     #[error("the secret key is a {secret:?} key but the publishable key is a {publishable:?} key; use a pair from the same mode")]
     ModeMismatch { secret: Mode, publishable: Mode },
-    #[error("Stripe did not accept the secret key: {}", .0.cashier_message())]
+    #[error("{}", rejected_message(.0))]
     Rejected(StripeError),
     #[error(transparent)]
     Keyring(#[from] VaultError),
@@ -150,4 +150,28 @@ pub fn configured_client(status: &KeyStatus, keyring: &Keyring, endpoint: Endpoi
 
 fn lock(store: &std::sync::Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
     store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Why the key check failed, in words for setting keys: a connection that failed says nothing
+/// about the key (and nothing about any payment, which the general message would).
+fn rejected_message(error: &StripeError) -> String {
+    match error {
+        StripeError::Connection { .. } | StripeError::OutcomeUnknown { .. } | StripeError::Decode { .. } => {
+            "Stripe could not be reached to check the secret key; nothing was saved. Check the connection and try again.".into()
+        }
+        other => format!("Stripe did not accept the secret key: {}", other.cashier_message()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_check_that_cannot_reach_stripe_says_so_and_nothing_of_payments() {
+        let unreachable = KeysError::Rejected(StripeError::Connection { message: "connection refused".into(), request_may_have_reached_stripe: false });
+        let text = unreachable.to_string();
+        assert!(text.contains("could not be reached") && text.contains("nothing was saved"), "{text}");
+        assert!(!text.contains("payment"), "{text}");
+    }
 }
