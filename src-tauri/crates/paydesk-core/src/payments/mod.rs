@@ -735,11 +735,7 @@ impl Payments {
                 // Another till re-sent this request under its key while this send was on its
                 // way (or answered it): this refusal says nothing about that send.
                 tracing::warn!(order = %order.id, attempt = attempt.attempt, code = error.code(), "payment request refused, but another till sent it too; its outcome decides");
-                let answered = self.store().payment_attempt(attempt.id)?.payment_intent_id;
-                match answered {
-                    Some(id) => Ok(self.stripe.retrieve_payment_intent(&id, self.policy).await?),
-                    None => Err(StripeError::OutcomeUnknown { tries: 1, last: Box::new(error) }.into()),
-                }
+                self.attempt_intent_now(attempt.id).await?.ok_or_else(|| StripeError::OutcomeUnknown { tries: 1, last: Box::new(error) }.into())
             }
         }
     }
