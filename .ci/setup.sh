@@ -81,7 +81,12 @@ build_release_app() {
   local features="custom-protocol"
   [ "${1:-}" = test ] && features="custom-protocol,test-endpoints"
   say "building the release app ($features)"
-  (cd "$REPO" && cargo build --locked --release -p paydesk --features "$features") || die "the release build failed"
-  PAYDESK_BIN="$CARGO_TARGET_DIR/release/paydesk"
+  (cd "$REPO" && cargo build --locked --release -p paydesk-app --features "$features") || die "the release build failed"
+  # A copy of its own, so that another build into the same profile (the package test's,
+  # without test-endpoints) cannot change what the end-to-end tests run.
+  local bin_dir="$CARGO_TARGET_DIR/app-${1:-shipped}"
+  mkdir -p "$bin_dir"
+  cp "$CARGO_TARGET_DIR/release/paydesk" "$CARGO_TARGET_DIR/release/paydesk-window" "$bin_dir/" || die "cannot copy the app to $bin_dir"
+  PAYDESK_BIN="$bin_dir/paydesk"
   export PAYDESK_BIN
 }

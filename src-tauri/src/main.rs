@@ -1,3 +1,5 @@
+//! `paydesk-window`: the window (what the desktop entry starts, and what `paydesk` with no
+//! subcommand hands over to). Given a subcommand it runs it like `paydesk` does.
 // No console window on Windows release builds; the CLI subcommands still print.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 

@@ -341,3 +341,47 @@ fn customers_are_added_found_edited_and_removed_from_the_command_line() {
     assert_eq!(gone.status, 1);
     assert_eq!(gone.json()["error"]["code"], "customer_not_found");
 }
+
+/// The shared objects an ELF file names as needed (its DT_NEEDED entries), by readelf.
+fn needed_libraries(binary: &str) -> Vec<String> {
+    let output = Command::new("readelf").args(["--dynamic", "--wide", binary]).output().expect("readelf (binutils) runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|line| line.contains("(NEEDED)"))
+        .filter_map(|line| Some(line.split('[').nth(1)?.trim_end_matches(']').to_string()))
+        .collect()
+}
+
+#[test]
+fn the_command_line_does_not_load_the_windows_libraries() {
+    let window = needed_libraries(env!("CARGO_BIN_EXE_paydesk-window"));
+    assert!(window.iter().any(|lib| lib.starts_with("libwebkit2gtk")), "{window:?}");
+    let cli = needed_libraries(env!("CARGO_BIN_EXE_paydesk"));
+    assert!(!cli.is_empty(), "readelf found no NEEDED entries at all");
+    let window_only: Vec<_> = cli.iter().filter(|lib| ["webkit", "gtk", "gdk", "soup", "javascriptcore"].iter().any(|name| lib.contains(name))).collect();
+    assert!(window_only.is_empty(), "the CLI links {window_only:?}: every command would pay for loading them");
+}
+
+#[test]
+fn paydesk_without_a_subcommand_hands_the_same_arguments_to_the_window_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = dir.path().join("paydesk");
+    std::fs::copy(env!("CARGO_BIN_EXE_paydesk"), &cli).unwrap();
+
+    let missing = Command::new(&cli).args(["--data-dir", "/tmp/shop"]).output().unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(stderr.contains("the window is not installed") && stderr.contains("paydesk-window"), "{stderr}");
+
+    // A stand-in window that says what it was given and which process it runs in.
+    let window = dir.path().join("paydesk-window");
+    std::fs::write(&window, "#!/bin/sh\necho \"pid=$$ args=$*\"\nexit 7\n").unwrap();
+    std::fs::set_permissions(&window, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let child = Command::new(&cli).args(["--data-dir", "/tmp/shop"]).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let pid = child.id();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(7), "the window's exit status is paydesk's");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.trim(), format!("pid={pid} args=--data-dir /tmp/shop"), "the window replaces the paydesk process, with its arguments");
+}

@@ -44,7 +44,7 @@ build_shipped_app() {
   local profile=release
   grep -q '^\[profile\.dist\]' "$REPO/Cargo.toml" && profile=dist
   say "building the app as shipped (profile $profile, features custom-protocol)"
-  (cd "$REPO" && cargo build --locked --profile "$profile" -p paydesk --features custom-protocol) || die "the app did not build"
+  (cd "$REPO" && cargo build --locked --profile "$profile" -p paydesk-app --features custom-protocol) || die "the app did not build"
   PAYDESK_BIN="$CARGO_TARGET_DIR/$profile/paydesk"
   export PAYDESK_BIN
 }

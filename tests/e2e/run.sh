@@ -4,7 +4,7 @@
 #   PAYDESK_BIN=/abs/path/to/paydesk tests/e2e/run.sh [extra node --test args]
 #
 # PAYDESK_BIN is a release build with the bundled UI:
-#   (cd ui && npm ci && npm run build) && cargo build --release -p paydesk --features custom-protocol
+#   (cd ui && npm ci && npm run build) && cargo build --release -p paydesk-app --features custom-protocol
 #
 # What this script does:
 #   1. checks the system tools (apt packages are the caller's job) and installs tauri-driver
@@ -30,13 +30,19 @@ log() { echo "e2e: $*" >&2; }
 
 if [[ "${1:-}" != "--inner" ]]; then
   # ---------------------------------------------------------------- outer: checks
-  [[ -n "${PAYDESK_BIN:-}" ]] || die "set PAYDESK_BIN to the Paydesk release binary (cargo build --release -p paydesk --features custom-protocol)"
+  [[ -n "${PAYDESK_BIN:-}" ]] || die "set PAYDESK_BIN to the Paydesk release binary (cargo build --release -p paydesk-app --features custom-protocol)"
   [[ "$PAYDESK_BIN" = /* ]] || PAYDESK_BIN="$(pwd)/$PAYDESK_BIN"
   [[ -f "$PAYDESK_BIN" && -x "$PAYDESK_BIN" ]] || die "PAYDESK_BIN=$PAYDESK_BIN is not an executable file"
+  # `paydesk` opens the window by handing over to paydesk-window, installed beside it.
+  window_bin="$PAYDESK_BIN"
+  if [[ "$(basename "$PAYDESK_BIN")" = paydesk ]]; then
+    window_bin="$(dirname "$PAYDESK_BIN")/paydesk-window"
+    [[ -x "$window_bin" ]] || die "$window_bin is missing: it is built with PAYDESK_BIN (cargo build -p paydesk-app)"
+  fi
   export PAYDESK_BIN
-  # The UI is compiled into the binary: a binary older than ui/dist tests a stale UI.
-  if [[ -f "$repo/ui/dist/index.html" && "$repo/ui/dist/index.html" -nt "$PAYDESK_BIN" ]]; then
-    log "WARNING: ui/dist is newer than $PAYDESK_BIN; the window will show the UI the binary was built with"
+  # The UI is compiled into the window's binary: one older than ui/dist tests a stale UI.
+  if [[ -f "$repo/ui/dist/index.html" && "$repo/ui/dist/index.html" -nt "$window_bin" ]]; then
+    log "WARNING: ui/dist is newer than $window_bin; the window will show the UI the binary was built with"
   fi
 
   missing=()

@@ -6,6 +6,7 @@ mod commands;
 mod customers;
 pub mod logging;
 mod payments;
+pub mod window;
 
 use std::ffi::OsString;
 use std::io::Write;
