@@ -14,6 +14,11 @@ fn main() {
 const COMMANDS: &[&str] = &[
     "app_info",
     "app_log_problem",
+    "customer_list",
+    "customer_create",
+    "customer_get",
+    "customer_edit",
+    "customer_remove",
     "order_quote",
     "order_create",
     "order_list",

@@ -29,6 +29,11 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
     builder.invoke_handler(tauri::generate_handler![
         commands::app::app_info,
         commands::app::app_log_problem,
+        commands::customers::customer_list,
+        commands::customers::customer_create,
+        commands::customers::customer_get,
+        commands::customers::customer_edit,
+        commands::customers::customer_remove,
         commands::orders::order_quote,
         commands::orders::order_create,
         commands::orders::order_list,

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from "react";
-import { api, ApiError, inTauri, type AppInfo, type OrderView, type Settings as ShopSettings, type Settlement } from "./api";
+import { api, ApiError, inTauri, type AppInfo, type Customer, type OrderView, type Settings as ShopSettings, type Settlement } from "./api";
 import { Checkout } from "./components/Checkout";
+import { toSaleCustomer } from "./components/CustomerPicker";
+import { Customers } from "./components/Customers";
 import { Header, ModeBanner, type View } from "./components/Header";
 import { NewSale } from "./components/NewSale";
 import { RecentOrders } from "./components/RecentOrders";
@@ -10,6 +12,7 @@ import { Settings } from "./components/Settings";
 import { mark } from "./marks";
 import { watchPolicyViolations } from "./problems";
 import { reloadInto, takeAfterReload } from "./reload";
+import type { SaleCustomer } from "./sale";
 
 /**
  * Where the current sale is: being typed (possibly an order sent back from the checkout to be
@@ -20,7 +23,7 @@ type Stage =
   | { kind: "checkout"; order: OrderView }
   | { kind: "result"; order: OrderView; settlement: Settlement };
 
-const VIEW_KEYS: Record<string, View> = { F2: "sale", F3: "orders", F4: "report", F9: "settings" };
+const VIEW_KEYS: Record<string, View> = { F2: "sale", F3: "orders", F4: "report", F5: "customers", F9: "settings" };
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
@@ -31,6 +34,7 @@ export function App() {
   const [pageProblem, setPageProblem] = useState<string | null>(null);
   const [lastSaved, setLastSaved] = useState<number | null>(null);
   const [stage, setStage] = useState<Stage>({ kind: "entry", editing: null });
+  const [saleFor, setSaleFor] = useState<SaleCustomer | null>(null);
 
   const charge = useCallback((order: OrderView) => {
     setLastSaved(order.number);
@@ -41,6 +45,12 @@ export function App() {
     [],
   );
   const newSale = useCallback(() => setStage({ kind: "entry", editing: null }), []);
+  // From the Customers screen: the sale being typed (or a new one) is for this customer.
+  const sellTo = useCallback((customer: Customer) => {
+    setSaleFor(toSaleCustomer(customer));
+    setStage((s) => (s.kind === "entry" ? s : { kind: "entry", editing: null }));
+    setView("sale");
+  }, []);
   const backToEdit = useCallback((order: OrderView) => {
     setStage({ kind: "entry", editing: order });
     setView("sale");
@@ -111,6 +121,7 @@ export function App() {
             active={view === "sale" && stage.kind === "entry"}
             settings={settings}
             editOrder={stage.kind === "entry" ? stage.editing : null}
+            startFor={saleFor}
             onSaved={(o) => setLastSaved(o.number)}
             onShowOrders={() => setView("orders")}
             onCharge={info ? charge : undefined}
@@ -152,6 +163,11 @@ export function App() {
         {view === "report" && (
           <div className="view">
             <Report />
+          </div>
+        )}
+        {view === "customers" && (
+          <div className="view">
+            <Customers onSell={sellTo} />
           </div>
         )}
         {/* Mounted only while shown: a typed secret key does not outlive the screen. */}

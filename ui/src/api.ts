@@ -32,6 +32,8 @@ export type OrderInput = {
   tip?: string | null;
   note?: string | null;
   customerEmail?: string | null;
+  /** A customer from the directory (their id); the email defaults from them when left empty. */
+  customerId?: string | null;
 };
 
 export type QuoteLine = {
@@ -106,6 +108,8 @@ export type OrderView = OrderSummary & {
   quote: Quote;
   note: string | null;
   customerEmail: string | null;
+  /** The customer from the directory the order is for. */
+  customer?: OrderCustomer | null;
   updatedAt?: string;
   events: OrderEvent[];
   payment: PaymentView;
@@ -271,6 +275,30 @@ export type DailyReport = {
   currencies: CurrencyReport[];
 };
 
+/** A customer as the cashier types them; empty optional fields are sent as null. */
+export type CustomerInput = { name: string; email: string | null; phone: string | null; note: string | null };
+
+/** One of the current mode's customers. */
+export type Customer = {
+  id: string;
+  /** What the cashier reads out and types: C12 is number 12. */
+  number: number;
+  mode: Mode;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  note: string | null;
+  stripeCustomerId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  removed: boolean;
+};
+
+/** Who an order is for, as the order names them. */
+export type OrderCustomer = { id: string; number: number; name: string };
+
+export type CustomerPage = { customer: Customer; orders: OrderSummary[] };
+
 /** Where the CSV went, or `null` when the cashier closed the save dialog. */
 export type ExportResult = { path: string; rows: number } | null;
 
@@ -278,6 +306,16 @@ export const api = {
   appInfo: () => call<AppInfo>("app_info"),
   /** For the log: something the window blocked or could not load (no secrets, no full URLs). */
   logProblem: (kind: string, detail: string) => call<null>("app_log_problem", { problem: { kind, detail } }),
+  /** The directory, or those whose name, email or phone contains `search`. */
+  customerList: (search?: string, limit?: number) =>
+    call<{ customers: Customer[] }>("customer_list", { search: search ?? null, limit: limit ?? null }),
+  /** Rejects with `invalid_customer` and a message "<field>: …"; nothing is saved then. */
+  customerCreate: (input: CustomerInput) => call<Customer>("customer_create", { input }),
+  /** `id`: the customer's id or "C12". With their latest orders. */
+  customerGet: (id: string) => call<CustomerPage>("customer_get", { id }),
+  customerEdit: (id: string, input: CustomerInput) => call<Customer>("customer_edit", { id, input }),
+  /** Leaves the directory; their orders keep naming them. */
+  customerRemove: (id: string) => call<Customer>("customer_remove", { id }),
   orderQuote: (input: OrderInput) => call<Quote>("order_quote", { input }),
   orderCreate: (input: OrderInput) => call<OrderView>("order_create", { input }),
   orderList: (query: OrderListQuery = {}) => call<OrderPage>("order_list", { query }),

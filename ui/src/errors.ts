@@ -4,7 +4,7 @@
 
 export type FieldError = { field: string | null; text: string };
 
-const PATH = /^((?:lines|taxes)\[\d+\]\.[A-Za-z]+|discount(?:\.[A-Za-z]+)?|tip|note|customerEmail|currency|lines|taxes): (.+)$/s;
+const PATH = /^((?:lines|taxes)\[\d+\]\.[A-Za-z]+|discount(?:\.[A-Za-z]+)?|tip|note|customerEmail|customerId|currency|lines|taxes): (.+)$/s;
 
 const LINE_FIELDS: Record<string, string> = { description: "description", quantity: "quantity", unitPrice: "price" };
 const TOP_FIELDS: Record<string, string> = {
@@ -12,6 +12,7 @@ const TOP_FIELDS: Record<string, string> = {
   tip: "Tip",
   note: "Note",
   customerEmail: "Customer email",
+  customerId: "Customer",
   currency: "Currency",
   lines: "Items",
   taxes: "Tax",

@@ -1,6 +1,6 @@
 // The cashier's form, exactly as typed, and its translation into the core's OrderInput.
 // No arithmetic on money here: prices, rates, tip and discount stay strings.
-import type { MoneyView, OrderInput, OrderView, QuickItem, Settings, TaxInput } from "./api";
+import type { MoneyView, OrderCustomer, OrderInput, OrderView, QuickItem, Settings, TaxInput } from "./api";
 
 export type DraftLine = {
   key: number;
@@ -28,7 +28,11 @@ export type SaleForm = {
   tip: string;
   note: string;
   customerEmail: string;
+  /** From the directory; `email` (when known) is what the core fills in if customerEmail is left empty. */
+  customer: SaleCustomer | null;
 };
+
+export type SaleCustomer = OrderCustomer & { email?: string | null };
 
 export const CURRENCIES = ["USD", "EUR", "GBP", "CAD", "AUD", "JPY"] as const;
 
@@ -62,6 +66,7 @@ export function emptySale(currency = "USD", taxes: readonly TaxInput[] = []): Sa
     tip: "",
     note: "",
     customerEmail: "",
+    customer: null,
   };
 }
 
@@ -110,6 +115,7 @@ export function saleFromOrder(order: OrderView, fallbackTaxes: readonly DraftTax
       tip: input.tip ?? "",
       note: input.note ?? "",
       customerEmail: input.customerEmail ?? "",
+      customer: order.customer ?? null,
     };
   }
   const q = order.quote;
@@ -130,6 +136,7 @@ export function saleFromOrder(order: OrderView, fallbackTaxes: readonly DraftTax
     tip: q.tip.minor !== 0 ? typedAmount(q.tip) : "",
     note: order.note ?? "",
     customerEmail: order.customerEmail ?? "",
+    customer: order.customer ?? null,
   };
 }
 
@@ -175,6 +182,7 @@ export function toOrderInput(form: SaleForm): InputResult {
       tip: orNull(form.tip),
       note: orNull(form.note),
       customerEmail: orNull(form.customerEmail),
+      ...(form.customer ? { customerId: form.customer.id } : {}),
     },
   };
 }

@@ -4,6 +4,7 @@
 //! `{code, message}`. Here a wrong shape is refused with the code its content would be
 //! refused with, and a message that names the argument and quotes little of it.
 
+use paydesk_core::customer::CustomerInput;
 use paydesk_core::order::OrderInput;
 use paydesk_core::settings::Settings;
 use paydesk_core::store::OrderQuery;
@@ -60,6 +61,10 @@ impl FromWindow for OrderInput {
     const REFUSED_AS: &'static str = "invalid_order";
 }
 
+impl FromWindow for CustomerInput {
+    const REFUSED_AS: &'static str = "invalid_customer";
+}
+
 impl FromWindow for OrderQuery {
     const REFUSED_AS: &'static str = "invalid_query";
 }
@@ -100,4 +105,8 @@ window_values! {
     ConfirmationToken(String) => "invalid_confirmation_token";
     /// Whether a phone order is marked MOTO.
     Moto(bool) => "invalid_moto";
+    /// A customer's id or number (`C12`); one that names nobody is a customer not found.
+    CustomerRef(String) => "customer_not_found";
+    /// What the cashier typed to find a customer.
+    SearchText(String) => "invalid_query";
 }

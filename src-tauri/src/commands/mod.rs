@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod args;
+pub mod customers;
 pub mod keys;
 pub mod orders;
 pub mod payments;

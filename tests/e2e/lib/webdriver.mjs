@@ -11,9 +11,11 @@ export const Keys = Object.freeze({
   ESCAPE: "\uE00C",
   BACKSPACE: "\uE003",
   CONTROL: "\uE009",
+  ALT: "\uE00A",
   NULL: "\uE000",
   F2: "\uE032",
   F3: "\uE033",
+  F5: "\uE035",
 });
 
 export class WebDriverError extends Error {

@@ -1,7 +1,7 @@
 import type { AppInfo } from "../api";
 import { ModeBadge } from "./ModeBadge";
 
-export type View = "sale" | "orders" | "report" | "settings";
+export type View = "sale" | "orders" | "report" | "customers" | "settings";
 
 type Props = {
   info: AppInfo | null;
@@ -13,6 +13,7 @@ const TABS: { view: View; label: string; key: string }[] = [
   { view: "sale", label: "New sale", key: "F2" },
   { view: "orders", label: "History", key: "F3" },
   { view: "report", label: "Daily report", key: "F4" },
+  { view: "customers", label: "Customers", key: "F5" },
   { view: "settings", label: "Settings", key: "F9" },
 ];
 

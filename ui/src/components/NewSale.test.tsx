@@ -6,6 +6,7 @@ vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
 import { invoke } from "@tauri-apps/api/core";
 import type { OrderInput, Settings } from "../api";
+import { ana, bo } from "../test/customerFixtures";
 import { orderView, quoteCoffee, settingsFixture } from "../test/fixtures";
 import { NewSale } from "./NewSale";
 
@@ -343,5 +344,56 @@ describe("NewSale currency from settings", () => {
   it("offers the shop's currency even when the short list lacks it", () => {
     render(<NewSale debounceMs={0} settings={{ ...settingsFixture, defaultCurrency: "CHF" }} />);
     expect(screen.getByTestId("currency")).toHaveProperty("value", "CHF");
+  });
+});
+
+describe("NewSale customer", () => {
+  const createdInput = () => (invokeMock.mock.calls.find((c) => c[0] === "order_create")?.[1] as { input: OrderInput }).input;
+
+  beforeEach(() => {
+    invokeMock.mockImplementation(async (cmd: string, args?: unknown) => {
+      if (cmd === "order_quote") return quoteCoffee;
+      if (cmd === "order_create") return orderView(1042);
+      if (cmd === "customer_list") {
+        const search = (args as { search: string }).search.toLowerCase();
+        return { customers: [ana, bo].filter((c) => c.name.toLowerCase().includes(search) || c.phone?.includes(search)) };
+      }
+      throw new Error(`unexpected command ${cmd}`);
+    });
+  });
+
+  it("picks a customer by type-ahead and the keyboard; Enter picks, it does not charge", async () => {
+    const user = userEvent.setup();
+    const onCharge = vi.fn();
+    render(<NewSale debounceMs={0} onCharge={onCharge} />);
+    await addLine(user, "Flat white", "2", "3.50");
+    await user.type(screen.getByTestId("sale-customer-search"), "+");
+    await waitFor(() => expect(screen.getAllByTestId("customer-suggestion")).toHaveLength(2));
+    await user.keyboard("{ArrowDown}{Enter}");
+    expect(screen.getByTestId("sale-customer").textContent).toContain("C2 Bo Li");
+    expect(onCharge).not.toHaveBeenCalled();
+    expect(invokeMock.mock.calls.find((c) => c[0] === "customer_list")?.[1]).toEqual({ search: "+", limit: 6 });
+
+    await user.click(screen.getByTestId("save-order"));
+    await waitFor(() => expect(createdInput().customerId).toBe(bo.id));
+  });
+
+  it("shows the customer's email as what the order will get, and can drop the customer", async () => {
+    const user = userEvent.setup();
+    render(<NewSale debounceMs={0} startFor={{ id: ana.id, number: 1, name: ana.name, email: ana.email }} />);
+    expect(screen.getByTestId("sale-customer").textContent).toContain("C1 Ana Díaz");
+    expect(screen.getByTestId("customer-email").getAttribute("placeholder")).toBe("ana@example.com (the customer's)");
+    await user.click(screen.getByTestId("sale-customer-clear"));
+    expect(screen.queryByTestId("sale-customer")).toBeNull();
+    await addLine(user, "Flat white", "2", "3.50");
+    await user.click(screen.getByTestId("save-order"));
+    await waitFor(() => expect(createdInput()).not.toHaveProperty("customerId"));
+  });
+
+  it("says when nobody matches", async () => {
+    const user = userEvent.setup();
+    render(<NewSale debounceMs={0} />);
+    await user.type(screen.getByTestId("sale-customer-search"), "zz");
+    expect((await screen.findByTestId("customer-no-match")).textContent).toContain("No customer matches");
   });
 });

@@ -12,9 +12,11 @@ import {
   startKey,
   toOrderInput,
   type DraftLine,
+  type SaleCustomer,
   type SaleForm,
 } from "../sale";
 import { Adjustments } from "./Adjustments";
+import { CustomerPicker } from "./CustomerPicker";
 import { LineEntry, type LineEntryHandle, type NewLine } from "./LineEntry";
 import { LinesTable } from "./LinesTable";
 import { QuickItems } from "./NewSaleQuickItems";
@@ -35,10 +37,12 @@ type Props = {
    * until the sale is cleared, saving or charging edits that order instead of creating one.
    */
   editOrder?: OrderView | null;
+  /** A sale started from the Customers screen: each new object puts that customer on the sale. */
+  startFor?: SaleCustomer | null;
 };
 
 /** The "New sale" screen: line entry, adjustments, live totals from the core, save. */
-export function NewSale({ active = true, onSaved, onShowOrders, onCharge, debounceMs, settings = null, editOrder = null }: Props) {
+export function NewSale({ active = true, onSaved, onShowOrders, onCharge, debounceMs, settings = null, editOrder = null, startFor = null }: Props) {
   const [form, setForm] = useState<SaleForm>(() => saleFromSettings(settings));
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<ApiError | null>(null);
@@ -70,7 +74,7 @@ export function NewSale({ active = true, onSaved, onShowOrders, onCharge, deboun
     const next = saleFromSettings(settings);
     startedAs.current = startKey(next);
     // Same currency and rates: keep the rows (and whatever has the focus) as they are.
-    if (startKey(next) !== startKey(f)) setForm(next);
+    if (startKey(next) !== startKey(f)) setForm({ ...next, customer: f.customer });
   }, [settings]);
 
   useEffect(() => {
@@ -80,6 +84,12 @@ export function NewSale({ active = true, onSaved, onShowOrders, onCharge, deboun
     setSaved(null);
     setSaveError(null);
   }, [editOrder]);
+
+  useEffect(() => {
+    if (!startFor) return;
+    setForm((f) => ({ ...f, customer: startFor }));
+    setSaveError(null);
+  }, [startFor]);
 
   const built = useMemo(() => toOrderInput(form), [form]);
   const hasLines = form.lines.length > 0;
@@ -218,11 +228,17 @@ export function NewSale({ active = true, onSaved, onShowOrders, onCharge, deboun
           taxLabel={form.taxes.length === 1 ? form.taxes[0]?.name.trim() || "Tax" : "Tax"}
         />
         <section className="card customer" aria-label="Customer">
+          <CustomerPicker
+            customer={form.customer}
+            invalid={invalidField === "customerId"}
+            onChange={(customer) => patch({ customer })}
+          />
           <label className="field">
             <span>Customer email (optional)</span>
             <input
               type="email"
               data-testid="customer-email"
+              placeholder={form.customer?.email ? `${form.customer.email} (the customer's)` : undefined}
               aria-invalid={invalidField === "customerEmail" || undefined}
               value={form.customerEmail}
               maxLength={254}
@@ -297,9 +313,9 @@ export function NewSale({ active = true, onSaved, onShowOrders, onCharge, deboun
             </>
           )}
           <dt>
-            <kbd>F2</kbd> <kbd>F3</kbd> <kbd>F4</kbd> <kbd>F9</kbd>
+            <kbd>F2</kbd> <kbd>F3</kbd> <kbd>F4</kbd> <kbd>F5</kbd> <kbd>F9</kbd>
           </dt>
-          <dd>sale, orders, report, settings</dd>
+          <dd>sale, orders, report, customers, settings</dd>
         </dl>
         {saved && (
           <div className="saved" role="status" data-testid="saved-order">

@@ -47,8 +47,16 @@ export function OrderDetail({ order, settings = null, mode = null, onChanged }: 
       </table>
       <TotalsList quote={order.quote} />
       <OrderPayment order={order} />
-      {(order.customerEmail || order.note) && (
+      {(order.customer || order.customerEmail || order.note) && (
         <dl className="meta">
+          {order.customer && (
+            <>
+              <dt>Customer</dt>
+              <dd data-testid="order-customer">
+                C{order.customer.number} {order.customer.name}
+              </dd>
+            </>
+          )}
           {order.customerEmail && (
             <>
               <dt>Email</dt>

@@ -51,6 +51,7 @@ export function Receipt({ order, settings, mode, settlement }: ReceiptProps) {
           Order <span data-testid="receipt-order-number">#{order.number}</span>
         </span>
         <span data-testid="receipt-date">{formatDateTime(receiptDate(order))}</span>
+        {order.customer && <span data-testid="receipt-customer">For {order.customer.name}</span>}
       </header>
       <table className="receipt-lines">
         <tbody>

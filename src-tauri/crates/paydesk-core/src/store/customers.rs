@@ -3,13 +3,15 @@
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 
-use super::orders::escape_like;
+use super::orders::{escape_like, read_summaries, OrderSummary};
 use super::{Store, StoreError};
 use crate::customer::{CustomerId, CustomerSpec};
 use crate::mode::AppMode;
 
 /// The most customers one search returns: a type-ahead shows a handful, a list a page.
 pub const MAX_CUSTOMER_PAGE: usize = 200;
+/// The most of one customer's orders their page lists.
+pub const MAX_CUSTOMER_ORDERS: usize = 200;
 const FIRST_CUSTOMER_NUMBER: i64 = 1;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -135,5 +137,15 @@ impl Store {
         ))?;
         let customers = statement.query_map(params![mode.as_str(), pattern, limit], read_customer)?.collect::<Result<Vec<_>, _>>()?;
         Ok(customers)
+    }
+
+    /// The customer's orders, newest first (through `orders_by_customer`).
+    pub fn customer_orders(&self, id: &CustomerId, limit: usize) -> Result<Vec<OrderSummary>, StoreError> {
+        let limit = limit.clamp(1, MAX_CUSTOMER_ORDERS) as i64;
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id, number, status, currency, total, summary, business_date, created_at FROM orders
+              WHERE customer_id = ?1 ORDER BY number DESC LIMIT ?2",
+        )?;
+        read_summaries(&mut statement, params![id.as_str(), limit])
     }
 }

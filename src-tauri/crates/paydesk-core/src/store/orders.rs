@@ -325,32 +325,7 @@ impl Store {
         let limit = query.limit.unwrap_or(50).clamp(1, MAX_PAGE);
         let (sql, values) = self.list_statement(mode, query, limit)?;
         let mut statement = self.conn.prepare_cached(&sql)?;
-        let mut orders = statement
-            .query_map(rusqlite::params_from_iter(values), |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, i64>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, i64>(4)?,
-                    row.get::<_, String>(5)?,
-                    row.get::<_, String>(6)?,
-                    row.get::<_, String>(7)?,
-                ))
-            })?
-            .map(|row| {
-                let (id, number, status, currency, total, summary, business_date, created_at) = row?;
-                Ok(OrderSummary {
-                    id: OrderId(id),
-                    number,
-                    status: parse_status(&status)?,
-                    total: Money::new(total, parse_currency(&currency)?),
-                    summary,
-                    business_date,
-                    created_at,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let mut orders = read_summaries(&mut statement, rusqlite::params_from_iter(values))?;
         let next_before_number = if orders.len() > limit as usize {
             orders.truncate(limit as usize);
             orders.last().map(|order| order.number)
@@ -720,4 +695,34 @@ pub(super) fn set_status(tx: &Transaction<'_>, order_id: &OrderId, status: Order
         params![status.as_str(), now, order_id.as_str()],
     )?;
     Ok(())
+}
+
+/// Rows of `SELECT id, number, status, currency, total, summary, business_date, created_at`.
+pub(super) fn read_summaries(statement: &mut rusqlite::Statement<'_>, values: impl rusqlite::Params) -> Result<Vec<OrderSummary>, StoreError> {
+    statement
+        .query_map(values, |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, i64>(4)?,
+                row.get::<_, String>(5)?,
+                row.get::<_, String>(6)?,
+                row.get::<_, String>(7)?,
+            ))
+        })?
+        .map(|row| {
+            let (id, number, status, currency, total, summary, business_date, created_at) = row?;
+            Ok(OrderSummary {
+                id: OrderId(id),
+                number,
+                status: parse_status(&status)?,
+                total: Money::new(total, parse_currency(&currency)?),
+                summary,
+                business_date,
+                created_at,
+            })
+        })
+        .collect()
 }

@@ -1,0 +1,87 @@
+// End-to-end: the customer directory in the real window. A phone customer is added with the
+// keyboard (a bad email refused first), found again by phone number, sold to from their page;
+// the receipt names them, their page lists the order; a second sale picks them by type-ahead
+// on the New sale screen; removing them asks first, and their orders still name them.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { byTestId, newDataDir, screenshot, withApp } from "./lib/app.mjs";
+import { addLine, charge, clickPay, replaceText, textOf, typeCard, waitForReceipt, waitForTotal } from "./lib/ui.mjs";
+import { Keys, waitFor } from "./lib/webdriver.mjs";
+
+const VISA = "4242 4242 4242 4242";
+
+async function typeInto(s, testId, text) {
+  await replaceText(s, await s.find(byTestId(testId)), text);
+}
+
+async function customerRows(s) {
+  return Promise.all((await s.findAll(byTestId("customer-row"))).map((r) => r.attribute("data-number")));
+}
+
+async function payTea(s) {
+  await addLine(s, "Tea", 1, "3.00");
+  await waitForTotal(s, (t) => t.startsWith("$"));
+  const number = await charge(s);
+  await typeCard(s, VISA);
+  await clickPay(s);
+  const receipt = await waitForReceipt(s);
+  return { number, receipt };
+}
+
+describe("customers", () => {
+  it("adds a customer, sells to them twice, lists their orders, and removes them after a confirm", async () => {
+    await withApp({ dataDir: newDataDir("customers"), shot: "customers" }, async (s) => {
+      await s.keys(Keys.F5);
+      await s.waitForElement(byTestId("customer-search"));
+      await s.keys(Keys.ALT, "n");
+      await s.waitForElement(byTestId("customer-form"));
+      await typeInto(s, "customer-name", "Ana Díaz");
+      await typeInto(s, "customer-email", "ana-at-example");
+      await typeInto(s, "customer-phone", "+1 555 010 9999" + Keys.ENTER);
+      const refused = await s.waitForText(byTestId("customer-form-error"), (t) => t.startsWith("Email:"));
+      assert.match(refused, /not an email/i);
+      assert.deepEqual(await customerRows(s), [], "a refused customer is not saved");
+      await typeInto(s, "customer-email", "ana@example.com" + Keys.ENTER);
+      await s.waitForText(`${byTestId("customer-detail")} h2`, (t) => t.includes("Ana Díaz"));
+      assert.deepEqual(await customerRows(s), ["1"]);
+
+      // Found again by the number they call from.
+      await typeInto(s, "customer-search", "010 99");
+      await waitFor("the search to find Ana", async () => (await customerRows(s)).join() === "1");
+      await screenshot(s, "customers-directory");
+
+      await (await s.find(byTestId("customer-sell"))).click();
+      await s.waitForText(byTestId("sale-customer"), (t) => t.includes("C1 Ana Díaz"));
+      const first = await payTea(s);
+      assert.match(await textOf(s, "receipt-customer"), /For Ana Díaz/);
+      await (await s.find(byTestId("new-sale"))).click();
+
+      // The second phone order: picked by type-ahead on the sale screen.
+      await s.waitForElement(byTestId("entry-description"));
+      await typeInto(s, "sale-customer-search", "ana");
+      await s.waitForElement(byTestId("customer-suggestion"));
+      await s.keys(Keys.ENTER);
+      await s.waitForText(byTestId("sale-customer"), (t) => t.includes("C1 Ana Díaz"));
+      const second = await payTea(s);
+      assert.match(await textOf(s, "receipt-customer"), /For Ana Díaz/);
+      await (await s.find(byTestId("new-sale"))).click();
+
+      await s.keys(Keys.F5);
+      await typeInto(s, "customer-search", "Ana" + Keys.ENTER);
+      await s.waitForElement(byTestId("customer-order"));
+      const listed = await Promise.all((await s.findAll(byTestId("customer-order"))).map((r) => r.attribute("data-number")));
+      assert.deepEqual(listed, [String(second.number), String(first.number)]);
+      await screenshot(s, "customers-detail");
+
+      await (await s.find(byTestId("customer-remove"))).click();
+      assert.deepEqual(await customerRows(s), ["1"], "nothing is removed before the confirm");
+      await (await s.find(byTestId("customer-remove-confirm"))).click();
+      await s.waitForElement(byTestId("customers-empty"));
+
+      await s.keys(Keys.F3);
+      const row = await s.waitForElement(`${byTestId("order-row")}[data-number="${first.number}"]`);
+      await row.click();
+      await s.waitForText(byTestId("order-customer"), (t) => t.includes("Ana Díaz"));
+    });
+  });
+});
