@@ -293,6 +293,15 @@ pub enum SetupIntentStatus {
 }
 
 impl SetupIntentStatus {
+    const KNOWN: [SetupIntentStatus; 6] = [
+        SetupIntentStatus::RequiresPaymentMethod,
+        SetupIntentStatus::RequiresConfirmation,
+        SetupIntentStatus::RequiresAction,
+        SetupIntentStatus::Processing,
+        SetupIntentStatus::Succeeded,
+        SetupIntentStatus::Canceled,
+    ];
+
     pub fn as_str(&self) -> &str {
         match self {
             SetupIntentStatus::RequiresPaymentMethod => "requires_payment_method",
@@ -308,15 +317,11 @@ impl SetupIntentStatus {
 
 impl<'de> Deserialize<'de> for SetupIntentStatus {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(match String::deserialize(d)?.as_str() {
-            "requires_payment_method" => SetupIntentStatus::RequiresPaymentMethod,
-            "requires_confirmation" => SetupIntentStatus::RequiresConfirmation,
-            "requires_action" => SetupIntentStatus::RequiresAction,
-            "processing" => SetupIntentStatus::Processing,
-            "succeeded" => SetupIntentStatus::Succeeded,
-            "canceled" => SetupIntentStatus::Canceled,
-            other => SetupIntentStatus::Unknown(other.to_string()),
-        })
+        let text = String::deserialize(d)?;
+        Ok(SetupIntentStatus::KNOWN
+            .into_iter()
+            .find(|known| known.as_str() == text)
+            .unwrap_or(SetupIntentStatus::Unknown(text)))
     }
 }
 

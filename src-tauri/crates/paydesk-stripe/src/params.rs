@@ -147,7 +147,9 @@ impl SetupUsage {
     }
 }
 
-/// A new Stripe Customer. `metadata` ties it to the till's own customer record.
+/// A new Stripe Customer (`metadata` ties it to the till's own customer record), or the
+/// changes to one: on update, `None` leaves a field as it is and `Some("")` clears it
+/// (Stripe's rule for unsetting a field).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CreateCustomer {
     pub name: Option<String>,
@@ -157,30 +159,10 @@ pub struct CreateCustomer {
     pub metadata: Vec<(String, String)>,
 }
 
+/// The same fields as a create; see [`CreateCustomer`] for what `None` and `Some("")` mean.
+pub type UpdateCustomer = CreateCustomer;
+
 impl CreateCustomer {
-    pub(crate) fn form(&self) -> Form {
-        let mut f = Form::default();
-        f.push_opt("name", self.name.as_deref());
-        f.push_opt("email", self.email.as_deref());
-        f.push_opt("phone", self.phone.as_deref());
-        f.push_opt("description", self.description.as_deref());
-        f.push_metadata(&self.metadata);
-        f
-    }
-}
-
-/// Changes to a Customer: `None` leaves a field as it is, `Some("")` clears it (Stripe's rule
-/// for unsetting a field).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct UpdateCustomer {
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub description: Option<String>,
-    pub metadata: Vec<(String, String)>,
-}
-
-impl UpdateCustomer {
     pub(crate) fn form(&self) -> Form {
         let mut f = Form::default();
         f.push_opt("name", self.name.as_deref());

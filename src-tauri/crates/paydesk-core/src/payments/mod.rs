@@ -968,26 +968,20 @@ fn consent_text(customer: &crate::store::Customer, consent: &SaveConsent) -> Str
 /// A PaymentMethod id as Stripe makes them (`pm_` and letters, digits, underscores): checked
 /// before anything is asked of Stripe or recorded.
 fn check_payment_method_id(id: &str) -> Result<(), PaymentError> {
-    let body = id.strip_prefix("pm_").unwrap_or_default();
-    let well_formed = !body.is_empty() && body.len() <= MAX_STRIPE_ID && body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    if well_formed {
-        Ok(())
-    } else {
-        Err(PaymentError::BadPaymentMethod)
-    }
+    stripe_id_shaped(id, "pm_").then_some(()).ok_or(PaymentError::BadPaymentMethod)
 }
 
 /// A ConfirmationToken id as Stripe.js hands it over (`ctoken_` and letters and digits):
 /// checked before anything is recorded, so a malformed one never becomes a payment attempt
 /// that Stripe then refuses.
 fn check_confirmation_token(token: &str) -> Result<(), PaymentError> {
-    let body = token.strip_prefix("ctoken_").unwrap_or_default();
-    let well_formed = !body.is_empty() && body.len() <= MAX_STRIPE_ID && body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    if well_formed {
-        Ok(())
-    } else {
-        Err(PaymentError::BadConfirmationToken)
-    }
+    stripe_id_shaped(token, "ctoken_").then_some(()).ok_or(PaymentError::BadConfirmationToken)
+}
+
+/// Whether `id` is `prefix` followed by what Stripe's ids are made of, and no longer.
+fn stripe_id_shaped(id: &str, prefix: &str) -> bool {
+    let body = id.strip_prefix(prefix).unwrap_or_default();
+    !body.is_empty() && body.len() <= MAX_STRIPE_ID && body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 fn ensure_payable(order: &Order) -> Result<(), PaymentError> {

@@ -75,17 +75,15 @@ impl Store {
                 read_record,
             )
             .optional()?;
-        let id = match open {
-            Some(record) => return Ok(record),
-            None => {
-                tx.execute(
-                    "INSERT INTO stripe_customers (customer_id, mode, idempotency_key, request, status, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, 'creating', ?5, ?5)",
-                    params![customer_id.as_str(), mode.as_str(), new_key, request, now],
-                )?;
-                tx.last_insert_rowid()
-            }
-        };
+        if let Some(record) = open {
+            return Ok(record);
+        }
+        tx.execute(
+            "INSERT INTO stripe_customers (customer_id, mode, idempotency_key, request, status, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, 'creating', ?5, ?5)",
+            params![customer_id.as_str(), mode.as_str(), new_key, request, now],
+        )?;
+        let id = tx.last_insert_rowid();
         tx.commit()?;
         tracing::info!(customer = %customer_id, %mode, "Stripe Customer request recorded");
         self.stripe_customer_record(id)
