@@ -231,6 +231,29 @@ async fn a_card_is_never_saved_without_consent_and_bad_asks_change_nothing() {
 }
 
 #[tokio::test]
+async fn an_order_given_to_another_customer_saves_the_card_on_the_new_one() {
+    let h = Harness::new().await;
+    let (ana, bea) = (h.customer("Ana"), h.customer("Bea"));
+    let order = h.order_for(Some(&ana), "8.00");
+    let for_ana = h.payments.start_saving(&order, Some(&consent())).await.unwrap();
+    let spec = OrderInput {
+        currency: "USD".into(),
+        lines: vec![LineInput { description: "Coffee beans".into(), quantity: 1, unit_price: "8.00".into() }],
+        customer_id: Some(bea.to_string()),
+        ..OrderInput::default()
+    }
+    .validate(Completeness::RequireLines)
+    .unwrap();
+    h.store.lock().unwrap().edit_order(MODE, &order, &spec, "test").unwrap();
+    let for_bea = h.payments.start_saving(&order, Some(&consent())).await.unwrap();
+    assert_ne!(for_bea.payment_intent_id, for_ana.payment_intent_id);
+    assert_eq!(h.intent(&for_ana.payment_intent_id).await["status"], "canceled");
+    let intent = h.intent(&for_bea.payment_intent_id).await;
+    assert_eq!(intent["customer"].as_str(), h.stripe_customer_of(&bea).as_deref());
+    assert_ne!(h.stripe_customer_of(&ana), h.stripe_customer_of(&bea));
+}
+
+#[tokio::test]
 async fn a_phone_order_saves_the_card_only_for_off_session_use() {
     let h = Harness::new().await;
     let ana = h.customer("Ana");

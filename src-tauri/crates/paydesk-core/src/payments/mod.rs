@@ -195,7 +195,10 @@ impl Payments {
         };
 
         if let Some(intent) = self.current_intent(&order, latest.as_ref()).await? {
-            let fits = intent.setup_future_usage.is_some() == saving.is_some();
+            let fits = match &saving {
+                Some((customer, _)) => self.saves_for(&intent, customer)?,
+                None => intent.setup_future_usage.is_none(),
+            };
             match intent.status {
                 PaymentIntentStatus::RequiresPaymentMethod
                 | PaymentIntentStatus::RequiresConfirmation
@@ -318,10 +321,10 @@ impl Payments {
         if let Some(intent) = self.current_intent(&order, latest.as_ref()).await? {
             // A saved card is charged by a new intent made for it (with its customer, MOTO or
             // off-session); an intent that saves the card only when the customer said so.
-            let fits = match on_file {
-                OnFile::Nothing => intent.setup_future_usage.is_none(),
-                OnFile::Save(_) => intent.setup_future_usage.is_some(),
-                OnFile::Charge(_) => false,
+            let fits = match (&on_file, &customer) {
+                (OnFile::Save(_), Some(customer)) => self.saves_for(&intent, customer)?,
+                (OnFile::Charge(_), _) => false,
+                _ => intent.setup_future_usage.is_none(),
             };
             match intent.status {
                 PaymentIntentStatus::RequiresPaymentMethod | PaymentIntentStatus::RequiresConfirmation
@@ -386,6 +389,13 @@ impl Payments {
             Err(StripeError::Card { .. }) => self.settle(&order.id).await,
             Err(error) => Err(error.into()),
         }
+    }
+
+    /// Whether an open intent already saves its card on this customer's Stripe Customer (an
+    /// order whose customer was changed must not save the card on the one before).
+    fn saves_for(&self, intent: &PaymentIntent, customer: &crate::store::Customer) -> Result<bool, PaymentError> {
+        let theirs = self.existing_stripe_customer(customer)?;
+        Ok(intent.setup_future_usage.is_some() && theirs.is_some() && intent.customer == theirs)
     }
 
     /// Captures an authorized payment, in full or less (the rest is released).
