@@ -5,13 +5,15 @@
 //! Customer's create. The window's side (Stripe.js with the publishable key and the client
 //! secret) is played with the requests Stripe.js makes.
 
+mod common;
+
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use paydesk_core::cards::{SaveConsent, SavedCardUse};
 use paydesk_core::customer::{CustomerId, CustomerInput};
 use paydesk_core::mode::AppMode;
-use paydesk_core::order::{Completeness, LineInput, OrderInput, OrderStatus};
+use paydesk_core::order::{OrderInput, OrderStatus};
 use paydesk_core::payments::{Outcome, PaymentError, Payments};
 use paydesk_core::store::{OrderId, Store, StoreError};
 use paydesk_core::view::OrderView;
@@ -23,15 +25,7 @@ const MODE: AppMode = AppMode::Test;
 const SECRET: &str = "sk_test_paydesk_cards_made_up_key";
 const PUBLISHABLE: &str = "pk_test_paydesk_cards_made_up_key";
 
-/// The store's clock, moved by hand (for a request sent "two days ago").
-struct ShiftedClock(AtomicI64);
-
-impl paydesk_core::store::Clock for ShiftedClock {
-    fn now(&self) -> (chrono::DateTime<chrono::Utc>, chrono::NaiveDate) {
-        let at = chrono::Utc::now() + chrono::Duration::seconds(self.0.load(Ordering::SeqCst));
-        (at, at.date_naive())
-    }
-}
+use common::ShiftedClock;
 
 struct Harness {
     sim: Simulator,
@@ -62,14 +56,7 @@ impl Harness {
     }
 
     fn order_for(&self, customer: Option<&CustomerId>, price: &str) -> OrderId {
-        let spec = OrderInput {
-            currency: "USD".into(),
-            lines: vec![LineInput { description: "Coffee beans".into(), quantity: 1, unit_price: price.into() }],
-            customer_id: customer.map(|c| c.to_string()),
-            ..OrderInput::default()
-        }
-        .validate(Completeness::RequireLines)
-        .unwrap();
+        let spec = common::one_line_order("Coffee beans", price, OrderInput { customer_id: customer.map(|c| c.to_string()), ..OrderInput::default() });
         self.store.lock().unwrap().create_order(MODE, &spec, "test").unwrap().id
     }
 
@@ -149,11 +136,7 @@ impl Harness {
     }
 
     fn database_text(&self) -> String {
-        ["paydesk.sqlite3", "paydesk.sqlite3-wal"]
-            .iter()
-            .filter_map(|name| std::fs::read(self.dir.path().join(name)).ok())
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-            .collect()
+        common::database_text(self.dir.path())
     }
 }
 
@@ -236,14 +219,7 @@ async fn an_order_given_to_another_customer_saves_the_card_on_the_new_one() {
     let (ana, bea) = (h.customer("Ana"), h.customer("Bea"));
     let order = h.order_for(Some(&ana), "8.00");
     let for_ana = h.payments.start_saving(&order, Some(&consent())).await.unwrap();
-    let spec = OrderInput {
-        currency: "USD".into(),
-        lines: vec![LineInput { description: "Coffee beans".into(), quantity: 1, unit_price: "8.00".into() }],
-        customer_id: Some(bea.to_string()),
-        ..OrderInput::default()
-    }
-    .validate(Completeness::RequireLines)
-    .unwrap();
+    let spec = common::one_line_order("Coffee beans", "8.00", OrderInput { customer_id: Some(bea.to_string()), ..OrderInput::default() });
     h.store.lock().unwrap().edit_order(MODE, &order, &spec, "test").unwrap();
     let for_bea = h.payments.start_saving(&order, Some(&consent())).await.unwrap();
     assert_ne!(for_bea.payment_intent_id, for_ana.payment_intent_id);
