@@ -211,6 +211,68 @@ async fn a_till_killed_mid_charge_ends_with_one_charge_after_restart() {
     assert_eq!(succeeded[0]["amount"], 3300);
 }
 
+/// Issue 12's command line: a customer's saved cards listed from Stripe, one charged on a
+/// phone order without typing it, a declined one refused in plain words with the order still
+/// payable, and one removed (detached at Stripe).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customers_saved_cards_are_listed_charged_and_removed() {
+    let session = KeyringSession::start();
+    let dir = tempfile::tempdir().unwrap();
+    let sim = stripe_sim::Simulator::start(stripe_sim::SimConfig::default()).await.unwrap();
+    let data = dir.path().join("till");
+    let till = Till { data: &data, session: &session, api: sim.base_url().to_owned() };
+    let run = |args: &[&str]| tokio::task::block_in_place(|| till.run(args));
+    assert_eq!(tokio::task::block_in_place(|| till.set_keys()).status, 0);
+    let ana = run(&["customer", "new", "--json", "--name", "Ana Díaz", "--email", "ana@example.com"]);
+    assert_eq!(ana.status, 0, "{}", ana.stderr);
+
+    // Listing makes her Stripe Customer; the cards are saved on it (as the Dashboard would).
+    let none = run(&["customer", "cards", "C1", "--json"]);
+    assert_eq!(none.status, 0, "{}", none.stderr);
+    assert_eq!(none.json()["cards"], serde_json::json!([]));
+    let cus = run(&["customer", "show", "C1", "--json"]).json()["stripeCustomerId"].as_str().unwrap().to_owned();
+    let http = reqwest::Client::new();
+    let mut saved = Vec::new();
+    for card in ["pm_card_visa", "pm_card_chargeCustomerFail"] {
+        let attached: Value = http
+            .post(format!("{}/v1/payment_methods/{card}/attach", sim.base_url()))
+            .bearer_auth(SECRET)
+            .form(&[("customer", cus.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        saved.push(attached["id"].as_str().unwrap().to_owned());
+    }
+    let listed = run(&["customer", "cards", "C1", "--json"]);
+    let cards = listed.json()["cards"].as_array().unwrap().clone();
+    assert_eq!(cards.len(), 2, "{}", listed.stdout);
+    assert_eq!(cards[1]["last4"], "4242");
+    assert_eq!(run(&["customer", "cards", "C1"]).stdout.matches("••••").count(), 2);
+
+    let order = run(&["order", "new", "--json", "--customer", "C1", "--line", "Beans @ 21.00"]).json()["number"].as_i64().unwrap().to_string();
+    let declined = run(&["charge", &order, "--saved-card", &saved[1], "--json"]);
+    assert_eq!(declined.status, 1);
+    assert_eq!(declined.json()["error"]["code"], "saved_card_declined");
+    assert!(declined.json()["error"]["message"].as_str().unwrap().contains("card form"), "{}", declined.stdout);
+    assert_eq!(run(&["order", "show", &order, "--json"]).json()["status"], "awaiting_payment");
+    let paid = run(&["charge", &order, "--saved-card", &saved[0], "--json"]);
+    assert_eq!(paid.status, 0, "{}", paid.stderr);
+    assert_eq!((paid.json()["status"].as_str(), paid.json()["cardLast4"].as_str()), (Some("paid"), Some("4242")));
+
+    // Asked wrongly: refused before anything is sent.
+    for args in [vec!["charge", &order, "--saved-card", &saved[0], "--payment-method", "pm_card_visa"], vec!["charge", &order, "--off-session"], vec!["charge", &order]] {
+        assert_eq!(run(&args).status, 2, "{args:?}");
+    }
+    let removed = run(&["customer", "remove-card", "C1", &saved[1], "--json"]);
+    assert_eq!(removed.status, 0, "{}", removed.stderr);
+    assert_eq!(removed.json()["cards"].as_array().unwrap().len(), 1);
+    let unknown = run(&["customer", "remove-card", "C1", "pm_not_hers", "--json"]);
+    assert_eq!(unknown.json()["error"]["code"], "not_a_saved_card");
+}
+
 /// Issue 9's kill test: the real binary is SIGKILLed at random points of charge, refund and
 /// void (the simulator answers some requests late, so kills land before the request, while
 /// Stripe carries it out, and between Stripe's answer and the stored one), then `paydesk

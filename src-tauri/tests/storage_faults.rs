@@ -170,7 +170,7 @@ fn a_full_disk_during_an_order_write_loses_no_reported_order_and_keeps_no_half_o
     let dir = tempfile::tempdir().unwrap();
     private_mounts();
     let disk = dir.path().join("disk");
-    tmpfs(&disk, "512k");
+    tmpfs(&disk, "768k");
     let data = disk.join("shop");
     let mut created = Vec::new();
     for price in ["1.00", "2.00"] {

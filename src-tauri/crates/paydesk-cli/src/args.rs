@@ -51,13 +51,20 @@ pub enum Command {
     /// Set, show or remove the shop's Stripe keys
     #[command(subcommand)]
     Keys(KeysCommand),
-    /// Test mode only: pay an order on the server with a test PaymentMethod (pm_card_visa, …)
+    /// Pay an order on the server: with a test PaymentMethod (pm_card_visa, …; test mode
+    /// only), or with a card saved on the order's customer (by phone, MOTO; or --off-session)
     Charge {
         /// Order number (1042 or #1042) or id
         order: String,
         /// A Stripe test PaymentMethod id
+        #[arg(long, value_name = "PM", required_unless_present = "saved_card", conflicts_with = "saved_card")]
+        payment_method: Option<String>,
+        /// A card saved on the order's customer (see `paydesk customer cards`)
         #[arg(long, value_name = "PM")]
-        payment_method: String,
+        saved_card: Option<String>,
+        /// With --saved-card: a payment the customer authorized earlier, not a phone order
+        #[arg(long, requires = "saved_card")]
+        off_session: bool,
     },
     /// Capture an authorized order, in full or a smaller amount (the rest is released)
     Capture {
@@ -169,6 +176,14 @@ pub enum CustomerCommand {
     },
     /// Take a customer out of the directory (their orders keep their name)
     Remove { reference: String },
+    /// The customer's saved cards as Stripe lists them (brand, last four, expiry, checks)
+    Cards { reference: String },
+    /// Detach one of the customer's saved cards at Stripe
+    RemoveCard {
+        reference: String,
+        /// The saved card's PaymentMethod id (pm_…)
+        payment_method: String,
+    },
 }
 
 #[derive(Debug, Args)]

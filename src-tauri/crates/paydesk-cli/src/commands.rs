@@ -95,7 +95,11 @@ pub(crate) fn dispatch(cli: &Cli, paths: &Paths, out: &mut dyn Write) -> Result<
         Command::Customer(command) => customers::run(command, paths, cli.json, out),
         Command::Simulator { port, tls_dir } => run_simulator(*port, tls_dir.as_deref(), cli.json, out),
         Command::Keys(command) => pay::keys(command, paths, cli.json, out),
-        Command::Charge { order, payment_method } => pay::on_order(order, Operation::Charge { payment_method }, paths, cli.json, out),
+        Command::Charge { order, payment_method: Some(payment_method), .. } => pay::on_order(order, Operation::Charge { payment_method }, paths, cli.json, out),
+        Command::Charge { order, saved_card: Some(payment_method), off_session, .. } => {
+            pay::on_order(order, Operation::ChargeSaved { payment_method, off_session: *off_session }, paths, cli.json, out)
+        }
+        Command::Charge { .. } => Err(usage("give --payment-method PM or --saved-card PM".into())),
         Command::Capture { order, amount } => pay::on_order(order, Operation::Capture { amount: amount.as_deref() }, paths, cli.json, out),
         Command::Refund { order, amount, reason } => {
             pay::on_order(order, Operation::Refund { amount: amount.as_deref(), reason: *reason }, paths, cli.json, out)

@@ -45,6 +45,16 @@ pub(crate) fn run(command: &CustomerCommand, paths: &Paths, json: bool, out: &mu
             let customer = store.remove_customer(mode, &id)?;
             print(out, json, &customer, || format!("removed C{} {} from the directory", customer.number, customer.name))
         }
+        CustomerCommand::Cards { reference } => {
+            let store = Store::open_in(&paths.data_dir)?;
+            let id = store.find_customer(keys::current_mode(&store)?, reference)?.id;
+            crate::payments::saved_cards(&id, None, store, paths, json, out)
+        }
+        CustomerCommand::RemoveCard { reference, payment_method } => {
+            let store = Store::open_in(&paths.data_dir)?;
+            let id = store.find_customer(keys::current_mode(&store)?, reference)?.id;
+            crate::payments::saved_cards(&id, Some(payment_method), store, paths, json, out)
+        }
     }
 }
 

@@ -4,6 +4,8 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 
+use paydesk_core::cards::{SavedCard, SavedCardUse};
+use paydesk_core::customer::CustomerId;
 use paydesk_core::keys::{self, KeyStatus};
 use paydesk_core::money::{Money, Sign};
 use paydesk_core::paths::Paths;
@@ -115,6 +117,7 @@ fn read_secret() -> Result<String, CliError> {
 /// A payment operation on one order, against the configured keys.
 pub(crate) enum Operation<'a> {
     Charge { payment_method: &'a str },
+    ChargeSaved { payment_method: &'a str, off_session: bool },
     Capture { amount: Option<&'a str> },
     Refund { amount: Option<&'a str>, reason: Option<RefundReasonArg> },
     Void { reason: VoidReasonArg },
@@ -133,6 +136,10 @@ pub(crate) fn on_order(order: &str, operation: Operation<'_>, paths: &Paths, jso
     let runtime = runtime()?;
     let settlement = match operation {
         Operation::Charge { payment_method } => runtime.block_on(payments.charge_with_test_payment_method(&id, payment_method))?,
+        Operation::ChargeSaved { payment_method, off_session } => {
+            let use_ = if off_session { SavedCardUse::OffSession } else { SavedCardUse::Moto };
+            runtime.block_on(payments.charge_saved_card(&id, payment_method, use_))?
+        }
         Operation::Capture { amount: text } => runtime.block_on(payments.capture(&id, amount(text)?))?,
         Operation::Refund { amount: text, reason } => runtime.block_on(payments.refund(&id, amount(text)?, reason.map(refund_reason)))?,
         Operation::Void { reason } => runtime.block_on(payments.void(&id, cancellation_reason(reason)))?,
@@ -158,6 +165,31 @@ pub(crate) fn reconcile(paths: &Paths, json: bool, out: &mut dyn Write) -> Resul
         }
         text
     })
+}
+
+/// A customer's saved cards from Stripe; with `detach`, that card detached first.
+pub(crate) fn saved_cards(customer: &CustomerId, detach: Option<&str>, store: Store, paths: &Paths, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    let payments = payments(store, paths, RetryPolicy::Interactive)?;
+    let runtime = runtime()?;
+    let cards = match detach {
+        Some(payment_method) => runtime.block_on(payments.detach_saved_card(customer, payment_method))?,
+        None => runtime.block_on(payments.saved_cards(customer))?,
+    };
+    print(out, json, &serde_json::json!({ "cards": cards }), || cards_text(&cards))
+}
+
+fn cards_text(cards: &[SavedCard]) -> String {
+    if cards.is_empty() {
+        return "no saved cards".into();
+    }
+    cards
+        .iter()
+        .map(|c| {
+            let warning = c.warning.as_ref().map(|w| format!("\n    {w}")).unwrap_or_default();
+            format!("{:<10} •••• {}  {:02}/{}  {}{warning}", c.brand, c.last4, c.exp_month, c.exp_year, c.payment_method_id)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn payments(store: Store, paths: &Paths, policy: RetryPolicy) -> Result<Payments, CliError> {

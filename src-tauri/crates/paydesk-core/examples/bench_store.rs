@@ -519,6 +519,9 @@ fn one_sale(store: &mut Store, clock: &SeedClock, rng: &mut StdRng, at: i64, tal
         payment_method: None,
         confirmation_token: None,
         moto: false,
+        customer: None,
+        save_off_session: false,
+        off_session: false,
     };
     let new = NewAttempt { flow: "client", amount: total.minor(), currency: &request.currency, idempotency_key: key.as_str(), request: &request.to_json() };
     clock.set(at + 5);
@@ -556,6 +559,7 @@ fn one_sale(store: &mut Store, clock: &SeedClock, rng: &mut StdRng, at: i64, tal
         card_last4: Some(format!("{:04}", rng.random_range(0..10_000))),
         amount_captured: Some(if manual { 0 } else { total.minor() }),
         amount_refunded: Some(0),
+        card_checks: None,
     };
     let target = if manual { OrderStatus::Authorized } else { OrderStatus::Paid };
     store.apply_payment_facts(&order.id, target, &facts, "stripe_answer", &format!("{intent} is {status}")).unwrap();

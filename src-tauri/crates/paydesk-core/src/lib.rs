@@ -1,6 +1,7 @@
 //! Paydesk's domain: money, orders and the SQLite store. Nothing here knows about Tauri
 //! or a window, so all of it builds and is tested headless.
 
+pub mod cards;
 pub mod connection;
 pub mod customer;
 pub mod error;

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::cards::CardChecks;
 use crate::mode::AppMode;
 use crate::money::{Currency, Money, Rate};
 use crate::order::{OrderInput, OrderSpec, OrderStatus, Quote};
@@ -185,6 +186,10 @@ pub struct PaymentView {
     pub payment_intent_id: Option<String>,
     pub card_brand: Option<String>,
     pub card_last4: Option<String>,
+    /// The checks Stripe reported on the charge (CVC, postal code, street address).
+    pub card_checks: CardChecks,
+    /// Set when one of them failed: the window shows it as a warning.
+    pub card_check_warning: Option<String>,
     /// When the money was taken: the first move to paid.
     pub paid_at: Option<String>,
     pub captured: MoneyView,
@@ -277,6 +282,8 @@ impl OrderView {
                 payment_intent_id: payment.payment_intent_id.clone(),
                 card_brand: payment.card_brand.clone(),
                 card_last4: payment.card_last4.clone(),
+                card_checks: payment.card_checks.clone(),
+                card_check_warning: payment.card_checks.warning(),
                 paid_at,
                 captured: money(payment.amount_captured),
                 refunded: money(payment.amount_refunded),

@@ -2,6 +2,8 @@
 //! SQLite store. The window's side (Stripe.js confirming with the client secret and the
 //! publishable key, 3-D Secure) is played here with the same requests Stripe.js makes.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 
 use paydesk_core::mode::AppMode;
@@ -41,14 +43,7 @@ impl Harness {
     }
 
     fn order_in(&self, mode: AppMode, price: &str) -> OrderId {
-        let spec = OrderInput {
-            currency: "USD".into(),
-            lines: vec![LineInput { description: "Espresso beans".into(), quantity: 1, unit_price: price.into() }],
-            customer_email: Some("ana@example.com".into()),
-            ..OrderInput::default()
-        }
-        .validate(Completeness::RequireLines)
-        .unwrap();
+        let spec = common::one_line_order("Espresso beans", price, OrderInput { customer_email: Some("ana@example.com".into()), ..OrderInput::default() });
         self.store.lock().unwrap().create_order(mode, &spec, "test").unwrap().id
     }
 
@@ -104,12 +99,7 @@ impl Harness {
     }
 
     fn database_text(&self) -> String {
-        // Also read the WAL: recent writes may not be checkpointed into the main file yet.
-        ["paydesk.sqlite3", "paydesk.sqlite3-wal"]
-            .iter()
-            .filter_map(|name| std::fs::read(self.dir.path().join(name)).ok())
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-            .collect()
+        common::database_text(self.dir.path())
     }
 }
 
@@ -579,15 +569,7 @@ async fn an_order_changed_at_the_checkout_updates_or_replaces_its_intent() {
     assert_eq!(charged[0]["amount"], 2200);
 }
 
-/// The store's clock, shifted by hand (for records written "yesterday").
-struct ShiftedClock(std::sync::atomic::AtomicI64);
-
-impl paydesk_core::store::Clock for ShiftedClock {
-    fn now(&self) -> (chrono::DateTime<chrono::Utc>, chrono::NaiveDate) {
-        let at = chrono::Utc::now() + chrono::Duration::seconds(self.0.load(std::sync::atomic::Ordering::SeqCst));
-        (at, at.date_naive())
-    }
-}
+use common::ShiftedClock;
 
 /// Stripe forgets idempotency keys after 24 hours: an attempt unanswered for longer is
 /// looked for by the key written on its intent, never re-sent (a re-send could then create

@@ -431,6 +431,7 @@ fn pay(store: &mut Store, number: i64, target: OrderStatus, brand: &str, capture
         card_last4: Some("4242".into()),
         amount_captured: Some(captured),
         amount_refunded: Some(refunded),
+        card_checks: None,
     };
     let settled = if target == OrderStatus::Authorized { OrderStatus::Authorized } else { OrderStatus::Paid };
     store.apply_payment_facts(&order.id, settled, &facts, "paid", "test payment").unwrap();

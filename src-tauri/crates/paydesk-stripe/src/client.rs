@@ -11,11 +11,13 @@ use tracing::Instrument;
 use crate::error::{scrub, StripeError};
 use crate::keys::{Mode, SecretKey};
 use crate::models::{
-    Account, ApiErrorBody, Charge, ConfirmationToken, Event, List, PaymentIntent, Refund,
+    Account, ApiErrorBody, Charge, ConfirmationToken, Customer, CustomerSession, Event, List,
+    PaymentIntent, PaymentMethod, Refund, SetupIntent,
 };
 use crate::params::{
-    encode_component, CancellationReason, ConfirmPaymentIntent, CreatePaymentIntent, CreateRefund,
-    Form, ListParams, UpdatePaymentIntent,
+    encode_component, CancellationReason, ConfirmPaymentIntent, CreateCustomer,
+    CreateCustomerSession, CreatePaymentIntent, CreateRefund, CreateSetupIntent, Form, ListParams,
+    UpdateCustomer, UpdatePaymentIntent,
 };
 use crate::retry::{decide, IdempotencyKey, RetryPolicy, TryOutcome, Verdict};
 use crate::{STRIPE_API_BASE, STRIPE_VERSION};
@@ -377,6 +379,143 @@ impl StripeClient {
             .await
     }
 
+    pub async fn create_customer(
+        &self,
+        params: &CreateCustomer,
+        key: &IdempotencyKey,
+        policy: RetryPolicy,
+    ) -> Result<Customer, StripeError> {
+        self.post("/v1/customers", params.form(), key, policy).await
+    }
+
+    /// A deleted customer comes back with `deleted: true`, not as an error.
+    pub async fn retrieve_customer(
+        &self,
+        id: &str,
+        policy: RetryPolicy,
+    ) -> Result<Customer, StripeError> {
+        self.get(
+            &format!("/v1/customers/{}", encode_component(id)),
+            &Form::default(),
+            policy,
+        )
+        .await
+    }
+
+    pub async fn update_customer(
+        &self,
+        id: &str,
+        params: &UpdateCustomer,
+        key: &IdempotencyKey,
+        policy: RetryPolicy,
+    ) -> Result<Customer, StripeError> {
+        self.post(
+            &format!("/v1/customers/{}", encode_component(id)),
+            params.form(),
+            key,
+            policy,
+        )
+        .await
+    }
+
+    /// Stripe takes no idempotency key on DELETE: deleting twice is "No such customer".
+    pub async fn delete_customer(
+        &self,
+        id: &str,
+        policy: RetryPolicy,
+    ) -> Result<Customer, StripeError> {
+        self.send(
+            Method::DELETE,
+            &format!("/v1/customers/{}", encode_component(id)),
+            &Form::default(),
+            None,
+            policy,
+        )
+        .await
+    }
+
+    /// Customers found by Stripe's search language, e.g. `metadata['k']:'v'`. Search is
+    /// eventually consistent at Stripe: a customer made a moment ago may not be found yet.
+    pub async fn search_customers(
+        &self,
+        query: &str,
+        page: Option<&str>,
+        policy: RetryPolicy,
+    ) -> Result<List<Customer>, StripeError> {
+        let mut q = Form::default();
+        q.push("query", query);
+        q.push("limit", "100");
+        if let Some(page) = page {
+            q.push("page", page);
+        }
+        self.get("/v1/customers/search", &q, policy).await
+    }
+
+    /// The customer's saved cards, newest first.
+    pub async fn list_customer_cards(
+        &self,
+        customer: &str,
+        params: &ListParams,
+        policy: RetryPolicy,
+    ) -> Result<List<PaymentMethod>, StripeError> {
+        let mut q = params.form();
+        q.push("type", "card");
+        self.get(
+            &format!("/v1/customers/{}/payment_methods", encode_component(customer)),
+            &q,
+            policy,
+        )
+        .await
+    }
+
+    pub async fn detach_payment_method(
+        &self,
+        id: &str,
+        key: &IdempotencyKey,
+        policy: RetryPolicy,
+    ) -> Result<PaymentMethod, StripeError> {
+        self.post(
+            &format!("/v1/payment_methods/{}/detach", encode_component(id)),
+            Form::default(),
+            key,
+            policy,
+        )
+        .await
+    }
+
+    pub async fn create_customer_session(
+        &self,
+        params: &CreateCustomerSession,
+        key: &IdempotencyKey,
+        policy: RetryPolicy,
+    ) -> Result<CustomerSession, StripeError> {
+        self.post("/v1/customer_sessions", params.form(), key, policy)
+            .await
+    }
+
+    pub async fn create_setup_intent(
+        &self,
+        params: &CreateSetupIntent,
+        key: &IdempotencyKey,
+        policy: RetryPolicy,
+    ) -> Result<SetupIntent, StripeError> {
+        self.post("/v1/setup_intents", params.form(), key, policy)
+            .await
+    }
+
+    pub async fn retrieve_setup_intent(
+        &self,
+        id: &str,
+        policy: RetryPolicy,
+    ) -> Result<SetupIntent, StripeError> {
+        self.get(
+            &format!("/v1/setup_intents/{}", encode_component(id)),
+            &Form::default(),
+            policy,
+        )
+        .await
+    }
+
     async fn get<T: DeserializeOwned>(
         &self,
         path: &str,
@@ -409,7 +548,8 @@ impl StripeClient {
     ) -> Result<T, StripeError> {
         let encoded = params.encode();
         let mut url = format!("{}{path}", self.inner.base);
-        let body = if method == Method::GET {
+        // GET and DELETE carry their parameters in the query string.
+        let body = if method != Method::POST {
             if !params.is_empty() {
                 url = format!("{url}?{encoded}");
             }

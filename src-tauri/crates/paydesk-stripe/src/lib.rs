@@ -15,12 +15,15 @@ pub use client::{Endpoint, StripeClient};
 pub use error::StripeError;
 pub use keys::{ClientSecret, KeyFormatError, Mode, PublishableKey, SecretKey};
 pub use models::{
-    Account, ApiErrorBody, CardDetails, Charge, ConfirmationToken, Event, EventData, Expandable,
-    HasId, List, PaymentIntent, PaymentIntentStatus, PaymentMethodDetails, Refund,
+    Account, ApiErrorBody, CardChecks, CardDetails, Charge, ConfirmationToken, Customer,
+    CustomerSession, Event, EventData, Expandable, HasId, List, PaymentIntent,
+    PaymentIntentStatus, PaymentMethod, PaymentMethodDetails, Refund, SavedCardDetails,
+    SetupIntent, SetupIntentStatus,
 };
 pub use params::{
-    CancellationReason, CaptureMethod, ConfirmPaymentIntent, CreatePaymentIntent, CreateRefund,
-    ListParams, PaymentMethods, RefundReason, UpdatePaymentIntent,
+    CancellationReason, CaptureMethod, ConfirmPaymentIntent, CreateCustomer,
+    CreateCustomerSession, CreatePaymentIntent, CreateRefund, CreateSetupIntent, ListParams,
+    PaymentMethods, RefundReason, SetupUsage, UpdateCustomer, UpdatePaymentIntent,
 };
 pub use retry::{decide, IdempotencyKey, RetryPolicy, TryOutcome, Verdict};
 

@@ -123,6 +123,13 @@ pub struct PaymentIntent {
     pub cancellation_reason: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+    #[serde(default, deserialize_with = "id_or_object")]
+    pub customer: Option<String>,
+    #[serde(default, deserialize_with = "id_or_object")]
+    pub payment_method: Option<String>,
+    /// `off_session` or `on_session` when the card is to be saved once the payment succeeds.
+    #[serde(default)]
+    pub setup_future_usage: Option<String>,
 }
 
 impl HasId for PaymentIntent {
@@ -185,6 +192,166 @@ pub struct CardDetails {
     pub brand: String,
     #[serde(default)]
     pub last4: String,
+    #[serde(default)]
+    pub checks: Option<CardChecks>,
+}
+
+/// What the card's issuer said of the CVC, postal code and first address line given with
+/// it: `pass`, `fail`, `unavailable` or `unchecked`, or nothing when none was given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct CardChecks {
+    #[serde(default)]
+    pub cvc_check: Option<String>,
+    #[serde(default)]
+    pub address_postal_code_check: Option<String>,
+    #[serde(default)]
+    pub address_line1_check: Option<String>,
+}
+
+/// A Stripe Customer. A deleted one reads back as only its id and `deleted: true`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Customer {
+    pub id: String,
+    #[serde(default)]
+    pub deleted: bool,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub metadata: BTreeMap<String, String>,
+    #[serde(default)]
+    pub created: i64,
+    #[serde(default)]
+    pub livemode: bool,
+}
+
+impl HasId for Customer {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// A saved (or single-use) payment method; only cards are read.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PaymentMethod {
+    pub id: String,
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    #[serde(default, deserialize_with = "id_or_object")]
+    pub customer: Option<String>,
+    #[serde(default)]
+    pub card: Option<SavedCardDetails>,
+    #[serde(default)]
+    pub created: i64,
+}
+
+impl HasId for PaymentMethod {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// What a saved card shows of itself: enough to recognise it, never enough to use it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SavedCardDetails {
+    #[serde(default)]
+    pub brand: String,
+    #[serde(default)]
+    pub last4: String,
+    #[serde(default)]
+    pub exp_month: i64,
+    #[serde(default)]
+    pub exp_year: i64,
+    #[serde(default)]
+    pub checks: Option<CardChecks>,
+}
+
+/// Lets the Payment Element show a customer's saved cards and the save checkbox. Its client
+/// secret goes to the window only, like a PaymentIntent's.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CustomerSession {
+    pub client_secret: ClientSecret,
+    pub customer: String,
+    #[serde(default)]
+    pub created: i64,
+    #[serde(default)]
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetupIntentStatus {
+    RequiresPaymentMethod,
+    RequiresConfirmation,
+    RequiresAction,
+    Processing,
+    Succeeded,
+    Canceled,
+    Unknown(String),
+}
+
+impl SetupIntentStatus {
+    const KNOWN: [SetupIntentStatus; 6] = [
+        SetupIntentStatus::RequiresPaymentMethod,
+        SetupIntentStatus::RequiresConfirmation,
+        SetupIntentStatus::RequiresAction,
+        SetupIntentStatus::Processing,
+        SetupIntentStatus::Succeeded,
+        SetupIntentStatus::Canceled,
+    ];
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            SetupIntentStatus::RequiresPaymentMethod => "requires_payment_method",
+            SetupIntentStatus::RequiresConfirmation => "requires_confirmation",
+            SetupIntentStatus::RequiresAction => "requires_action",
+            SetupIntentStatus::Processing => "processing",
+            SetupIntentStatus::Succeeded => "succeeded",
+            SetupIntentStatus::Canceled => "canceled",
+            SetupIntentStatus::Unknown(s) => s,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SetupIntentStatus {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Ok(SetupIntentStatus::KNOWN
+            .into_iter()
+            .find(|known| known.as_str() == text)
+            .unwrap_or(SetupIntentStatus::Unknown(text)))
+    }
+}
+
+/// Saves a card without a sale ("Add card" on a customer).
+#[derive(Debug, Clone, Deserialize)]
+pub struct SetupIntent {
+    pub id: String,
+    pub status: SetupIntentStatus,
+    #[serde(default)]
+    pub client_secret: Option<ClientSecret>,
+    #[serde(default, deserialize_with = "id_or_object")]
+    pub customer: Option<String>,
+    #[serde(default, deserialize_with = "id_or_object")]
+    pub payment_method: Option<String>,
+    #[serde(default)]
+    pub usage: String,
+    #[serde(default)]
+    pub last_setup_error: Option<ApiErrorBody>,
+    #[serde(default)]
+    pub next_action: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub metadata: BTreeMap<String, String>,
+    #[serde(default)]
+    pub created: i64,
+}
+
+impl HasId for SetupIntent {
+    fn id(&self) -> &str {
+        &self.id
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -297,6 +464,9 @@ pub struct List<T> {
     pub data: Vec<T>,
     #[serde(default)]
     pub has_more: bool,
+    /// Search results page by this token instead of `starting_after`.
+    #[serde(default)]
+    pub next_page: Option<String>,
 }
 
 /// The body of Stripe's `{"error": {...}}`, also found as a PaymentIntent's

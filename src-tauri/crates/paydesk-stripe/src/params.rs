@@ -83,6 +83,13 @@ pub struct CreatePaymentIntent {
     /// `payment_method_options[card][moto]=true`: a card number taken over the phone.
     pub moto: bool,
     pub return_url: Option<String>,
+    /// The Stripe Customer paying: needed to charge a card saved on them, or to save one.
+    pub customer: Option<String>,
+    /// Save the card on `customer` once the payment succeeds.
+    pub setup_future_usage: Option<SetupUsage>,
+    /// The customer is not present: a saved card charged for a payment they authorized
+    /// earlier. Stripe declines (`authentication_required`) rather than ask for 3-D Secure.
+    pub off_session: bool,
 }
 
 impl CreatePaymentIntent {
@@ -113,6 +120,118 @@ impl CreatePaymentIntent {
             f.push("payment_method_options[card][moto]", "true");
         }
         f.push_opt("return_url", self.return_url.as_deref());
+        f.push_opt("customer", self.customer.as_deref());
+        f.push_opt("setup_future_usage", self.setup_future_usage.map(SetupUsage::as_str));
+        if self.off_session {
+            f.push("off_session", "true");
+        }
+        f
+    }
+}
+
+/// How a saved card will be used: `off_session` (charged later without the customer, e.g. by
+/// phone) or `on_session` (only with the customer present). Stripe refuses MOTO with `on_session`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SetupUsage {
+    #[default]
+    OffSession,
+    OnSession,
+}
+
+impl SetupUsage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SetupUsage::OffSession => "off_session",
+            SetupUsage::OnSession => "on_session",
+        }
+    }
+}
+
+/// A new Stripe Customer (`metadata` ties it to the till's own customer record), or the
+/// changes to one: on update, `None` leaves a field as it is and `Some("")` clears it
+/// (Stripe's rule for unsetting a field).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CreateCustomer {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub description: Option<String>,
+    pub metadata: Vec<(String, String)>,
+}
+
+/// The same fields as a create; see [`CreateCustomer`] for what `None` and `Some("")` mean.
+pub type UpdateCustomer = CreateCustomer;
+
+impl CreateCustomer {
+    pub(crate) fn form(&self) -> Form {
+        let mut f = Form::default();
+        f.push_opt("name", self.name.as_deref());
+        f.push_opt("email", self.email.as_deref());
+        f.push_opt("phone", self.phone.as_deref());
+        f.push_opt("description", self.description.as_deref());
+        f.push_metadata(&self.metadata);
+        f
+    }
+}
+
+/// A CustomerSession for the Payment Element: which saved-card features it turns on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateCustomerSession {
+    pub customer: String,
+    /// The "save this card" checkbox.
+    pub payment_method_save: bool,
+    /// The customer's saved cards shown to choose from.
+    pub payment_method_redisplay: bool,
+    /// A saved card can be removed (detached) from the Element.
+    pub payment_method_remove: bool,
+}
+
+impl CreateCustomerSession {
+    /// Saving, showing and removing saved cards all enabled.
+    pub fn payment_element(customer: impl Into<String>) -> Self {
+        CreateCustomerSession { customer: customer.into(), payment_method_save: true, payment_method_redisplay: true, payment_method_remove: true }
+    }
+
+    pub(crate) fn form(&self) -> Form {
+        let on = |enabled: bool| if enabled { "enabled" } else { "disabled" };
+        let mut f = Form::default();
+        f.push("customer", self.customer.clone());
+        f.push("components[payment_element][enabled]", "true");
+        f.push("components[payment_element][features][payment_method_save]", on(self.payment_method_save));
+        f.push("components[payment_element][features][payment_method_redisplay]", on(self.payment_method_redisplay));
+        f.push("components[payment_element][features][payment_method_remove]", on(self.payment_method_remove));
+        f
+    }
+}
+
+/// A SetupIntent: saves a card on `customer` without a payment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CreateSetupIntent {
+    pub customer: String,
+    pub usage: SetupUsage,
+    pub payment_methods: PaymentMethods,
+    pub metadata: Vec<(String, String)>,
+    pub description: Option<String>,
+    /// With `confirm`, sets the card up at once (test cards, scripts).
+    pub payment_method: Option<String>,
+    pub confirm: bool,
+}
+
+impl CreateSetupIntent {
+    pub(crate) fn form(&self) -> Form {
+        let mut f = Form::default();
+        f.push("customer", self.customer.clone());
+        f.push("usage", self.usage.as_str());
+        match self.payment_methods {
+            PaymentMethods::Automatic => f.push("automatic_payment_methods[enabled]", "true"),
+            PaymentMethods::CardOnly => f.push("payment_method_types[]", "card"),
+        }
+        f.push_metadata(&self.metadata);
+        f.push_opt("description", self.description.as_deref());
+        f.push_opt("payment_method", self.payment_method.as_deref());
+        if self.confirm {
+            f.push("confirm", "true");
+        }
         f
     }
 }
@@ -267,5 +386,31 @@ mod tests {
             l.form().encode(),
             "created%5Bgte%5D=5&types%5B%5D=charge.refunded"
         );
+    }
+
+    #[test]
+    fn saved_card_params_use_stripe_names() {
+        let p = CreatePaymentIntent {
+            amount: 500,
+            currency: "usd".into(),
+            payment_methods: PaymentMethods::CardOnly,
+            customer: Some("cus_1".into()),
+            setup_future_usage: Some(SetupUsage::OffSession),
+            ..Default::default()
+        };
+        assert_eq!(p.form().encode(), "amount=500&currency=usd&payment_method_types%5B%5D=card&customer=cus_1&setup_future_usage=off_session");
+        let p = CreatePaymentIntent { confirm: true, payment_method: Some("pm_1".into()), off_session: true, ..p };
+        assert!(p.form().encode().ends_with("&off_session=true"), "{}", p.form().encode());
+        assert_eq!(
+            CreateCustomerSession::payment_element("cus_1").form().encode(),
+            "customer=cus_1&components%5Bpayment_element%5D%5Benabled%5D=true\
+             &components%5Bpayment_element%5D%5Bfeatures%5D%5Bpayment_method_save%5D=enabled\
+             &components%5Bpayment_element%5D%5Bfeatures%5D%5Bpayment_method_redisplay%5D=enabled\
+             &components%5Bpayment_element%5D%5Bfeatures%5D%5Bpayment_method_remove%5D=enabled"
+        );
+        let s = CreateSetupIntent { customer: "cus_1".into(), payment_methods: PaymentMethods::CardOnly, ..Default::default() };
+        assert_eq!(s.form().encode(), "customer=cus_1&usage=off_session&payment_method_types%5B%5D=card");
+        let u = UpdateCustomer { email: Some(String::new()), name: Some("Ana".into()), ..Default::default() };
+        assert_eq!(u.form().encode(), "name=Ana&email=");
     }
 }

@@ -3,7 +3,8 @@
 //! do not know.
 
 use paydesk_stripe::{
-    Account, Charge, ConfirmationToken, Event, List, PaymentIntent, PaymentIntentStatus, Refund,
+    Account, Charge, ConfirmationToken, Customer, CustomerSession, Event, List, PaymentIntent,
+    PaymentIntentStatus, PaymentMethod, Refund, SetupIntent, SetupIntentStatus,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -156,4 +157,26 @@ fn list() {
     let events: List<Event> =
         parse(json!({"object": "list", "data": [fixture("event")], "has_more": false}));
     assert_eq!(events.data[0].kind, "plan.created");
+}
+
+#[test]
+fn cards_on_file_objects() {
+    let customer: Customer = parse(with_new_field(fixture("customer")));
+    assert_eq!((customer.id.as_str(), customer.deleted, customer.created), ("cus_QXg1o8vcGmoR32", false, 1234567890));
+    let deleted: Customer = parse(fixture("deleted_customer"));
+    assert!(deleted.deleted);
+    let pm: PaymentMethod = parse(with_new_field(fixture("payment_method")));
+    let card = pm.card.as_ref().expect("a card");
+    assert_eq!((pm.kind.as_str(), card.brand.as_str(), card.last4.as_str(), card.exp_month, card.exp_year), ("card", "visa", "4242", 8, 2030));
+    assert_eq!(card.checks.as_ref().and_then(|c| c.cvc_check.as_deref()), Some("pass"));
+    assert_eq!(pm.customer, None);
+    let session: CustomerSession = parse(with_new_field(fixture("customer_session")));
+    assert_eq!((session.customer.as_str(), session.expires_at), ("cus_QXg1o8vcGmoR32", 1234567890));
+    assert!(!format!("{session:?}").contains("cuss_secret_"));
+    let seti: SetupIntent = parse(with_new_field(fixture("setup_intent")));
+    assert_eq!((&seti.status, seti.usage.as_str()), (&SetupIntentStatus::RequiresPaymentMethod, "off_session"));
+    assert!(seti.client_secret.is_some() && !format!("{seti:?}").contains("_secret_"));
+    let mut odd = fixture("setup_intent");
+    odd["status"] = json!("requires_a_miracle");
+    assert_eq!(parse::<SetupIntent>(odd).status, SetupIntentStatus::Unknown("requires_a_miracle".into()));
 }

@@ -45,6 +45,21 @@ pub enum PaymentError {
     /// Not a failure of the app: the card was declined. Carries the order's state.
     #[error("{}", .0.message.clone().unwrap_or_else(|| "the card was declined".to_owned()))]
     Declined(Box<Settlement>),
+    #[error(transparent)]
+    InvalidConsent(#[from] crate::cards::InvalidConsent),
+    #[error("order #{number} has no customer; choose the customer first to save a card or charge one saved on them")]
+    NoCustomer { number: i64 },
+    #[error("that is not a saved card's id (pm_…); choose one of the customer's saved cards")]
+    BadPaymentMethod,
+    #[error("that card is not saved on this customer; list their saved cards again")]
+    NotASavedCard,
+    /// The saved card was declined; the order is still payable (with the card form).
+    #[error("{}", .0.message.clone().unwrap_or_else(|| "the saved card was declined".to_owned()))]
+    SavedCardDeclined(Box<Settlement>),
+    /// The bank wants the customer to authenticate, and they are not there: the order is
+    /// still payable, with the card form where they can.
+    #[error("{}", .0.message.clone().unwrap_or_else(|| "the bank wants the customer to authenticate this payment".to_owned()))]
+    SavedCardNeedsAuthentication(Box<Settlement>),
 }
 
 impl ErrorCode for PaymentError {
@@ -68,6 +83,12 @@ impl ErrorCode for PaymentError {
             PaymentError::BadConfirmationToken => "invalid_confirmation_token",
             PaymentError::MissingClientSecret => "stripe_answer_incomplete",
             PaymentError::Declined(_) => "card_declined",
+            PaymentError::InvalidConsent(_) => "invalid_consent",
+            PaymentError::NoCustomer { .. } => "order_has_no_customer",
+            PaymentError::BadPaymentMethod => "invalid_payment_method",
+            PaymentError::NotASavedCard => "not_a_saved_card",
+            PaymentError::SavedCardDeclined(_) => "saved_card_declined",
+            PaymentError::SavedCardNeedsAuthentication(_) => "saved_card_authentication_required",
         }
     }
 

@@ -6,6 +6,7 @@
 //! any point is repaired by re-sending the same request under the same key (Stripe replays
 //! the first answer, or performs it once if it never arrived).
 
+mod cards;
 mod error;
 mod reconcile;
 mod request;
@@ -19,11 +20,13 @@ use paydesk_stripe::{
 };
 use serde::Serialize;
 
+use crate::cards::{CardChecks, SaveConsent, SavedCardUse};
 use crate::mode::AppMode;
 use crate::money::Money;
 use crate::order::OrderStatus;
 use crate::store::{NewAttempt, Order, OrderId, PaymentAttempt, PaymentFacts, RefundRecord, Refusal, Store, SYNCED};
 
+pub use cards::{CardSetup, CustomerSessionStarted};
 pub use error::PaymentError;
 pub use reconcile::ReconcileReport;
 pub use request::{AttemptRequest, RefundRequest};
@@ -173,26 +176,49 @@ impl Payments {
     /// Creates the order's PaymentIntent, or reuses the one it has while it is still payable,
     /// and returns what the Payment Element needs.
     pub async fn start(&self, order_id: &OrderId) -> Result<StartedPayment, PaymentError> {
+        self.start_saving(order_id, None).await
+    }
+
+    /// As [`Payments::start`]; with `consent`, the card the customer gives is saved on their
+    /// Stripe Customer for payments without them (`setup_future_usage=off_session`), and the
+    /// consent (who heard it, when) goes into the order's events with the attempt. The order
+    /// must have a customer. An open intent that saves when it should not, or does not when it
+    /// should, is replaced: a card is never saved without the customer's word.
+    pub async fn start_saving(&self, order_id: &OrderId, consent: Option<&SaveConsent>) -> Result<StartedPayment, PaymentError> {
+        let consent = consent.map(SaveConsent::validate).transpose()?;
         let (order, latest) = self.order_and_attempt(order_id)?;
         ensure_payable(&order)?;
         let amount = chargeable_amount(&order)?;
+        let saving = match &consent {
+            Some(consent) => Some((self.order_customer(&order)?, consent)),
+            None => None,
+        };
 
         if let Some(intent) = self.current_intent(&order, latest.as_ref()).await? {
+            let fits = match &saving {
+                Some((customer, _)) => self.saves_for(&intent, customer)?,
+                None => intent.setup_future_usage.is_none(),
+            };
             match intent.status {
                 PaymentIntentStatus::RequiresPaymentMethod
                 | PaymentIntentStatus::RequiresConfirmation
                 | PaymentIntentStatus::RequiresAction
-                    if intent.amount == amount.minor() =>
+                    if fits && intent.amount == amount.minor() =>
                 {
                     return self.started(&order, intent, amount);
                 }
-                PaymentIntentStatus::RequiresPaymentMethod | PaymentIntentStatus::RequiresConfirmation => {
+                PaymentIntentStatus::RequiresPaymentMethod | PaymentIntentStatus::RequiresConfirmation if fits => {
                     let intent = self.update_amount(&order, &intent, amount).await?;
                     return self.started(&order, intent, amount);
                 }
-                PaymentIntentStatus::RequiresAction | PaymentIntentStatus::Canceled => {
-                    // Mid-authentication the amount cannot change: cancel and start afresh.
-                    if let Some(moved_on) = self.supersede(&order, &intent, "order changed during 3-D Secure").await? {
+                PaymentIntentStatus::RequiresPaymentMethod
+                | PaymentIntentStatus::RequiresConfirmation
+                | PaymentIntentStatus::RequiresAction
+                | PaymentIntentStatus::Canceled => {
+                    // Mid-authentication the amount cannot change, nor can what the card is
+                    // saved for once the window holds the intent: cancel and start afresh.
+                    let cause = if fits { "order changed during 3-D Secure" } else { "saving the card was asked or withdrawn" };
+                    if let Some(moved_on) = self.supersede(&order, &intent, cause).await? {
                         let settlement = self.apply_intent(&order.id, &moved_on, Reading::Sync)?;
                         return Err(PaymentError::NotPayable { number: order.number, status: settlement.status });
                     }
@@ -205,8 +231,14 @@ impl Payments {
         }
 
         let settings = PaymentSettings::load(&self.store())?;
-        let request = AttemptRequest::for_order(&order, &settings, Flow::Client, None);
-        let intent = self.create_attempt(&order, Flow::Client, &request).await?;
+        let mut request = AttemptRequest::for_order(&order, &settings, Flow::Client, None);
+        let mut consent_cause = None;
+        if let Some((customer, consent)) = saving {
+            let stripe_customer = self.stripe_customer(&customer).await?;
+            request = request.for_customer(&stripe_customer, true, false);
+            consent_cause = Some(consent_text(&customer, consent));
+        }
+        let intent = self.create_attempt(&order, Flow::Client, &request, consent_cause.as_deref()).await?;
         self.started(&order, intent, amount)
     }
 
@@ -224,8 +256,49 @@ impl Payments {
     /// Seed 003's flow: the window made a ConfirmationToken; create and confirm in one
     /// request (or confirm the order's payable intent). `moto` marks a phone order.
     pub async fn finalize_on_server(&self, order_id: &OrderId, confirmation_token: &str, moto: bool) -> Result<Settlement, PaymentError> {
+        self.finalize_on_server_saving(order_id, confirmation_token, moto, None).await
+    }
+
+    /// As [`Payments::finalize_on_server`]; with `consent`, the card is saved on the order's
+    /// customer for payments without them. A phone order's MOTO payment can save a card for
+    /// that use only (Stripe refuses MOTO with `on_session`), which is the only one asked for.
+    pub async fn finalize_on_server_saving(&self, order_id: &OrderId, confirmation_token: &str, moto: bool, consent: Option<&SaveConsent>) -> Result<Settlement, PaymentError> {
         check_confirmation_token(confirmation_token)?;
-        self.confirm_on_server(order_id, Confirmation::Token(confirmation_token.to_owned()), moto).await
+        let consent = consent.map(SaveConsent::validate).transpose()?;
+        let on_file = match consent {
+            Some(consent) => OnFile::Save(consent),
+            None => OnFile::Nothing,
+        };
+        self.confirm_on_server(order_id, Confirmation::Token(confirmation_token.to_owned()), moto, on_file).await
+    }
+
+    /// Charges a card saved on the order's customer, created and confirmed on the server:
+    /// MOTO for a phone order, or `off_session` for a payment the customer authorized earlier.
+    /// The card must be one Stripe lists for that customer now. A decline, or a bank that
+    /// wants the customer to authenticate, is [`PaymentError::SavedCardDeclined`] or
+    /// [`PaymentError::SavedCardNeedsAuthentication`], in plain words, and the order stays
+    /// payable with the card form.
+    pub async fn charge_saved_card(&self, order_id: &OrderId, payment_method: &str, use_: SavedCardUse) -> Result<Settlement, PaymentError> {
+        check_payment_method_id(payment_method)?;
+        let order = self.own_order(order_id)?;
+        ensure_payable(&order)?;
+        chargeable_amount(&order)?;
+        let customer = self.order_customer(&order)?;
+        let cards = self.saved_cards_at_stripe(&customer).await?;
+        if !cards.iter().any(|card| card.payment_method_id == payment_method) {
+            return Err(PaymentError::NotASavedCard);
+        }
+        let settlement = self.confirm_on_server(order_id, Confirmation::PaymentMethod(payment_method.to_owned()), use_ == SavedCardUse::Moto, OnFile::Charge(use_)).await?;
+        if settlement.outcome != Outcome::Declined {
+            return Ok(settlement);
+        }
+        if settlement.decline_code.as_deref() == Some("authentication_required") {
+            let message = "The bank wants the customer to approve this payment, and they are not here to do it. Take the card in the card form instead, where they can.";
+            return Err(PaymentError::SavedCardNeedsAuthentication(Box::new(Settlement { message: Some(message.to_owned()), ..settlement })));
+        }
+        let reason = settlement.message.clone().unwrap_or_else(|| "The saved card was declined.".to_owned());
+        let message = format!("The saved card was declined. {reason} Or take a card in the card form.");
+        Err(PaymentError::SavedCardDeclined(Box::new(Settlement { message: Some(message), ..settlement })))
     }
 
     /// Confirms with a saved test PaymentMethod (`pm_card_visa`, …): for scripts and tests,
@@ -234,17 +307,28 @@ impl Payments {
         if self.stripe.mode() != paydesk_stripe::Mode::Test {
             return Err(PaymentError::TestModeOnly);
         }
-        self.confirm_on_server(order_id, Confirmation::PaymentMethod(payment_method.to_owned()), false).await
+        self.confirm_on_server(order_id, Confirmation::PaymentMethod(payment_method.to_owned()), false, OnFile::Nothing).await
     }
 
-    async fn confirm_on_server(&self, order_id: &OrderId, confirmation: Confirmation, moto: bool) -> Result<Settlement, PaymentError> {
+    async fn confirm_on_server(&self, order_id: &OrderId, confirmation: Confirmation, moto: bool, on_file: OnFile) -> Result<Settlement, PaymentError> {
         let (order, latest) = self.order_and_attempt(order_id)?;
         ensure_payable(&order)?;
         let amount = chargeable_amount(&order)?;
+        let customer = match on_file {
+            OnFile::Nothing => None,
+            _ => Some(self.order_customer(&order)?),
+        };
         if let Some(intent) = self.current_intent(&order, latest.as_ref()).await? {
+            // A saved card is charged by a new intent made for it (with its customer, MOTO or
+            // off-session); an intent that saves the card only when the customer said so.
+            let fits = match (&on_file, &customer) {
+                (OnFile::Save(_), Some(customer)) => self.saves_for(&intent, customer)?,
+                (OnFile::Charge(_), _) => false,
+                _ => intent.setup_future_usage.is_none(),
+            };
             match intent.status {
                 PaymentIntentStatus::RequiresPaymentMethod | PaymentIntentStatus::RequiresConfirmation
-                    if intent.amount == amount.minor() =>
+                    if fits && intent.amount == amount.minor() =>
                 {
                     return self.confirm_existing(&order, &intent, &confirmation).await;
                 }
@@ -264,8 +348,23 @@ impl Payments {
             }
         }
         let settings = PaymentSettings::load(&self.store())?;
-        let request = AttemptRequest::for_order(&order, &settings, Flow::Server, Some((confirmation, moto)));
-        match self.create_attempt(&order, Flow::Server, &request).await {
+        let mut request = AttemptRequest::for_order(&order, &settings, Flow::Server, Some((confirmation, moto)));
+        let mut consent_cause = None;
+        if let Some(customer) = &customer {
+            let stripe_customer = match on_file {
+                OnFile::Charge(_) => self.existing_stripe_customer(customer)?.ok_or(PaymentError::NotASavedCard)?,
+                _ => self.stripe_customer(customer).await?,
+            };
+            request = match &on_file {
+                OnFile::Save(consent) => {
+                    consent_cause = Some(consent_text(customer, consent));
+                    request.for_customer(&stripe_customer, true, false)
+                }
+                OnFile::Charge(use_) => request.for_customer(&stripe_customer, false, *use_ == SavedCardUse::OffSession),
+                OnFile::Nothing => request,
+            };
+        }
+        match self.create_attempt(&order, Flow::Server, &request, consent_cause.as_deref()).await {
             Ok(intent) => self.apply_intent(&order.id, &intent, Reading::AfterConfirm),
             Err(PaymentError::Declined(settlement)) => Ok(*settlement),
             Err(error) => Err(error),
@@ -290,6 +389,13 @@ impl Payments {
             Err(StripeError::Card { .. }) => self.settle(&order.id).await,
             Err(error) => Err(error.into()),
         }
+    }
+
+    /// Whether an open intent already saves its card on this customer's Stripe Customer (an
+    /// order whose customer was changed must not save the card on the one before).
+    fn saves_for(&self, intent: &PaymentIntent, customer: &crate::store::Customer) -> Result<bool, PaymentError> {
+        let theirs = self.existing_stripe_customer(customer)?;
+        Ok(intent.setup_future_usage.is_some() && theirs.is_some() && intent.customer == theirs)
     }
 
     /// Captures an authorized payment, in full or less (the rest is released).
@@ -558,8 +664,9 @@ impl Payments {
         Ok(())
     }
 
-    /// Records a new attempt (committed first), then creates the intent under its key.
-    async fn create_attempt(&self, order: &Order, flow: Flow, request: &AttemptRequest) -> Result<PaymentIntent, PaymentError> {
+    /// Records a new attempt (committed first, with the customer's consent to save the card
+    /// when it asks for that), then creates the intent under its key.
+    async fn create_attempt(&self, order: &Order, flow: Flow, request: &AttemptRequest, save_consent: Option<&str>) -> Result<PaymentIntent, PaymentError> {
         let key = IdempotencyKey::new();
         // The key is also written on the intent, so that after Stripe has forgotten the key
         // (24 hours) the intent an unanswered attempt made can still be found, not re-made.
@@ -574,7 +681,7 @@ impl Payments {
             request: &request.to_json(),
         };
         let cause = format!("{} payment of {} started", flow.as_str(), Money::new(request.amount, order.quote.total.currency()));
-        let attempt = self.store().begin_payment_attempt(&order.id, &new, &cause)?;
+        let attempt = self.store().begin_payment_attempt_saving(&order.id, &new, &cause, save_consent)?;
         self.send_attempt(order, &attempt, request, &key, Sending::First).await
     }
 
@@ -851,17 +958,40 @@ pub(crate) enum Confirmation {
     PaymentMethod(String),
 }
 
+/// What a server-side confirmation does with the customer's cards on file.
+enum OnFile {
+    Nothing,
+    /// Saves the card given, with the customer's consent.
+    Save(SaveConsent),
+    /// Charges a card saved on the customer.
+    Charge(SavedCardUse),
+}
+
+/// The cause of the order's `card_save_consent` event; the event's time is when it was given.
+fn consent_text(customer: &crate::store::Customer, consent: &SaveConsent) -> String {
+    format!(
+        "{} (customer C{}) agreed to have this card saved for later payments without them (off_session); recorded by {}",
+        customer.name, customer.number, consent.recorded_by
+    )
+}
+
+/// A PaymentMethod id as Stripe makes them (`pm_` and letters, digits, underscores): checked
+/// before anything is asked of Stripe or recorded.
+fn check_payment_method_id(id: &str) -> Result<(), PaymentError> {
+    stripe_id_shaped(id, "pm_").then_some(()).ok_or(PaymentError::BadPaymentMethod)
+}
+
 /// A ConfirmationToken id as Stripe.js hands it over (`ctoken_` and letters and digits):
 /// checked before anything is recorded, so a malformed one never becomes a payment attempt
 /// that Stripe then refuses.
 fn check_confirmation_token(token: &str) -> Result<(), PaymentError> {
-    let body = token.strip_prefix("ctoken_").unwrap_or_default();
-    let well_formed = !body.is_empty() && body.len() <= MAX_STRIPE_ID && body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    if well_formed {
-        Ok(())
-    } else {
-        Err(PaymentError::BadConfirmationToken)
-    }
+    stripe_id_shaped(token, "ctoken_").then_some(()).ok_or(PaymentError::BadConfirmationToken)
+}
+
+/// Whether `id` is `prefix` followed by what Stripe's ids are made of, and no longer.
+fn stripe_id_shaped(id: &str, prefix: &str) -> bool {
+    let body = id.strip_prefix(prefix).unwrap_or_default();
+    !body.is_empty() && body.len() <= MAX_STRIPE_ID && body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 fn ensure_payable(order: &Order) -> Result<(), PaymentError> {
@@ -965,6 +1095,7 @@ fn facts_of(intent: &PaymentIntent) -> PaymentFacts {
         None => None,
     };
     let card = charge.and_then(|c| c.payment_method_details.as_ref()).and_then(|d| d.card.as_ref());
+    let card_checks = card.and_then(|c| c.checks.as_ref()).map(CardChecks::from_stripe);
     let captured = charge.filter(|_| intent.status == PaymentIntentStatus::Succeeded).map(|c| c.amount_captured);
     let refunded = charge.map(|c| {
         let released = if c.amount_captured > 0 { c.amount - c.amount_captured } else { 0 };
@@ -980,6 +1111,7 @@ fn facts_of(intent: &PaymentIntent) -> PaymentFacts {
         card_last4: card.map(|c| c.last4.clone()),
         amount_captured: captured,
         amount_refunded: refunded.filter(|_| intent.status == PaymentIntentStatus::Succeeded),
+        card_checks,
     }
 }
 

@@ -293,10 +293,23 @@ impl Payments {
         format!("{EVENTS_CURSOR}:{}", self.mode)
     }
 
-    /// None when the event is not about one of this till's orders, or is about an intent that
-    /// is no longer the order's (replaced): such news must not change the order.
+    /// None when the event is not about one of this till's orders or customers, or is about
+    /// an intent that is no longer the order's (replaced): such news must not change the order.
+    /// A card detached or a customer deleted in the Dashboard leaves the customer directory.
     async fn apply_event(&self, event: &Event) -> Result<Option<bool>, PaymentError> {
         let object = &event.data.object;
+        let object_id = object.get("id").and_then(|id| id.as_str());
+        match (event.kind.as_str(), object_id) {
+            ("payment_method.detached", Some(id)) => {
+                let forgotten = self.store().forget_saved_card(self.mode, id)?;
+                return Ok(forgotten.then_some(false));
+            }
+            ("customer.deleted", Some(id)) => {
+                let deleted = self.store().stripe_customer_deleted(self.mode, id)?;
+                return Ok(deleted.then_some(false));
+            }
+            _ => {}
+        }
         let intent_id = match object.get("object").and_then(|kind| kind.as_str()) {
             Some("payment_intent") => object.get("id"),
             Some("charge" | "refund" | "dispute") => object.get("payment_intent"),

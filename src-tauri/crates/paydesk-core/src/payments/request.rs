@@ -1,7 +1,7 @@
 //! The create request of one payment attempt, kept as JSON beside its idempotency key so
 //! it can be re-sent exactly as first sent.
 
-use paydesk_stripe::{CaptureMethod, CreatePaymentIntent, PaymentMethods};
+use paydesk_stripe::{CaptureMethod, CreatePaymentIntent, PaymentMethods, SetupUsage};
 use serde::{Deserialize, Serialize};
 
 use super::settings::{CaptureMode, PaymentMethodChoice, PaymentSettings};
@@ -25,6 +25,17 @@ pub struct AttemptRequest {
     pub payment_method: Option<String>,
     pub confirmation_token: Option<String>,
     pub moto: bool,
+    // Defaulted: requests stored before cards on file read back as they were sent.
+    /// The Stripe Customer paying, for a card to be saved on them or charged from them.
+    #[serde(default)]
+    pub customer: Option<String>,
+    /// Save the card on `customer` for payments without them: the only use Paydesk asks
+    /// for, the one a phone order's MOTO payment allows.
+    #[serde(default)]
+    pub save_off_session: bool,
+    /// A saved card charged for a payment the customer authorized earlier.
+    #[serde(default)]
+    pub off_session: bool,
 }
 
 impl AttemptRequest {
@@ -56,7 +67,16 @@ impl AttemptRequest {
             payment_method,
             confirmation_token,
             moto,
+            customer: None,
+            save_off_session: false,
+            off_session: false,
         }
+    }
+
+    /// The request for a payment of `customer` (a Stripe Customer id): saving its card for
+    /// later, or charging one saved on them off-session.
+    pub(crate) fn for_customer(self, customer: &str, save: bool, off_session: bool) -> Self {
+        AttemptRequest { customer: Some(customer.to_owned()), save_off_session: save, off_session, ..self }
     }
 
     pub fn to_params(&self) -> CreatePaymentIntent {
@@ -74,6 +94,9 @@ impl AttemptRequest {
             confirmation_token: self.confirmation_token.clone(),
             moto: self.moto,
             return_url: None,
+            customer: self.customer.clone(),
+            setup_future_usage: self.save_off_session.then_some(SetupUsage::OffSession),
+            off_session: self.off_session,
         }
     }
 

@@ -24,14 +24,18 @@ pub struct Customer {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub note: Option<String>,
-    /// Made at Stripe when the first card is saved for them.
+    /// Made at Stripe the first time a card is saved or listed for them.
     pub stripe_customer_id: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     pub removed: bool,
 }
 
-const COLUMNS: &str = "id, number, mode, name, email, phone, note, stripe_customer_id, created_at, updated_at, removed_at";
+// The Stripe Customer is the one made for the customer's own mode (migration 10); the
+// column of that name on `customers` was never written.
+const COLUMNS: &str = "id, number, mode, name, email, phone, note,
+    (SELECT s.stripe_customer_id FROM stripe_customers s WHERE s.customer_id = customers.id AND s.mode = customers.mode AND s.status = 'created'),
+    created_at, updated_at, removed_at";
 
 fn read_customer(row: &rusqlite::Row<'_>) -> rusqlite::Result<Customer> {
     let mode: String = row.get(2)?;

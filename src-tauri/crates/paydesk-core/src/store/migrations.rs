@@ -225,6 +225,53 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX orders_by_mode_status_date ON orders (mode, status, business_date, number DESC);
     "#,
+    // 10: each customer's Stripe Customer, per mode (demo, test and live are separate Stripe
+    // objects; a demo one lives only as long as the app's simulator), made the first time a
+    // card is saved or listed. Its create request and idempotency key are committed before
+    // the request leaves, so a lost answer is re-sent under the same key and never makes a
+    // second Customer. At most one open row per customer and mode; one deleted at Stripe
+    // stays as a record and a new one can follow. `customers.stripe_customer_id` (migration 8)
+    // was never written and is superseded by this table. The saved cards are a display copy
+    // of what Stripe holds (never a card number): the PaymentMethod id, brand, last four,
+    // expiry and the checks Stripe reported, refreshed from Stripe whenever they are listed.
+    r#"
+    CREATE TABLE stripe_customers (
+        id                  INTEGER PRIMARY KEY,
+        customer_id         TEXT NOT NULL REFERENCES customers (id),
+        mode                TEXT NOT NULL CHECK (mode IN ('demo', 'test', 'live')),
+        idempotency_key     TEXT NOT NULL UNIQUE,
+        request             TEXT NOT NULL CHECK (json_valid(request)),
+        stripe_customer_id  TEXT UNIQUE,
+        status              TEXT NOT NULL CHECK (status IN ('creating', 'created', 'deleted', 'failed')
+                                AND (status = 'created') <= (stripe_customer_id IS NOT NULL)),
+        created_at          TEXT NOT NULL,
+        updated_at          TEXT NOT NULL
+    ) STRICT;
+    CREATE UNIQUE INDEX stripe_customers_one_open ON stripe_customers (customer_id, mode) WHERE status IN ('creating', 'created');
+
+    CREATE TABLE saved_cards (
+        payment_method_id          TEXT PRIMARY KEY,
+        stripe_customer_id         TEXT NOT NULL REFERENCES stripe_customers (stripe_customer_id),
+        brand                      TEXT NOT NULL,
+        last4                      TEXT NOT NULL CHECK (length(last4) = 4),
+        exp_month                  INTEGER NOT NULL CHECK (exp_month BETWEEN 1 AND 12),
+        exp_year                   INTEGER NOT NULL,
+        cvc_check                  TEXT,
+        address_postal_code_check  TEXT,
+        address_line1_check        TEXT,
+        position                   INTEGER NOT NULL,
+        updated_at                 TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX saved_cards_by_customer ON saved_cards (stripe_customer_id, position);
+    "#,
+    // 11: the card checks Stripe reported on the order's charge (cvc_check,
+    // address_postal_code_check, address_line1_check: pass, fail, unavailable, unchecked), so
+    // the order's view can warn on a failed one. Orders paid before have none recorded.
+    r#"
+    ALTER TABLE orders ADD COLUMN cvc_check TEXT;
+    ALTER TABLE orders ADD COLUMN address_postal_code_check TEXT;
+    ALTER TABLE orders ADD COLUMN address_line1_check TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -343,5 +390,48 @@ mod tests {
         assert_eq!(untold.idempotency_key, "key-lost");
         store.refund_told(untold.id).unwrap();
         assert_eq!(store.untold_refund(&order).unwrap(), None);
+    }
+
+    #[test]
+    fn migrations_10_and_11_keep_one_stripe_customer_per_customer_and_mode_and_orders_without_checks() {
+        let dir = tempfile::tempdir().unwrap();
+        version_4(dir.path(), Some(&keys("test")));
+        {
+            let mut conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+            assert_eq!(migrate_to(&mut conn, 9).unwrap(), 9);
+            conn.execute(
+                "INSERT INTO customers (id, number, mode, name, created_at, updated_at)
+                 VALUES ('018f0000-0000-7000-8000-0000000000c1', 1, 'test', 'Ana', 'then', 'then')",
+                [],
+            )
+            .unwrap();
+        }
+        let mut store = Store::open_in(dir.path()).unwrap();
+        let paid = store.order_by_number(1001).unwrap().id;
+        assert_eq!(store.order_payment(&paid).unwrap().card_checks, crate::cards::CardChecks::default());
+        let ana = store.find_customer(AppMode::Test, "C1").unwrap();
+        assert_eq!(ana.stripe_customer_id, None);
+
+        let first = store.begin_stripe_customer(AppMode::Test, &ana.id, "key-1", "{}").unwrap();
+        let again = store.begin_stripe_customer(AppMode::Test, &ana.id, "key-2", "{}").unwrap();
+        assert_eq!((first.id, again.idempotency_key.as_str(), again.status.as_str()), (again.id, "key-1", "creating"));
+        // Another mode's directory does not hold her: refused, nothing written.
+        assert!(matches!(store.begin_stripe_customer(AppMode::Live, &ana.id, "key-3", "{}"), Err(StoreError::CustomerNotFound(_))));
+        let second_open = store.connection().execute(
+            "INSERT INTO stripe_customers (customer_id, mode, idempotency_key, request, status, created_at, updated_at)
+             VALUES (?1, 'test', 'key-4', '{}', 'creating', 'now', 'now')",
+            [ana.id.as_str()],
+        );
+        assert!(second_open.is_err(), "one open Stripe Customer per customer and mode");
+        let created_without_id = store.connection().execute("UPDATE stripe_customers SET status = 'created' WHERE id = ?1", [first.id]);
+        assert!(created_without_id.is_err());
+
+        store.record_stripe_customer(first.id, "cus_1").unwrap();
+        assert_eq!(store.customer(&ana.id).unwrap().stripe_customer_id.as_deref(), Some("cus_1"));
+        assert!(!store.stripe_customer_deleted(AppMode::Live, "cus_1").unwrap(), "another mode's news changes nothing");
+        assert!(store.stripe_customer_deleted(AppMode::Test, "cus_1").unwrap());
+        assert_eq!(store.customer(&ana.id).unwrap().stripe_customer_id, None);
+        let renewed = store.begin_stripe_customer(AppMode::Test, &ana.id, "key-5", "{}").unwrap();
+        assert_eq!((renewed.idempotency_key.as_str(), renewed.status.as_str()), ("key-5", "creating"));
     }
 }

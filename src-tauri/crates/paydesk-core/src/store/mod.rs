@@ -4,6 +4,7 @@
 //! reported must survive a power cut), `PRAGMA quick_check` at open (see [`check_due`]), and
 //! one transaction per state change, with its event written inside it.
 
+mod cards;
 mod customers;
 mod leases;
 mod migrations;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Local, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
+pub use cards::StripeCustomerRecord;
 pub use customers::{Customer, MAX_CUSTOMER_PAGE};
 pub use migrations::SCHEMA_VERSION;
 pub(crate) use orders::{parse_currency, parse_status};

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::orders::{append_event, order_status, set_status, OrderId};
 use super::{Store, StoreError};
+use crate::cards::CardChecks;
 use crate::mode::AppMode;
 use crate::order::OrderStatus;
 
@@ -50,6 +51,8 @@ pub struct PaymentFacts {
     pub card_last4: Option<String>,
     pub amount_captured: Option<i64>,
     pub amount_refunded: Option<i64>,
+    /// The checks Stripe reported on the charge; `Some` replaces the order's, all three.
+    pub card_checks: Option<CardChecks>,
 }
 
 /// The payment columns of an order, for receipts, capture and refund limits.
@@ -62,6 +65,7 @@ pub struct OrderPayment {
     pub card_last4: Option<String>,
     pub amount_captured: i64,
     pub amount_refunded: i64,
+    pub card_checks: CardChecks,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +101,13 @@ impl Store {
     /// Records a new attempt and its idempotency key, and moves a draft order to
     /// `awaiting_payment`, in one transaction that commits before any request is sent.
     pub fn begin_payment_attempt(&mut self, order_id: &OrderId, new: &NewAttempt<'_>, cause: &str) -> Result<PaymentAttempt, StoreError> {
+        self.begin_payment_attempt_saving(order_id, new, cause, None)
+    }
+
+    /// As [`Store::begin_payment_attempt`], with the customer's consent to save the card
+    /// (`save_consent`, the cause of a `card_save_consent` event) written in the same
+    /// transaction as the attempt that asks Stripe to save it.
+    pub fn begin_payment_attempt_saving(&mut self, order_id: &OrderId, new: &NewAttempt<'_>, cause: &str, save_consent: Option<&str>) -> Result<PaymentAttempt, StoreError> {
         let NewAttempt { flow, amount, currency, idempotency_key, request } = *new;
         let (now, _) = self.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -144,6 +155,10 @@ impl Store {
             append_event(&tx, order_id, &now, "payment_started", Some(status), OrderStatus::AwaitingPayment, cause)?;
         } else {
             append_event(&tx, order_id, &now, "payment_attempt", Some(status), status, cause)?;
+        }
+        if let Some(consent) = save_consent {
+            let status = order_status(&tx, order_id)?;
+            append_event(&tx, order_id, &now, "card_save_consent", Some(status), status, consent)?;
         }
         tx.commit()?;
         tracing::info!(order = %order_id, attempt, flow, amount, "payment attempt recorded");
@@ -281,7 +296,8 @@ impl Store {
     pub fn order_payment(&self, order_id: &OrderId) -> Result<OrderPayment, StoreError> {
         self.conn
             .query_row(
-                "SELECT payment_intent_id, charge_id, card_brand, card_last4, amount_captured, amount_refunded
+                "SELECT payment_intent_id, charge_id, card_brand, card_last4, amount_captured, amount_refunded,
+                        cvc_check, address_postal_code_check, address_line1_check
                  FROM orders WHERE id = ?1",
                 [order_id.as_str()],
                 |row| {
@@ -292,6 +308,7 @@ impl Store {
                         card_last4: row.get(3)?,
                         amount_captured: row.get(4)?,
                         amount_refunded: row.get(5)?,
+                        card_checks: CardChecks { cvc: row.get(6)?, postal_code: row.get(7)?, line1: row.get(8)? },
                     })
                 },
             )
@@ -340,6 +357,9 @@ impl Store {
         }
         // Only facts that differ touch the row: a read that learnt nothing (as when an
         // action is refused after a refresh) leaves the order as it was, to the timestamp.
+        // The checks are one charge's, so they are replaced together (a check the new charge
+        // did not run is not the old one's).
+        let checks = facts.card_checks.as_ref();
         tx.execute(
             "UPDATE orders SET
                 payment_intent_id = COALESCE(?1, payment_intent_id),
@@ -348,11 +368,15 @@ impl Store {
                 card_last4 = COALESCE(?4, card_last4),
                 amount_captured = COALESCE(?5, amount_captured),
                 amount_refunded = COALESCE(?6, amount_refunded),
+                cvc_check = IIF(?9, ?10, cvc_check),
+                address_postal_code_check = IIF(?9, ?11, address_postal_code_check),
+                address_line1_check = IIF(?9, ?12, address_line1_check),
                 updated_at = ?7
              WHERE id = ?8 AND (payment_intent_id IS NOT COALESCE(?1, payment_intent_id)
                 OR charge_id IS NOT COALESCE(?2, charge_id) OR card_brand IS NOT COALESCE(?3, card_brand)
                 OR card_last4 IS NOT COALESCE(?4, card_last4) OR amount_captured IS NOT COALESCE(?5, amount_captured)
-                OR amount_refunded IS NOT COALESCE(?6, amount_refunded))",
+                OR amount_refunded IS NOT COALESCE(?6, amount_refunded)
+                OR ?9 AND (cvc_check IS NOT ?10 OR address_postal_code_check IS NOT ?11 OR address_line1_check IS NOT ?12))",
             params![
                 facts.payment_intent_id,
                 facts.charge_id,
@@ -361,7 +385,11 @@ impl Store {
                 facts.amount_captured,
                 facts.amount_refunded,
                 now,
-                order_id.as_str()
+                order_id.as_str(),
+                checks.is_some(),
+                checks.and_then(|c| c.cvc.as_deref()),
+                checks.and_then(|c| c.postal_code.as_deref()),
+                checks.and_then(|c| c.line1.as_deref()),
             ],
         )?;
         if changes {
