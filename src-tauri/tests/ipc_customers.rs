@@ -3,8 +3,8 @@
 
 mod common;
 
-use common::ipc::{app, coffee_order, invoke, window};
-use serde_json::json;
+use common::ipc::{app, coffee_order, confirm_in_simulator, invoke, window};
+use serde_json::{json, Value};
 
 #[test]
 fn a_customer_is_made_found_sold_to_changed_and_removed() {
@@ -80,4 +80,76 @@ fn bad_customers_are_refused_naming_the_field_and_change_nothing() {
     assert_eq!(error["code"], "invalid_query");
     let error = invoke(&main, "customer_edit", json!({ "id": "C1", "input": { "name": "Ana" } })).unwrap_err();
     assert_eq!(error["code"], "customer_not_found");
+}
+
+/// Ana, with a coffee order for her; the order's id.
+fn ana_with_an_order(main: &tauri::WebviewWindow<tauri::test::MockRuntime>) -> (Value, Value) {
+    let ana = invoke(main, "customer_create", json!({ "input": { "name": "Ana Díaz", "email": "ana@example.com" } })).unwrap();
+    let mut order = coffee_order();
+    order["customerId"] = ana["id"].clone();
+    let order = invoke(main, "order_create", json!({ "input": order })).unwrap();
+    (ana, order["id"].clone())
+}
+
+#[test]
+fn a_card_saved_with_consent_is_listed_charged_by_phone_and_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    let main = window(&app, "main");
+    let stripe_js = invoke(&main, "app_info", json!({})).unwrap()["stripeJsUrl"].as_str().unwrap().to_owned();
+    let (ana, first) = ana_with_an_order(&main);
+    assert_eq!(invoke(&main, "customer_cards", json!({ "id": ana["id"] })).unwrap()["cards"], json!([]));
+
+    let checkout = invoke(&main, "payment_start", json!({ "orderId": first, "saveCard": { "recordedBy": "the till" } })).unwrap();
+    confirm_in_simulator(&stripe_js, &checkout, "pm_card_visa");
+    assert_eq!(invoke(&main, "payment_settle", json!({ "orderId": first })).unwrap()["outcome"], "paid");
+    let consent = invoke(&main, "order_get", json!({ "id": first })).unwrap();
+    assert!(consent["events"].to_string().contains("the till"), "the consent is in the order's events: {}", consent["events"]);
+
+    let cards = invoke(&main, "customer_cards", json!({ "id": "C1" })).unwrap()["cards"].clone();
+    assert_eq!(cards.as_array().unwrap().len(), 1, "{cards}");
+    assert_eq!((cards[0]["brand"].clone(), cards[0]["last4"].clone()), (json!("visa"), json!("4242")));
+    let card = cards[0]["paymentMethodId"].clone();
+    assert!(card.as_str().unwrap().starts_with("pm_"));
+
+    let mut second = coffee_order();
+    second["customerId"] = ana["id"].clone();
+    let second = invoke(&main, "order_create", json!({ "input": second })).unwrap()["id"].clone();
+    let paid = invoke(&main, "payment_charge_saved", json!({ "orderId": second, "paymentMethodId": card, "cardUse": "moto" })).unwrap();
+    assert_eq!((paid["outcome"].clone(), paid["cardLast4"].clone()), (json!("paid"), json!("4242")));
+    assert!(!paid.to_string().contains("_secret_"));
+
+    let left = invoke(&main, "customer_remove_card", json!({ "id": ana["id"], "paymentMethodId": card })).unwrap();
+    assert_eq!(left["cards"], json!([]));
+    assert_eq!(invoke(&main, "customer_cards", json!({ "id": ana["id"] })).unwrap()["cards"], json!([]));
+}
+
+#[test]
+fn saved_card_commands_refuse_bad_requests_as_code_and_message_and_charge_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    let main = window(&app, "main");
+    let (_ana, order) = ana_with_an_order(&main);
+    let no_customer = invoke(&main, "order_create", json!({ "input": coffee_order() })).unwrap()["id"].clone();
+
+    let cases = [
+        ("payment_start", json!({ "orderId": order, "saveCard": { "recordedBy": "  " } }), "invalid_consent"),
+        ("payment_start", json!({ "orderId": order, "saveCard": "yes" }), "invalid_consent"),
+        ("payment_start", json!({ "orderId": no_customer, "saveCard": { "recordedBy": "the till" } }), "order_has_no_customer"),
+        ("payment_charge_saved", json!({ "orderId": order, "paymentMethodId": "card_4242", "cardUse": "moto" }), "invalid_payment_method"),
+        ("payment_charge_saved", json!({ "orderId": order, "paymentMethodId": "pm_card_visa", "cardUse": "moto" }), "not_a_saved_card"),
+        ("payment_charge_saved", json!({ "orderId": order, "paymentMethodId": "pm_card_visa", "cardUse": "on_session" }), "invalid_saved_card_use"),
+        ("payment_charge_saved", json!({ "orderId": no_customer, "paymentMethodId": "pm_card_visa", "cardUse": "moto" }), "order_has_no_customer"),
+        ("customer_cards", json!({ "id": "C9" }), "customer_not_found"),
+        ("customer_remove_card", json!({ "id": "C1", "paymentMethodId": 42 }), "invalid_payment_method"),
+    ];
+    for (command, args, code) in cases {
+        let error = invoke(&main, command, args.clone()).unwrap_err();
+        assert_eq!(error["code"], code, "{command} {args}: {error}");
+        assert_eq!(error.as_object().unwrap().len(), 2, "{error}");
+    }
+    for id in [order, no_customer] {
+        let view = invoke(&main, "order_get", json!({ "id": id })).unwrap();
+        assert_eq!(view["status"], "draft", "nothing was charged: {view}");
+    }
 }

@@ -4,6 +4,7 @@
 //! `{code, message}`. Here a wrong shape is refused with the code its content would be
 //! refused with, and a message that names the argument and quotes little of it.
 
+use paydesk_core::cards::{SaveConsent, SavedCardUse};
 use paydesk_core::customer::CustomerInput;
 use paydesk_core::order::OrderInput;
 use paydesk_core::settings::Settings;
@@ -65,6 +66,14 @@ impl FromWindow for CustomerInput {
     const REFUSED_AS: &'static str = "invalid_customer";
 }
 
+impl FromWindow for SaveConsent {
+    const REFUSED_AS: &'static str = "invalid_consent";
+}
+
+impl FromWindow for SavedCardUse {
+    const REFUSED_AS: &'static str = "invalid_saved_card_use";
+}
+
 impl FromWindow for OrderQuery {
     const REFUSED_AS: &'static str = "invalid_query";
 }
@@ -107,6 +116,8 @@ window_values! {
     Moto(bool) => "invalid_moto";
     /// A customer's id or number (`C12`); one that names nobody is a customer not found.
     CustomerRef(String) => "customer_not_found";
+    /// A saved card's PaymentMethod id (`pm_…`), checked against the customer's cards at Stripe.
+    PaymentMethodRef(String) => "invalid_payment_method";
     /// What the cashier typed to find a customer.
     SearchText(String) => "invalid_query";
 }

@@ -1,11 +1,12 @@
-use paydesk_core::customer::CustomerInput;
+use paydesk_core::cards::SavedCard;
+use paydesk_core::customer::{CustomerId, CustomerInput};
 use paydesk_core::store::{Customer, MAX_CUSTOMER_PAGE};
 use paydesk_core::view::OrderSummaryView;
 use serde::Serialize;
 use tauri::State;
 
-use super::args::{Arg, CustomerRef, SearchText};
-use crate::error::CommandResult;
+use super::args::{Arg, CustomerRef, PaymentMethodRef, SearchText};
+use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
 /// A type-ahead asks for a handful; the directory screen for a page.
@@ -67,4 +68,32 @@ pub async fn customer_remove(state: State<'_, AppState>, id: Arg<CustomerRef>) -
     let mut store = state.store()?;
     let id = store.find_customer(mode, &id.0 .0)?.id;
     Ok(store.remove_customer(mode, &id)?)
+}
+
+#[derive(Serialize)]
+pub struct SavedCards {
+    cards: Vec<SavedCard>,
+}
+
+/// The current mode's customer named by `id` (the store's lock is not held past this).
+async fn customer_id(state: &AppState, id: &CustomerRef) -> Result<CustomerId, CommandError> {
+    let mode = state.mode().await?;
+    let store = state.store()?;
+    Ok(store.find_customer(mode, &id.0)?.id)
+}
+
+/// The customer's saved cards as Stripe lists them now.
+#[tauri::command]
+pub async fn customer_cards(state: State<'_, AppState>, id: Arg<CustomerRef>) -> CommandResult<SavedCards> {
+    let customer = customer_id(&state, &id.0).await?;
+    let cards = state.connection().await?.payments.saved_cards(&customer).await?;
+    Ok(SavedCards { cards })
+}
+
+/// Detaches the card from the customer at Stripe; the cards that are left.
+#[tauri::command]
+pub async fn customer_remove_card(state: State<'_, AppState>, id: Arg<CustomerRef>, payment_method_id: Arg<PaymentMethodRef>) -> CommandResult<SavedCards> {
+    let customer = customer_id(&state, &id.0).await?;
+    let cards = state.connection().await?.payments.detach_saved_card(&customer, &payment_method_id.0 .0).await?;
+    Ok(SavedCards { cards })
 }

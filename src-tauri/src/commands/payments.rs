@@ -1,6 +1,7 @@
 //! Taking payment for an order. The amount is never an argument: the core charges the
 //! total it computes from the stored order.
 
+use paydesk_core::cards::{SaveConsent, SavedCardUse};
 use paydesk_core::money::{Money, Sign};
 use paydesk_core::payments::Settlement;
 use paydesk_core::store::OrderId;
@@ -10,7 +11,7 @@ use paydesk_stripe::{CancellationReason, RefundReason};
 use serde::Serialize;
 use tauri::State;
 
-use super::args::{AmountText, Arg, ConfirmationToken, Moto, OrderRef, ReasonText};
+use super::args::{AmountText, Arg, ConfirmationToken, Moto, OrderRef, PaymentMethodRef, ReasonText};
 use super::parse_order_id;
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
@@ -51,9 +52,10 @@ fn amount(state: &AppState, id: &OrderId, text: Option<AmountText>) -> CommandRe
         .map_err(|e| CommandError { code: "invalid_amount", message: e.to_string() })
 }
 
+/// With `saveCard`, the customer agreed to have the card saved on them for later payments.
 #[tauri::command]
-pub async fn payment_start(state: State<'_, AppState>, order_id: Arg<OrderRef>) -> CommandResult<Checkout> {
-    let started = state.connection().await?.payments.start(&parse_order_id(&order_id.0)?).await?;
+pub async fn payment_start(state: State<'_, AppState>, order_id: Arg<OrderRef>, save_card: Arg<Option<SaveConsent>>) -> CommandResult<Checkout> {
+    let started = state.connection().await?.payments.start_saving(&parse_order_id(&order_id.0)?, save_card.0.as_ref()).await?;
     Ok(Checkout {
         order_id: started.order_id.to_string(),
         order_number: started.order_number,
@@ -75,10 +77,25 @@ pub async fn payment_finalize(
     order_id: Arg<OrderRef>,
     confirmation_token: Arg<ConfirmationToken>,
     moto: Arg<Moto>,
+    save_card: Arg<Option<SaveConsent>>,
 ) -> CommandResult<SettlementReply> {
     let (Arg(ConfirmationToken(token)), Arg(Moto(moto))) = (confirmation_token, moto);
     let payments = state.connection().await?.payments.clone();
-    Ok(payments.finalize_on_server(&parse_order_id(&order_id.0)?, &token, moto).await?.into())
+    Ok(payments.finalize_on_server_saving(&parse_order_id(&order_id.0)?, &token, moto, save_card.0.as_ref()).await?.into())
+}
+
+/// Charges a card saved on the order's customer, without the card form: `moto` for a phone
+/// order, `off_session` for a payment the customer authorized earlier.
+#[tauri::command]
+pub async fn payment_charge_saved(
+    state: State<'_, AppState>,
+    order_id: Arg<OrderRef>,
+    payment_method_id: Arg<PaymentMethodRef>,
+    card_use: Arg<SavedCardUse>,
+) -> CommandResult<SettlementReply> {
+    let id = parse_order_id(&order_id.0)?;
+    let payments = state.connection().await?.payments.clone();
+    Ok(payments.charge_saved_card(&id, &payment_method_id.0 .0, card_use.0).await?.into())
 }
 
 #[tauri::command]
