@@ -84,6 +84,10 @@ export type PaymentView = {
   paymentIntentId: string | null;
   cardBrand: string | null;
   cardLast4: string | null;
+  /** What the bank said of the CVC, postal code and street address given (optional for older cores). */
+  cardChecks?: CardChecks;
+  /** Set when a check failed. */
+  cardCheckWarning?: string | null;
   /** When the money was taken (captured or charged), RFC 3339; null before that. */
   paidAt: string | null;
   captured: MoneyView;
@@ -299,6 +303,27 @@ export type OrderCustomer = { id: string; number: number; name: string };
 
 export type CustomerPage = { customer: Customer; orders: OrderSummary[] };
 
+/** What the card's bank said of the details given with it: "pass", "fail", "unavailable", "unchecked". */
+export type CardChecks = { cvc: string | null; postalCode: string | null; line1: string | null };
+
+/** A card saved at Stripe on a customer: the till only ever knows this much of it. */
+export type SavedCard = {
+  paymentMethodId: string;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+  checks: CardChecks;
+  /** Set when a check failed: say it before handing over goods. */
+  warning: string | null;
+};
+
+/** The customer agreed to have this payment's card saved for later; who heard it. */
+export type SaveConsent = { recordedBy: string };
+
+/** How a saved card is charged without the customer typing it. */
+export type SavedCardUse = "moto" | "off_session";
+
 /** Where the CSV went, or `null` when the cashier closed the save dialog. */
 export type ExportResult = { path: string; rows: number } | null;
 
@@ -316,17 +341,26 @@ export const api = {
   customerEdit: (id: string, input: CustomerInput) => call<Customer>("customer_edit", { id, input }),
   /** Leaves the directory; their orders keep naming them. */
   customerRemove: (id: string) => call<Customer>("customer_remove", { id }),
+  /** The customer's saved cards, as Stripe lists them now. */
+  customerCards: (id: string) => call<{ cards: SavedCard[] }>("customer_cards", { id }),
+  /** Detaches the card at Stripe; the cards left. */
+  customerRemoveCard: (id: string, paymentMethodId: string) => call<{ cards: SavedCard[] }>("customer_remove_card", { id, paymentMethodId }),
   orderQuote: (input: OrderInput) => call<Quote>("order_quote", { input }),
   orderCreate: (input: OrderInput) => call<OrderView>("order_create", { input }),
   orderList: (query: OrderListQuery = {}) => call<OrderPage>("order_list", { query }),
   orderGet: (id: string) => call<OrderView>("order_get", { id }),
-  paymentStart: (orderId: string) => call<Checkout>("payment_start", { orderId }),
+  /** With `saveCard`, the intent saves the card on the order's customer (off-session use). */
+  paymentStart: (orderId: string, saveCard?: SaveConsent) => call<Checkout>("payment_start", { orderId, ...(saveCard ? { saveCard } : {}) }),
   paymentSettle: (orderId: string) => call<Settlement>("payment_settle", { orderId }),
   paymentVoid: (orderId: string) => call<Settlement>("payment_void", { orderId }),
   orderEdit: (id: string, input: OrderInput) => call<OrderView>("order_edit", { id, input }),
   /** Server-side confirmation (seed 003): `moto` for an order taken over the phone. */
-  paymentFinalize: (orderId: string, confirmationToken: string, moto: boolean) =>
-    call<Settlement>("payment_finalize", { orderId, confirmationToken, moto }),
+  paymentFinalize: (orderId: string, confirmationToken: string, moto: boolean, saveCard?: SaveConsent) =>
+    call<Settlement>("payment_finalize", { orderId, confirmationToken, moto, ...(saveCard ? { saveCard } : {}) }),
+  /** Charges a card saved on the order's customer. Rejects with `saved_card_declined` or
+   * `saved_card_authentication_required` (nothing charged, the order stays payable). */
+  paymentChargeSaved: (orderId: string, paymentMethodId: string, cardUse: SavedCardUse) =>
+    call<Settlement>("payment_charge_saved", { orderId, paymentMethodId, cardUse }),
   /** `amount` as the cashier typed it ("5.00"); omitted = everything authorized. */
   paymentCapture: (orderId: string, amount?: string) => call<Settlement>("payment_capture", { orderId, amount: amount ?? null }),
   /** `amount` as typed; omitted = everything still refundable. */

@@ -6,6 +6,7 @@
 //      ▼                   │                      settleFailed──▶ pending ──checkAgain──▶ paying
 //    failed ──retry──▶ starting
 //   ready / pending / failed ──askVoid──▶ (confirming) ──void──▶ voiding ──voided──▶ voided
+//   ready ──chargeSaved──▶ paying ──savedCardFailed──▶ starting (a new card form)
 //
 // Nothing here computes money: amounts are the core's `display` strings.
 import type { Checkout, Settlement } from "./api";
@@ -40,6 +41,12 @@ export type CheckoutEvent =
   | { type: "elementReady" }
   | { type: "elementChange"; complete: boolean }
   | { type: "pay" }
+  /** Charge a card saved on the customer: no card form needed, only nothing else in flight. */
+  | { type: "chargeSaved" }
+  /** The saved card was not charged (declined, or the bank wants the customer): start again. */
+  | { type: "savedCardFailed" }
+  /** Something the intent is made with changed (saving the card): a new card form. */
+  | { type: "restart" }
   | { type: "invalid"; message: string }
   | { type: "settled"; settlement: Settlement; confirmError?: string | null }
   | { type: "settleFailed"; message: string }
@@ -112,6 +119,16 @@ export function checkoutReducer(state: CheckoutState, ev: CheckoutEvent): Checko
       // One payment at a time: Pay only works from "ready" with the element in place.
       if (!canPay(state)) return state;
       return { ...state, phase: "paying", notice: null, confirmingVoid: false };
+    case "chargeSaved":
+      if (state.phase !== "ready" || state.confirmingVoid) return state;
+      return { ...state, phase: "paying", notice: null };
+    case "savedCardFailed":
+      // The core replaced the card form's PaymentIntent with the saved card's: a fresh start.
+      if (state.phase !== "paying") return state;
+      return { ...initialCheckout };
+    case "restart":
+      if (state.phase !== "ready" && state.phase !== "failed") return state;
+      return { ...initialCheckout };
     case "invalid":
       if (state.phase !== "paying") return state;
       return { ...state, phase: "ready", notice: { kind: "invalid", text: ev.message } };

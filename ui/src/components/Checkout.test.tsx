@@ -393,3 +393,81 @@ describe("Checkout: finalize on the server", () => {
     expect(stripeForMock).not.toHaveBeenCalled();
   });
 });
+
+describe("Checkout: a customer's saved cards", () => {
+  const ana = { id: "0190c000-0000-7000-8000-000000000001", number: 1, name: "Ana Díaz" };
+  const visa = {
+    paymentMethodId: "pm_saved_1",
+    brand: "visa",
+    last4: "4242",
+    expMonth: 12,
+    expYear: 2034,
+    checks: { cvc: "pass", postalCode: "pass", line1: null },
+    warning: null,
+  };
+  let chargeReply: () => Promise<Settlement>;
+
+  beforeEach(() => {
+    chargeReply = async () => settlement("paid", { orderId: "ord_1042", orderNumber: 1042, cardLast4: "4242" });
+    invokeMock.mockImplementation(async (cmd: string) => {
+      if (cmd === "payment_start") return start;
+      if (cmd === "customer_cards") return { cards: [visa] };
+      if (cmd === "payment_charge_saved") return chargeReply();
+      throw new Error(`unexpected command ${cmd}`);
+    });
+  });
+
+  const args = (cmd: string) => invokeMock.mock.calls.filter((c) => c[0] === cmd).map((c) => c[1]);
+
+  it("charges a saved card by phone without the card form, and the core's settlement ends the checkout", async () => {
+    const user = userEvent.setup();
+    const onDone = vi.fn();
+    render(<Checkout order={orderView(1042, { id: "ord_1042", customer: ana })} stripeJsUrl={STRIPE_JS} onDone={onDone} onVoided={vi.fn()} />);
+    await screen.findByTestId("saved-card");
+    expect(screen.getByTestId("saved-cards").textContent).toContain("visa •••• 4242 exp 12/34");
+    await waitFor(() => expect(screen.getByTestId("charge-saved-card")).toHaveProperty("disabled", false));
+    await user.click(screen.getByTestId("charge-saved-card"));
+    await waitFor(() => expect(onDone).toHaveBeenCalledTimes(1));
+    expect(args("payment_charge_saved")).toEqual([{ orderId: "ord_1042", paymentMethodId: "pm_saved_1", cardUse: "moto" }]);
+    expect(args("customer_cards")).toEqual([{ id: ana.id }]);
+  });
+
+  it("a declined saved card says why and offers a fresh card form; off-session when chosen", async () => {
+    const user = userEvent.setup();
+    chargeReply = async () => {
+      throw { code: "saved_card_declined", message: "The saved card was declined. Your card has insufficient funds. Or take a card in the card form." };
+    };
+    const onDone = vi.fn();
+    render(<Checkout order={orderView(1042, { id: "ord_1042", customer: ana })} stripeJsUrl={STRIPE_JS} onDone={onDone} onVoided={vi.fn()} />);
+    await screen.findByTestId("saved-card");
+    await waitFor(() => expect(screen.getByTestId("charge-saved-card")).toHaveProperty("disabled", false));
+    await user.click(screen.getByTestId("saved-card-off-session"));
+    await user.click(screen.getByTestId("charge-saved-card"));
+    expect((await screen.findByTestId("saved-card-problem")).textContent).toContain("insufficient funds");
+    expect(args("payment_charge_saved")[0]).toMatchObject({ cardUse: "off_session" });
+    // The core replaced the card form's intent: the form is started again.
+    await waitFor(() => expect(args("payment_start")).toHaveLength(2));
+    expect(onDone).not.toHaveBeenCalled();
+    await waitFor(() => expect(screen.getByTestId("checkout").dataset.phase).toBe("ready"));
+  });
+
+  it("saving the card asks the core for an intent that saves it, with the consent", async () => {
+    const user = userEvent.setup();
+    render(<Checkout order={orderView(1042, { id: "ord_1042", customer: ana })} stripeJsUrl={STRIPE_JS} onDone={vi.fn()} onVoided={vi.fn()} />);
+    await waitFor(() => expect(screen.getByTestId("checkout").dataset.phase).toBe("ready"));
+    expect(args("payment_start")).toEqual([{ orderId: "ord_1042" }]);
+    await user.click(screen.getByTestId("save-card"));
+    await waitFor(() => expect(args("payment_start")).toHaveLength(2));
+    expect(args("payment_start")[1]).toEqual({ orderId: "ord_1042", saveCard: { recordedBy: "the cashier at this till" } });
+    expect(fake.element.destroy).toHaveBeenCalled();
+    await waitFor(() => expect(screen.getByTestId("checkout").dataset.phase).toBe("ready"));
+  });
+
+  it("an order without a customer offers neither saved cards nor saving", async () => {
+    render(<Checkout order={orderView(1042, { id: "ord_1042" })} stripeJsUrl={STRIPE_JS} onDone={vi.fn()} onVoided={vi.fn()} />);
+    await waitFor(() => expect(screen.getByTestId("checkout").dataset.phase).toBe("ready"));
+    expect(screen.queryByTestId("saved-cards")).toBeNull();
+    expect(screen.queryByTestId("save-card")).toBeNull();
+    expect(args("customer_cards")).toEqual([]);
+  });
+});

@@ -6,12 +6,31 @@ import type {
   StripePaymentElementChangeEvent,
 } from "@stripe/stripe-js";
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
-import { api, ApiError, type Checkout as CheckoutReply, type Mode, type OrderView, type Settings, type Settlement } from "../api";
+import {
+  api,
+  ApiError,
+  type Checkout as CheckoutReply,
+  type Mode,
+  type OrderView,
+  type SavedCard,
+  type SavedCardUse,
+  type SaveConsent,
+  type Settings,
+  type Settlement,
+} from "../api";
 import { canPay, canVoid, checkoutReducer, initialCheckout } from "../checkout";
 import { mark } from "../marks";
 import { logProblem } from "../problems";
 import { stripeFor } from "../stripe";
+import { CheckoutSavedCards } from "./CheckoutSavedCards";
 import { TestCards } from "./CheckoutTestCards";
+
+/** Who heard the customer agree to save the card: there are no cashier accounts yet. */
+export const CONSENT_BY = "the cashier at this till";
+const CONSENT: SaveConsent = { recordedBy: CONSENT_BY };
+
+/** A saved card the core did not charge (nothing moved): the card form is offered again. */
+const NOT_CHARGED = new Set(["saved_card_declined", "saved_card_authentication_required", "not_a_saved_card", "invalid_payment_method"]);
 
 type Props = {
   order: OrderView;
@@ -39,9 +58,12 @@ function deferredOptions(
   order: OrderView,
   capture: Settings["capture"] | undefined,
   methods: Settings["paymentMethods"] | undefined,
+  saveCard: boolean,
 ): StripeElementsOptionsMode {
   return {
     mode: "payment",
+    // Stripe wants the element to agree with the intent about saving the card.
+    ...(saveCard ? { setupFutureUsage: "off_session" as const } : {}),
     amount: order.total.minor,
     currency: order.total.currency.toLowerCase(),
     paymentMethodCreation: "manual",
@@ -61,6 +83,9 @@ function message(err: unknown): string {
 export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided, onEdit, settings, publishableKey }: Props) {
   const [state, dispatch] = useReducer(checkoutReducer, initialCheckout);
   const [moto, setMoto] = useState(false);
+  // The customer agreed to keep the card for later: the intent is made to save it on them.
+  const [saveCard, setSaveCard] = useState(false);
+  const [savedCardProblem, setSavedCardProblem] = useState<string | null>(null);
   // The flow is fixed when the checkout opens: saving Settings meanwhile must not switch a
   // payment in progress from one flow to the other.
   const [{ server, capture, methods, pk }] = useState(() => ({
@@ -88,14 +113,14 @@ export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided, onEdit, s
           if (!pk) throw new Error("The Paydesk core gave no publishable key for the card form.");
           stripe = await stripeFor(stripeJsUrl, pk);
         } else {
-          checkout = await api.paymentStart(order.id);
+          checkout = await api.paymentStart(order.id, saveCard ? CONSENT : undefined);
           stripe = await stripeFor(stripeJsUrl, checkout.publishableKey);
         }
         const node = mountRef.current;
         if (cancelled || !node) return;
         const elements = checkout
           ? stripe.elements({ clientSecret: checkout.clientSecret })
-          : stripe.elements(deferredOptions(order, capture, methods));
+          : stripe.elements(deferredOptions(order, capture, methods, saveCard));
         element = elements.create("payment");
         const mounted = element;
         element.on("ready", () => {
@@ -128,7 +153,7 @@ export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided, onEdit, s
     };
     // `order.total` belongs to `order.id` (an edited order comes back as a new checkout).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [order.id, stripeJsUrl, attempt, server, pk, capture, methods]);
+  }, [order.id, stripeJsUrl, attempt, server, pk, capture, methods, saveCard]);
 
   useEffect(() => {
     if (state.phase === "done" && state.settlement) onDone(state.settlement);
@@ -190,7 +215,7 @@ export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided, onEdit, s
     }
     let settlement: Settlement;
     try {
-      settlement = await api.paymentFinalize(order.id, made.confirmationToken.id, moto);
+      settlement = await api.paymentFinalize(order.id, made.confirmationToken.id, moto, saveCard ? CONSENT : undefined);
     } catch (err) {
       // The charge may have reached Stripe: the core checks before Pay is offered again.
       dispatch({ type: "settleFailed", message: message(err) });
@@ -209,6 +234,29 @@ export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided, onEdit, s
       actionError = message(err);
     }
     await settle(actionError);
+  };
+
+  // A card saved on the customer, charged by the core without the card form.
+  const chargeSaved = async (card: SavedCard, use: SavedCardUse) => {
+    if (busy.current || state.phase !== "ready") return;
+    busy.current = true;
+    setSavedCardProblem(null);
+    dispatch({ type: "chargeSaved" });
+    try {
+      dispatch({ type: "settled", settlement: await api.paymentChargeSaved(order.id, card.paymentMethodId, use), confirmError: null });
+    } catch (err) {
+      const e = ApiError.from(err);
+      if (NOT_CHARGED.has(e.code)) {
+        setSavedCardProblem(e.message);
+        dispatch({ type: "savedCardFailed" });
+        bumpAttempt();
+      } else {
+        // The charge may have reached Stripe: the core checks before anything is offered again.
+        dispatch({ type: "settleFailed", message: e.message });
+      }
+    } finally {
+      busy.current = false;
+    }
   };
 
   const checkAgain = async () => {
@@ -265,8 +313,31 @@ export function Checkout({ order, stripeJsUrl, mode, onDone, onVoided, onEdit, s
 
       <section className="card checkout-pay" aria-label="Card payment" aria-busy={paying}>
         <h2>Card</h2>
+        {order.customer && (
+          <CheckoutSavedCards
+            customer={order.customer}
+            disabled={state.phase !== "ready" || state.confirmingVoid}
+            problem={savedCardProblem}
+            onCharge={(card, use) => void chargeSaved(card, use)}
+          />
+        )}
         {state.phase === "starting" && <p className="muted-text">Preparing the payment…</p>}
         <div ref={mountRef} className="payment-element" data-testid="payment-element" />
+        {order.customer && (
+          <label className="check save-card">
+            <input
+              type="checkbox"
+              data-testid="save-card"
+              checked={saveCard}
+              disabled={state.phase !== "ready" && state.phase !== "failed"}
+              onChange={(e) => {
+                dispatch({ type: "restart" });
+                setSaveCard(e.target.checked);
+              }}
+            />
+            Save this card for {order.customer.name}: the customer agreed to have it kept for later payments
+          </label>
+        )}
         {server && (
           <label className="check moto">
             <input

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { ApiError, type CustomerPage } from "../api";
 import { formatWhen } from "../format";
+import { CustomerCards } from "./CustomerCards";
 import { StatusBadge } from "./StatusBadge";
 
 type Props = {
@@ -84,6 +85,7 @@ export function CustomerDetail({ page, onEdit, onRemove, onSell }: Props) {
           {error.message}
         </p>
       )}
+      <CustomerCards customerId={customer.id} />
       <h3>Orders</h3>
       {orders.length === 0 ? (
         <p className="muted-text" data-testid="customer-no-orders">

@@ -5,13 +5,23 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
 import { invoke } from "@tauri-apps/api/core";
-import type { Customer, CustomerInput } from "../api";
+import type { Customer, CustomerInput, SavedCard } from "../api";
 import { ana, bo, customer } from "../test/customerFixtures";
 import { summary } from "../test/fixtures";
 import { Customers } from "./Customers";
 
 const invokeMock = vi.mocked(invoke);
 let directory: Customer[];
+let cards: SavedCard[];
+const visa: SavedCard = {
+  paymentMethodId: "pm_saved_1",
+  brand: "visa",
+  last4: "0101",
+  expMonth: 3,
+  expYear: 2031,
+  checks: { cvc: "fail", postalCode: "pass", line1: null },
+  warning: "The card's security code (CVC) did not match what the bank holds.",
+};
 
 function calls(cmd: string) {
   return invokeMock.mock.calls.filter((c) => c[0] === cmd).map((c) => c[1] as Record<string, unknown>);
@@ -19,6 +29,7 @@ function calls(cmd: string) {
 
 beforeEach(() => {
   directory = [ana, bo];
+  cards = [visa];
   invokeMock.mockReset();
   invokeMock.mockImplementation(async (cmd: string, args?: unknown) => {
     const a = (args ?? {}) as { search?: string | null; id?: string; input?: CustomerInput };
@@ -36,6 +47,11 @@ beforeEach(() => {
       const made = customer(3, a.input!.name, { email: a.input!.email, phone: a.input!.phone });
       directory = [...directory, made];
       return made;
+    }
+    if (cmd === "customer_cards") return { cards };
+    if (cmd === "customer_remove_card") {
+      cards = cards.filter((c) => c.paymentMethodId !== (args as { paymentMethodId: string }).paymentMethodId);
+      return { cards };
     }
     if (cmd === "customer_remove") {
       const c = directory.find((x) => x.id === a.id)!;
@@ -106,5 +122,20 @@ describe("Customers", () => {
     await waitFor(() => expect(screen.getAllByTestId("customer-row").map((r) => r.dataset.number)).toEqual(["1"]));
     expect(calls("customer_remove")).toEqual([{ id: bo.id }]);
     expect(screen.queryByTestId("customer-detail")).toBeNull();
+  });
+
+  it("shows a customer's saved cards with their checks, and removes one at Stripe after a confirm", async () => {
+    const user = userEvent.setup();
+    render(<Customers onSell={() => {}} debounceMs={0} />);
+    await user.click((await screen.findAllByTestId("customer-row"))[0]!);
+    const card = await screen.findByTestId("customer-card");
+    expect(card.textContent).toContain("•••• 0101");
+    expect(within(card).getByTestId("customer-card-checks").textContent).toBe("CVC fail · postal code pass");
+    expect(within(card).getByTestId("customer-card-warning").textContent).toContain("security code");
+    await user.click(within(card).getByTestId("customer-card-remove"));
+    expect(calls("customer_remove_card")).toEqual([]);
+    await user.click(screen.getByTestId("customer-card-remove-confirm"));
+    await screen.findByTestId("customer-no-cards");
+    expect(calls("customer_remove_card")).toEqual([{ id: ana.id, paymentMethodId: "pm_saved_1" }]);
   });
 });

@@ -1,11 +1,13 @@
 import type { OrderView } from "../api";
 import { cardLabel, formatDateTime, humanize } from "../format";
+import { checksText } from "./CustomerCards";
 
 /** What Stripe has done for the order, as the core recorded it. Nothing here is computed. */
 export function OrderPayment({ order }: { order: OrderView }) {
   const p = order.payment;
   if (!p.paymentIntentId && !p.cardBrand && !p.cardLast4 && p.captured.minor === 0 && p.capturable.minor === 0) return null;
   const card = cardLabel(p.cardBrand, p.cardLast4);
+  const checks = p.cardChecks ? checksText(p.cardChecks) : "";
   return (
     <section className="payment-block" data-testid="order-payment" aria-label="Payment">
       <h3>Payment</h3>
@@ -24,6 +26,12 @@ export function OrderPayment({ order }: { order: OrderView }) {
             <dd data-testid="payment-card" data-brand={p.cardBrand ?? ""} data-last4={p.cardLast4 ?? ""}>
               {card}
             </dd>
+          </>
+        )}
+        {checks && (
+          <>
+            <dt>Checks</dt>
+            <dd data-testid="payment-card-checks">{checks}</dd>
           </>
         )}
         {p.paidAt && (
@@ -53,6 +61,11 @@ export function OrderPayment({ order }: { order: OrderView }) {
           {p.refundable.display}
         </dd>
       </dl>
+      {p.cardCheckWarning && (
+        <p className="notice notice-declined" role="note" data-testid="payment-card-warning">
+          {p.cardCheckWarning}
+        </p>
+      )}
       {order.refunds.length > 0 && (
         <>
           <h4>Refunds</h4>
