@@ -1,11 +1,13 @@
-// End-to-end: the customer directory in the real window. A phone customer is added with the
-// keyboard (a bad email refused first), found again by phone number, sold to from their page;
-// the receipt names them, their page lists the order; a second sale picks them by type-ahead
-// on the New sale screen; removing them asks first, and their orders still name them.
+// End-to-end: the customer directory and cards on file in the real window. A phone customer is
+// added with the keyboard (a bad email refused first) and found again by phone number; a sale
+// from their page saves the typed card with their consent; a second phone order picks them by
+// type-ahead and is paid with the saved card (MOTO) without typing it; their page lists both
+// orders and the card with its checks; the card is removed at Stripe, then the customer, after
+// a confirm each, and their orders still name them.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { byTestId, newDataDir, screenshot, withApp } from "./lib/app.mjs";
-import { addLine, charge, clickPay, replaceText, textOf, typeCard, waitForReceipt, waitForTotal } from "./lib/ui.mjs";
+import { addLine, charge, clickPay, replaceText, textOf, typeCard, waitForPayable, waitForReceipt, waitForTotal } from "./lib/ui.mjs";
 import { Keys, waitFor } from "./lib/webdriver.mjs";
 
 const VISA = "4242 4242 4242 4242";
@@ -18,14 +20,10 @@ async function customerRows(s) {
   return Promise.all((await s.findAll(byTestId("customer-row"))).map((r) => r.attribute("data-number")));
 }
 
-async function payTea(s) {
+async function chargeTea(s) {
   await addLine(s, "Tea", 1, "3.00");
   await waitForTotal(s, (t) => t.startsWith("$"));
-  const number = await charge(s);
-  await typeCard(s, VISA);
-  await clickPay(s);
-  const receipt = await waitForReceipt(s);
-  return { number, receipt };
+  return charge(s);
 }
 
 describe("customers", () => {
@@ -52,17 +50,35 @@ describe("customers", () => {
 
       await (await s.find(byTestId("customer-sell"))).click();
       await s.waitForText(byTestId("sale-customer"), (t) => t.includes("C1 Ana Díaz"));
-      const first = await payTea(s);
+      const first = await chargeTea(s);
+      // The customer agreed to keep the card: the card form comes back for an intent that saves it.
+      const before = (await s.find(`${byTestId("payment-element")} iframe`)).id;
+      await (await s.find(byTestId("save-card"))).click();
+      await waitFor("a new card form for the intent that saves the card", async () => {
+        const frames = await s.findAll(`${byTestId("payment-element")} iframe`);
+        return frames.length === 1 && frames[0].id !== before;
+      });
+      await waitForPayable(s);
+      await typeCard(s, VISA);
+      await clickPay(s);
+      const firstReceipt = await waitForReceipt(s);
+      assert.equal(firstReceipt.outcome, "paid");
       assert.match(await textOf(s, "receipt-customer"), /For Ana Díaz/);
       await (await s.find(byTestId("new-sale"))).click();
 
-      // The second phone order: picked by type-ahead on the sale screen.
+      // The second phone order: picked by type-ahead, paid with the saved card, nothing typed.
       await s.waitForElement(byTestId("entry-description"));
       await typeInto(s, "sale-customer-search", "ana");
       await s.waitForElement(byTestId("customer-suggestion"));
       await s.keys(Keys.ENTER);
       await s.waitForText(byTestId("sale-customer"), (t) => t.includes("C1 Ana Díaz"));
-      const second = await payTea(s);
+      const second = await chargeTea(s);
+      const saved = await s.waitForElement(`${byTestId("saved-card")}[data-last4="4242"]`, { timeoutMs: 15_000 });
+      await screenshot(s, "customers-saved-card-checkout");
+      await (await saved.find(byTestId("charge-saved-card"))).click();
+      const secondReceipt = await waitForReceipt(s);
+      assert.equal(secondReceipt.outcome, "paid");
+      assert.equal(secondReceipt.last4, "4242");
       assert.match(await textOf(s, "receipt-customer"), /For Ana Díaz/);
       await (await s.find(byTestId("new-sale"))).click();
 
@@ -70,8 +86,13 @@ describe("customers", () => {
       await typeInto(s, "customer-search", "Ana" + Keys.ENTER);
       await s.waitForElement(byTestId("customer-order"));
       const listed = await Promise.all((await s.findAll(byTestId("customer-order"))).map((r) => r.attribute("data-number")));
-      assert.deepEqual(listed, [String(second.number), String(first.number)]);
+      assert.deepEqual(listed, [String(second), String(first)]);
+      const card = await s.waitForElement(`${byTestId("customer-card")}[data-last4="4242"]`, { timeoutMs: 15_000 });
+      assert.match(await (await card.find(byTestId("customer-card-checks"))).text(), /CVC pass/);
       await screenshot(s, "customers-detail");
+      await (await card.find(byTestId("customer-card-remove"))).click();
+      await (await s.find(byTestId("customer-card-remove-confirm"))).click();
+      await s.waitForElement(byTestId("customer-no-cards"), { timeoutMs: 15_000 });
 
       await (await s.find(byTestId("customer-remove"))).click();
       assert.deepEqual(await customerRows(s), ["1"], "nothing is removed before the confirm");
@@ -79,7 +100,7 @@ describe("customers", () => {
       await s.waitForElement(byTestId("customers-empty"));
 
       await s.keys(Keys.F3);
-      const row = await s.waitForElement(`${byTestId("order-row")}[data-number="${first.number}"]`);
+      const row = await s.waitForElement(`${byTestId("order-row")}[data-number="${first}"]`);
       await row.click();
       await s.waitForText(byTestId("order-customer"), (t) => t.includes("Ana Díaz"));
     });
