@@ -46,6 +46,10 @@ struct Orders {
     live_mode: String,
     /// A well-formed id that no order has.
     nobody: String,
+    /// Ana (C1), with no Stripe Customer and no saved card yet.
+    ana: String,
+    /// A draft order for Ana.
+    for_ana: String,
 }
 
 struct Till {
@@ -99,10 +103,14 @@ impl Till {
         pay(&main, &part_captured, "authorized");
         assert_eq!(ok(&main, "payment_capture", json!({ "orderId": part_captured, "amount": "5.00" }))["status"], "paid");
         let draft = sale(&main);
+        let ana = ok(&main, "customer_create", json!({ "input": { "name": "Ana Díaz", "email": "ana@example.com" } }))["id"].as_str().unwrap().to_owned();
+        let mut order = coffee_order();
+        order["customerId"] = json!(ana);
+        let for_ana = ok(&main, "order_create", json!({ "input": order }))["id"].as_str().unwrap().to_owned();
 
         let db = rusqlite::Connection::open_with_flags(data_dir.join(DATABASE_FILE), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
         let nobody = "01890000-0000-7000-8000-000000000000".to_owned();
-        let orders = Orders { draft, paid, refunded, voided, authorized, captured, part_captured, test_mode, live_mode, nobody };
+        let orders = Orders { draft, paid, refunded, voided, authorized, captured, part_captured, test_mode, live_mode, nobody, ana, for_ana };
         Till { _dir: dir, _app: app, main, db, orders }
     }
 
@@ -803,7 +811,82 @@ fn corpus(orders: &Orders) -> Corpus {
     key_cases(&mut corpus);
     report_cases(&mut corpus);
     app_cases(&mut corpus);
+    customer_cases(&mut corpus, orders);
+    saved_card_cases(&mut corpus, orders);
     corpus
+}
+
+/// Customer references that name nobody: each refused as customer_not_found.
+fn bad_customer_refs(orders: &Orders) -> Vec<(String, Value)> {
+    let texts = ["C0", "C99999999999999999999", "c-1", "", "Ana", "'; DROP TABLE customers;--", "C1\u{0}", "\u{202E}1C"];
+    let texts = texts.into_iter().map(|text| (format!("{text:?}"), json!(text)));
+    let others = [json!(7), json!(null), json!(["C1"]), json!({"id": "C1"}), json!(orders.draft), json!(big("C", MB))];
+    texts.chain(others.into_iter().map(|value| (format!("{:.40}", value.to_string()), value))).collect()
+}
+
+fn customer_cases(corpus: &mut Corpus, orders: &Orders) {
+    let input = json!({"name": "Bo Li", "email": "bo@example.com", "phone": "+44 20 7946 0000", "note": "Calls on Fridays"});
+    let fields = [field("/name", Shape::Text, true), field("/email", Shape::MaybeText, false), field("/phone", Shape::MaybeText, false), field("/note", Shape::MaybeText, false)];
+    shapes(corpus, "customer_create", "invalid_customer", input.clone(), &fields, |input| json!({ "input": input }));
+    shapes(corpus, "customer_edit", "invalid_customer", input.clone(), &fields, |input| json!({ "id": orders.ana, "input": input }));
+    for (label, text) in hostile_text() {
+        for at in ["/name", "/email", "/phone"] {
+            corpus.refuse("customer_create", "invalid_customer", format!("{at} with {label}"), json!({ "input": with(&input, at, json!(text.clone())) }));
+        }
+        corpus.refuse("customer_edit", "invalid_customer", format!("name with {label}"), json!({ "id": orders.ana, "input": with(&input, "/name", json!(text)) }));
+    }
+    for (label, value) in [("stripeCustomerId", json!("cus_123")), ("mode", json!("live")), ("number", json!(1))] {
+        corpus.refuse("customer_create", "invalid_customer", format!("with {label}"), json!({ "input": with(&input, &format!("/{label}"), value) }));
+    }
+    for value in [json!(null), json!("Bo Li"), json!([])] {
+        corpus.refuse("customer_create", "invalid_customer", format!("input {value}"), json!({ "input": value }));
+    }
+    corpus.refuse("customer_create", "invalid_customer", "without input", json!({}));
+    for (label, id) in bad_customer_refs(orders) {
+        for command in ["customer_get", "customer_remove", "customer_cards"] {
+            corpus.refuse(command, "customer_not_found", format!("id {label}"), json!({ "id": id.clone() }));
+        }
+        corpus.refuse("customer_edit", "customer_not_found", format!("id {label}"), json!({ "id": id.clone(), "input": input }));
+        corpus.refuse("customer_remove_card", "customer_not_found", format!("id {label}"), json!({ "id": id, "paymentMethodId": "pm_1" }));
+    }
+    for (label, search) in hostile_text().into_iter().filter(|(label, _)| *label != "only zero-width characters") {
+        corpus.refuse("customer_list", "invalid_query", format!("search with {label}"), json!({ "search": search }));
+    }
+    for value in [json!(7), json!([]), json!({}), json!(true)] {
+        corpus.refuse("customer_list", "invalid_query", format!("search {value}"), json!({ "search": value }));
+    }
+    for value in [json!(-1), json!(1.5), json!("10"), json!(4_294_967_296_u64), json!([])] {
+        corpus.refuse("customer_list", "invalid_query", format!("limit {value}"), json!({ "limit": value }));
+    }
+    // Searched for, never run.
+    for search in ["'; DROP TABLE customers;--", "%", "_", "\\", "C1", "@"] {
+        corpus.harmless("customer_list", format!("search {search:?}"), json!({ "search": search, "limit": 0 }));
+    }
+}
+
+fn saved_card_cases(corpus: &mut Corpus, orders: &Orders) {
+    let bad_methods = [json!(""), json!("pm_"), json!("card_4242"), json!("tok_visa"), json!(format!("pi_1_secret_{MARK}")), json!("pm_1'; DROP TABLE orders;--"), json!("pm_1\u{0}"), json!(big("pm_", MB)), json!(7), json!(null), json!(["pm_1"])];
+    for method in &bad_methods {
+        let label = format!("{:.40}", method.to_string());
+        corpus.refuse("payment_charge_saved", "invalid_payment_method", format!("method {label}"), json!({ "orderId": orders.for_ana, "paymentMethodId": method, "cardUse": "moto" }));
+        corpus.refuse("customer_remove_card", "invalid_payment_method", format!("method {label}"), json!({ "id": orders.ana, "paymentMethodId": method }));
+    }
+    for card_use in [json!("on_session"), json!("MOTO"), json!(""), json!(true), json!(null), json!(1)] {
+        corpus.refuse("payment_charge_saved", "invalid_saved_card_use", format!("use {card_use}"), json!({ "orderId": orders.for_ana, "paymentMethodId": "pm_1", "cardUse": card_use }));
+    }
+    // Well formed, but no card is saved on Ana (and none may be made up to get one).
+    corpus.refuse("payment_charge_saved", "not_a_saved_card", "a card not on file", json!({ "orderId": orders.for_ana, "paymentMethodId": "pm_card_visa", "cardUse": "moto" }));
+    corpus.refuse("customer_remove_card", "not_a_saved_card", "a card not on file", json!({ "id": orders.ana, "paymentMethodId": "pm_card_visa" }));
+    corpus.refuse("payment_charge_saved", "order_has_no_customer", "an order without a customer", json!({ "orderId": orders.draft, "paymentMethodId": "pm_1", "cardUse": "off_session" }));
+    corpus.refuse("payment_charge_saved", "order_not_payable", "a paid order", json!({ "orderId": orders.paid, "paymentMethodId": "pm_1", "cardUse": "moto" }));
+    corpus.refuse("payment_charge_saved", "order_not_found", "no such order", json!({ "orderId": orders.nobody, "paymentMethodId": "pm_1", "cardUse": "moto" }));
+    let consents = [json!({ "recordedBy": "" }), json!({ "recordedBy": "  " }), json!({ "recordedBy": big("x", MB) }), json!({ "recordedBy": "till\u{0}" }), json!({ "recordedBy": 7 }), json!({}), json!({ "recordedBy": "till", "at": "yesterday" }), json!("yes"), json!(true), json!([])];
+    for consent in consents {
+        let label = format!("{:.40}", consent.to_string());
+        corpus.refuse("payment_start", "invalid_consent", format!("saveCard {label}"), json!({ "orderId": orders.for_ana, "saveCard": consent.clone() }));
+        corpus.refuse("payment_finalize", "invalid_consent", format!("saveCard {label}"), json!({ "orderId": orders.for_ana, "confirmationToken": "ctoken_made_up", "moto": false, "saveCard": consent }));
+    }
+    corpus.refuse("payment_start", "order_has_no_customer", "saving the card of an order without a customer", json!({ "orderId": orders.draft, "saveCard": { "recordedBy": "the till" } }));
 }
 
 // ---------------------------------------------------------------------------------------

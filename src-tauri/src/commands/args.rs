@@ -120,4 +120,6 @@ window_values! {
     PaymentMethodRef(String) => "invalid_payment_method";
     /// What the cashier typed to find a customer.
     SearchText(String) => "invalid_query";
+    /// How many of a list to send back.
+    ListLimit(u32) => "invalid_query";
 }

@@ -5,7 +5,7 @@ use paydesk_core::view::OrderSummaryView;
 use serde::Serialize;
 use tauri::State;
 
-use super::args::{Arg, CustomerRef, PaymentMethodRef, SearchText};
+use super::args::{Arg, CustomerRef, ListLimit, PaymentMethodRef, SearchText};
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
@@ -28,9 +28,9 @@ pub struct CustomerPage {
 
 /// The current mode's directory; `search` matches name, email or phone.
 #[tauri::command]
-pub async fn customer_list(state: State<'_, AppState>, search: Arg<Option<SearchText>>, limit: Option<u32>) -> CommandResult<CustomerList> {
+pub async fn customer_list(state: State<'_, AppState>, search: Arg<Option<SearchText>>, limit: Arg<Option<ListLimit>>) -> CommandResult<CustomerList> {
     let mode = state.mode().await?;
-    let limit = limit.map_or(DEFAULT_LIMIT, |limit| (limit as usize).min(MAX_CUSTOMER_PAGE));
+    let limit = limit.0.map_or(DEFAULT_LIMIT, |limit| (limit.0 as usize).min(MAX_CUSTOMER_PAGE));
     let customers = state.store()?.list_customers(mode, search.0.as_ref().map(|s| s.0.as_str()), limit)?;
     Ok(CustomerList { customers })
 }
