@@ -385,3 +385,13 @@ fn paydesk_without_a_subcommand_hands_the_same_arguments_to_the_window_beside_it
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(stdout.trim(), format!("pid={pid} args=--data-dir /tmp/shop"), "the window replaces the paydesk process, with its arguments");
 }
+
+#[test]
+fn the_window_program_sends_commands_to_paydesk() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_paydesk-window")).args(["--data-dir", dir.path().to_str().unwrap(), "order", "list"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("run the same command with `paydesk`"), "{stderr}");
+    assert!(!dir.path().join("paydesk.sqlite3").exists(), "nothing was opened");
+}

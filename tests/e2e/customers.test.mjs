@@ -33,13 +33,13 @@ describe("customers", () => {
       await s.waitForElement(byTestId("customer-search"));
       await s.keys(Keys.ALT, "n");
       await s.waitForElement(byTestId("customer-form"));
-      await typeInto(s, "customer-name", "Ana Díaz");
-      await typeInto(s, "customer-email", "ana-at-example");
-      await typeInto(s, "customer-phone", "+1 555 010 9999" + Keys.ENTER);
+      await typeInto(s, "customer-field-name", "Ana Díaz");
+      await typeInto(s, "customer-field-email", "ana-at-example");
+      await typeInto(s, "customer-field-phone", "+1 555 010 9999" + Keys.ENTER);
       const refused = await s.waitForText(byTestId("customer-form-error"), (t) => t.startsWith("Email:"));
       assert.match(refused, /not an email/i);
       assert.deepEqual(await customerRows(s), [], "a refused customer is not saved");
-      await typeInto(s, "customer-email", "ana@example.com" + Keys.ENTER);
+      await typeInto(s, "customer-field-email", "ana@example.com" + Keys.ENTER);
       await s.waitForText(`${byTestId("customer-detail")} h2`, (t) => t.includes("Ana Díaz"));
       assert.deepEqual(await customerRows(s), ["1"]);
 

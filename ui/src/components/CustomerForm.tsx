@@ -70,7 +70,7 @@ export function CustomerForm({ customer, onSaved, onCancel }: Props) {
           </span>
           {field === "note" ? (
             <textarea
-              data-testid={`customer-${field}`}
+              data-testid={`customer-field-${field}`}
               rows={3}
               maxLength={1000}
               aria-invalid={invalid === field || undefined}
@@ -79,7 +79,7 @@ export function CustomerForm({ customer, onSaved, onCancel }: Props) {
             />
           ) : (
             <input
-              data-testid={`customer-${field}`}
+              data-testid={`customer-field-${field}`}
               type={field === "email" ? "email" : field === "phone" ? "tel" : "text"}
               autoFocus={i === 0}
               autoComplete="off"

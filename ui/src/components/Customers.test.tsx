@@ -93,15 +93,15 @@ describe("Customers", () => {
     render(<Customers onSell={() => {}} debounceMs={0} />);
     await waitFor(() => expect(screen.getAllByTestId("customer-row")).toHaveLength(2));
     await user.keyboard("{Alt>}n{/Alt}");
-    expect(document.activeElement).toBe(screen.getByTestId("customer-name"));
-    await user.type(screen.getByTestId("customer-name"), "Cy Okafor");
-    await user.type(screen.getByTestId("customer-email"), "nope{Enter}");
+    expect(document.activeElement).toBe(screen.getByTestId("customer-field-name"));
+    await user.type(screen.getByTestId("customer-field-name"), "Cy Okafor");
+    await user.type(screen.getByTestId("customer-field-email"), "nope{Enter}");
     expect((await screen.findByTestId("customer-form-error")).textContent).toBe('Email: "nope" is not an email address');
-    expect(screen.getByTestId("customer-email").getAttribute("aria-invalid")).toBe("true");
+    expect(screen.getByTestId("customer-field-email").getAttribute("aria-invalid")).toBe("true");
     expect(screen.getAllByTestId("customer-row")).toHaveLength(2);
 
-    await user.clear(screen.getByTestId("customer-email"));
-    await user.type(screen.getByTestId("customer-email"), "cy@example.com{Enter}");
+    await user.clear(screen.getByTestId("customer-field-email"));
+    await user.type(screen.getByTestId("customer-field-email"), "cy@example.com{Enter}");
     await screen.findByTestId("customer-detail");
     expect(calls("customer_create").at(-1)).toEqual({ input: { name: "Cy Okafor", email: "cy@example.com", phone: null, note: null } });
     await waitFor(() => expect(screen.getAllByTestId("customer-row")).toHaveLength(3));

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api, ApiError, type Customer, type CustomerPage } from "../api";
 import { isTyping } from "../format";
+import { onListRowKey } from "../rows";
 import "../customers.css";
 import { CustomerDetail } from "./CustomerDetail";
 import { CustomerForm } from "./CustomerForm";
@@ -96,21 +97,6 @@ export function Customers({ active = true, onSell, debounceMs = SEARCH_DEBOUNCE_
     searchRef.current?.focus();
   };
 
-  const onRowKey = (e: KeyboardEvent<HTMLTableRowElement>, id: string) => {
-    const row = e.currentTarget;
-    if (e.key === "Enter" || e.key === " ") {
-      e.preventDefault();
-      void show(id);
-    } else if (e.key === "ArrowDown") {
-      e.preventDefault();
-      (row.nextElementSibling as HTMLElement | null)?.focus();
-    } else if (e.key === "ArrowUp") {
-      e.preventDefault();
-      const prev = row.previousElementSibling as HTMLElement | null;
-      if (prev) prev.focus();
-      else searchRef.current?.focus();
-    }
-  };
 
   const selectedId = panel.kind === "show" ? panel.page.customer.id : panel.kind === "edit" ? panel.customer.id : null;
 
@@ -174,7 +160,7 @@ export function Customers({ active = true, onSell, debounceMs = SEARCH_DEBOUNCE_
                     className={c.id === selectedId ? "selected" : undefined}
                     aria-selected={c.id === selectedId}
                     onClick={() => void show(c.id)}
-                    onKeyDown={(e) => onRowKey(e, c.id)}
+                    onKeyDown={(e) => onListRowKey(e, () => void show(c.id), searchRef.current)}
                   >
                     <td className="num">C{c.number}</td>
                     <td className="desc">{c.name}</td>

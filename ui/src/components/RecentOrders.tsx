@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api, ApiError, type Mode, type OrderListQuery, type OrderSummary, type OrderView, type Settings } from "../api";
 import { formatWhen, isTyping } from "../format";
+import { onListRowKey } from "../rows";
 import "../history.css";
 import { hasFilters, HistoryFilters, NO_FILTERS, type Filters } from "./HistoryFilters";
 import { OrderDetail } from "./OrderDetail";
@@ -148,21 +149,6 @@ export function RecentOrders({ highlightNumber = null }: Props) {
     detailRef.current?.scrollTo?.({ top: 0 });
   }, [detailId]);
 
-  const onRowKey = (e: KeyboardEvent<HTMLTableRowElement>, id: string) => {
-    const row = e.currentTarget;
-    if (e.key === "Enter" || e.key === " ") {
-      e.preventDefault();
-      void select(id);
-    } else if (e.key === "ArrowDown") {
-      e.preventDefault();
-      (row.nextElementSibling as HTMLElement | null)?.focus();
-    } else if (e.key === "ArrowUp") {
-      e.preventDefault();
-      const prev = row.previousElementSibling as HTMLElement | null;
-      if (prev) prev.focus();
-      else searchRef.current?.focus();
-    }
-  };
 
   const firstRow = () => bodyRef.current?.querySelector<HTMLElement>("tr")?.focus();
   const filtered = hasFilters(applied.current ?? filters);
@@ -227,7 +213,7 @@ export function RecentOrders({ highlightNumber = null }: Props) {
                     className={[o.id === selectedId ? "selected" : "", o.number === highlightNumber ? "highlight" : ""].join(" ")}
                     aria-selected={o.id === selectedId}
                     onClick={() => void select(o.id)}
-                    onKeyDown={(e) => onRowKey(e, o.id)}
+                    onKeyDown={(e) => onListRowKey(e, () => void select(o.id), searchRef.current)}
                   >
                     <td className="num" data-testid="order-number">
                       #{o.number}
