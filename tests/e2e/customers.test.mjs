@@ -101,7 +101,7 @@ describe("customers", () => {
 
       await s.keys(Keys.F3);
       const row = await s.waitForElement(`${byTestId("order-row")}[data-number="${first}"]`);
-      await row.click();
+      await (await row.find("td.desc")).click();
       await s.waitForText(byTestId("order-customer"), (t) => t.includes("Ana Díaz"));
     });
   });
